@@ -1,0 +1,54 @@
+"""Step 3b: serialise the merged, reasoned graph with the inferred triples kept apart.
+
+Formats with named graphs (trig, nquads, json-ld) put asserted and inferred triples in two
+named graphs; Turtle and N-Triples write them as two blocks under comment headers.
+"""
+
+from __future__ import annotations
+
+from rdflib import Dataset, Graph, URIRef
+
+from .namespaces import bind_prefixes
+from .reason import Reasoned
+
+ASSERTED_GRAPH = URIRef("https://w3id.org/ppo-graph/graph/asserted")
+INFERRED_GRAPH = URIRef("https://w3id.org/ppo-graph/graph/inferred")
+
+FORMATS = {
+    "turtle": ("turtle", False),
+    "nt": ("nt", False),
+    "jsonld": ("json-ld", True),
+    "trig": ("trig", True),
+    "nquads": ("nquads", True),
+}
+EXTENSIONS = {"turtle": "ttl", "nt": "nt", "jsonld": "jsonld", "trig": "trig", "nquads": "nq"}
+
+
+def serialize(reasoned: Reasoned, fmt: str = "turtle") -> str:
+    rdflib_format, named = FORMATS[fmt]
+    if named:
+        dataset = Dataset()
+        bind_prefixes(dataset)  # type: ignore[arg-type]
+        for name, source in ((ASSERTED_GRAPH, reasoned.asserted), (INFERRED_GRAPH, reasoned.inferred)):
+            target = dataset.graph(name)
+            for triple in source:
+                target.add(triple)
+        return dataset.serialize(format=rdflib_format)
+    blocks = []
+    for title, graph in (
+        (f"Asserted: {len(reasoned.asserted)} triples (named graph {ASSERTED_GRAPH})", reasoned.asserted),
+        (
+            f"Inferred by OWL RL ({reasoned.engine}): {len(reasoned.inferred)} triples "
+            f"(named graph {INFERRED_GRAPH})",
+            reasoned.inferred,
+        ),
+    ):
+        copy = Graph()
+        bind_prefixes(copy)
+        for triple in graph:
+            copy.add(triple)
+        body = copy.serialize(format=rdflib_format)
+        if rdflib_format == "nt":
+            body = "\n".join(sorted(line for line in body.splitlines() if line.strip())) + "\n"
+        blocks.append(f"# ---- {title} ----\n{body}")
+    return "\n".join(blocks)

@@ -1,0 +1,65 @@
+"""The ``ppo`` command: thin shells over the library.
+
+Exit codes: 0 ok, 1 validation failures found, 2 usage or input error.
+Each command group lives in its own ``cli_*`` module exposing ``register(subparsers)``; heavy
+libraries (owlrl, pyshacl, networkx) are imported inside the commands, so ``ppo --help`` is instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+from .errors import PPOError
+
+EXIT_OK = 0
+EXIT_FAILURES = 1
+EXIT_USAGE = 2
+
+#: Modules that add sub-commands; each has ``register(subparsers) -> None``.
+COMMAND_MODULES = ("ppo_graph.cli_core",)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ppo",
+        description=(
+            "A knowledge graph of the ITIL v3 Planning, Protection and Optimization roles: "
+            "build, reason (OWL RL), validate (SHACL), query (SPARQL) and draw it."
+        ),
+        epilog="Exit codes: 0 ok, 1 validation failures found, 2 usage or input error.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subparsers.required = True
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:  # a real import error inside the module
+                raise
+            continue
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.handler(args)
+    except PPOError as err:
+        print(f"ppo {args.command}: error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

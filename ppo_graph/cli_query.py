@@ -1,0 +1,150 @@
+"""``ppo queries`` and ``ppo query``: the canned SPARQL catalogue, and the user's own queries."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from .errors import UsageError
+from .query import Format
+
+EXIT_OK = 0
+EXIT_ROWS_FROM_CHECK = 1
+
+
+def register(subparsers: Any) -> None:
+    listing = subparsers.add_parser(
+        "queries",
+        help="list the canned SPARQL queries with their titles and parameters",
+        description="The catalogue of canned queries: questions for people, and checks "
+        "(NAME-violation) that must return no rows.",
+    )
+    listing.add_argument(
+        "--kind", choices=("question", "check"), help="list only questions or only checks"
+    )
+    listing.add_argument(
+        "--format",
+        choices=[f.value for f in Format],
+        default=Format.TABLE.value,
+        help="output format (default: table)",
+    )
+    listing.set_defaults(handler=list_queries)
+
+    run = subparsers.add_parser(
+        "query",
+        help="run a canned query by NAME, or your own with --file, on the reasoned graph",
+        description="Run a canned query (see `ppo queries`) or a SPARQL file of your own on the "
+        "shipped graph after OWL RL reasoning. Parameters are bound as values, never pasted "
+        "into the query text. A check (NAME-violation) that returns rows exits with 1.",
+        epilog="examples:\n"
+        "  ppo query role-duties --param role=ppod:DemandManagementProcessOwner\n"
+        "  ppo query artefact-mentions --param artefact='Capacity Plan' --format csv\n"
+        "  ppo query --file my.rq --data extra.ttl",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    run.add_argument("name", nargs="?", metavar="NAME", help="a canned query (see `ppo queries`)")
+    run.add_argument(
+        "--file",
+        "--query-file",
+        dest="file",
+        type=Path,
+        metavar="FILE.rq",
+        help="run this SPARQL query file instead of a canned query",
+    )
+    run.add_argument(
+        "--param",
+        "-p",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a parameter value: a CURIE (ppod:X), a full IRI, or a label; repeatable",
+    )
+    run.add_argument(
+        "--format",
+        choices=[f.value for f in Format],
+        default=Format.TABLE.value,
+        help="output format (default: table, wrapped to fit --width columns)",
+    )
+    run.add_argument(
+        "--width", type=int, default=80, help="table width in characters (default: 80)"
+    )
+    run.add_argument(
+        "--data",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="FILE",
+        help="an extra RDF file to load with the shipped graph; repeatable",
+    )
+    run.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="let a --file query use SERVICE or FROM (network access); refused by default",
+    )
+    run.set_defaults(handler=run_query_command)
+
+
+def _parse_params(pairs: list[str]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"--param needs KEY=VALUE, not {pair!r}")
+        if key.strip() in params:
+            raise UsageError(f"--param {key.strip()} given twice")
+        params[key.strip()] = value
+    return params
+
+
+def list_queries(args: argparse.Namespace) -> int:
+    from rdflib import Literal
+
+    from .query import default_catalogue, format_rows
+
+    rows = []
+    for spec in default_catalogue():
+        if args.kind and spec.kind != args.kind:
+            continue
+        params = ", ".join(f"{p.name}={p.default}" for p in spec.params)
+        rows.append(
+            {
+                "name": Literal(spec.name),
+                "kind": Literal(spec.kind),
+                "title": Literal(spec.title),
+                "parameters": Literal(params),
+            }
+        )
+    sys.stdout.write(format_rows(rows, ["name", "kind", "title", "parameters"], args.format))
+    return EXIT_OK
+
+
+def run_query_command(args: argparse.Namespace) -> int:
+    from .load import load_graph
+    from .query import default_catalogue, format_rows, load_user_query, run_query
+    from .reason import reason
+
+    if args.name and args.file:
+        raise UsageError("give a query NAME or --file FILE.rq, not both")
+    if not args.name and not args.file:
+        raise UsageError("give a query NAME (see `ppo queries`) or --file FILE.rq")
+    if args.width < 20:
+        raise UsageError("--width must be at least 20")
+    params = _parse_params(args.param)
+    if args.file:
+        spec = load_user_query(args.file, allow_remote=args.allow_remote)
+    else:
+        if args.allow_remote:
+            raise UsageError("--allow-remote applies to --file queries only")
+        spec = default_catalogue().get(args.name)
+    graph = reason(load_graph(args.data)).union()
+    rows = run_query(graph, spec, params)
+    if args.format == Format.TABLE.value:
+        sys.stdout.write(f"{spec.title}\n\n")
+    columns = spec.columns if rows or spec.columns else None
+    sys.stdout.write(format_rows(rows, columns, args.format, width=args.width))
+    if spec.kind == "check" and rows:
+        print(f"ppo query: check {spec.name} found {len(rows)} violation(s)", file=sys.stderr)
+        return EXIT_ROWS_FROM_CHECK
+    return EXIT_OK

@@ -1,0 +1,481 @@
+"""Process interfaces and role/artefact links as networkx graphs, read from the reasoned RDF.
+
+Nothing here is a hand-kept list: every node and edge comes from a SPARQL query over the graph
+(normally the union of asserted and inferred triples), so a new interface or duty in ``data/``
+shows up in the pictures, exports and metrics without touching this module.
+
+- :func:`interface_graph`: processes as nodes, one edge per ``ppo:Interface`` (keyed by its IRI),
+  carrying its type and the duties that evidence it.
+- :func:`role_graph`: role -> process (owns, manages, ...), role -> artefact (produces, uses, ...,
+  through the role's own duties) and process -> artefact (the artefacts ITIL assigns it).
+- :func:`metrics`: per-process degree, betweenness and hub flag, as analysts read them.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable
+from functools import cache
+from typing import TYPE_CHECKING, Any, TypedDict
+
+from rdflib import RDFS, Graph, Literal, URIRef
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import Query
+
+from .namespaces import PPO, PREFIXES
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+
+class Evidence(TypedDict):
+    """One duty that evidences an edge: its IRI, verbatim text, role and place in the source."""
+
+    duty: str
+    text: str
+    role: str
+    role_label: str
+    section: str
+    position: int | None
+
+
+class ProcessMetrics(TypedDict):
+    process: str
+    label: str
+    abbreviation: str
+    is_ppo: bool
+    degree: int
+    in_degree: int
+    out_degree: int
+    partners: int
+    betweenness: float
+    hub: bool
+
+
+#: A process is a hub when it works with at least this many times the median number of partner
+#: processes (over the processes that have any interface), and with at least HUB_MIN_PARTNERS.
+HUB_MEDIAN_FACTOR = 1.5
+HUB_MIN_PARTNERS = 4
+
+#: Relations of the role graph, in the order legends list them.
+ROLE_RELATIONS = ("specialises", "owns", "manages", "role of")
+DUTY_RELATIONS = ("produces", "maintains", "reviews", "uses", "contributes to", "mentions")
+ARTEFACT_OWNER_RELATION = "owns artefact"
+
+_DUTY_PROPERTIES: dict[URIRef, str] = {
+    PPO.produces: "produces",
+    PPO.maintains: "maintains",
+    PPO.reviews: "reviews",
+    PPO.uses: "uses",
+    PPO.contributesTo: "contributes to",
+    PPO.mentionsArtefact: "mentions",
+}
+_ROLE_PROPERTIES: dict[URIRef, str] = {
+    PPO.specialises: "specialises",
+    PPO.ownsProcess: "owns",
+    PPO.managesProcess: "manages",
+    PPO.roleOfProcess: "role of",
+}
+
+_QUERIES: dict[str, str] = {
+    "processes": """
+        SELECT DISTINCT ?p ?ppo WHERE {
+          { ?p a ppo:Process } UNION { ?i ppo:fromProcess ?p } UNION { ?i ppo:toProcess ?p }
+          FILTER(isIRI(?p))
+          BIND(EXISTS { ?p a ppo:PPOProcess } AS ?ppo)
+        }""",
+    "interfaces": """
+        SELECT ?i ?from ?to ?stated WHERE {
+          ?i a ppo:Interface ; ppo:fromProcess ?from ; ppo:toProcess ?to .
+          OPTIONAL { ?i ppo:stated ?stated }
+        }""",
+    "interface_types": """
+        SELECT ?i ?type WHERE {
+          ?i a ppo:Interface ; a ?type .
+          ?type rdfs:subClassOf ppo:Interface .
+          FILTER(?type != ppo:Interface)
+        }""",
+    "evidence": """
+        SELECT ?i ?duty WHERE { ?i a ppo:Interface ; ppo:evidencedBy ?duty . }""",
+    "duties": """
+        SELECT ?duty ?text ?role ?section ?position WHERE {
+          ?duty a ppo:Duty .
+          OPTIONAL { ?duty ppo:verbatimText ?text }
+          OPTIONAL { ?duty ppo:isDutyOf ?role }
+          OPTIONAL { ?duty ppo:inSection/ppo:sectionNumber ?section }
+          OPTIONAL { ?duty ppo:position ?position }
+        }""",
+    "process_roles": """
+        SELECT ?role ?rel ?p WHERE {
+          VALUES ?rel { ppo:ownsProcess ppo:managesProcess }
+          ?role ?rel ?p .
+        }""",
+    "roles": """
+        SELECT DISTINCT ?role ?kind WHERE {
+          { ?role a ppo:Role } UNION { ?role a ppo:ExternalRole }
+          FILTER(isIRI(?role))
+          BIND(IF(EXISTS { ?role a ppo:ExternalRole }, "external-role",
+               IF(EXISTS { ?role a ppo:GenericRole }, "generic-role", "role")) AS ?kind)
+        }""",
+    "role_links": """
+        SELECT ?role ?rel ?target WHERE {
+          VALUES ?rel { ppo:specialises ppo:ownsProcess ppo:managesProcess ppo:roleOfProcess }
+          ?role ?rel ?target .
+          FILTER(?role != ?target)
+        }""",
+    "duty_artefacts": """
+        SELECT ?duty ?rel ?artefact WHERE {
+          VALUES ?rel { ppo:produces ppo:maintains ppo:reviews ppo:uses ppo:contributesTo
+                        ppo:mentionsArtefact }
+          ?duty ?rel ?artefact .
+          ?duty a ppo:Duty .
+        }""",
+    "artefacts": """
+        SELECT DISTINCT ?a WHERE { ?a a ppo:Artefact . FILTER(isIRI(?a)) }""",
+    "artefact_owners": """
+        SELECT ?a ?p WHERE { ?a ppo:ownedByProcess ?p . }""",
+}
+
+
+@cache
+def _query(name: str) -> Query:
+    """Each query is parsed once per process, with the project's prefixes."""
+    return prepareQuery(_QUERIES[name], initNs=PREFIXES)
+
+
+def _rows(g: Graph, name: str) -> Iterable[Any]:
+    """The query's rows in a stable order, so graphs, layouts and outputs are reproducible."""
+    return sorted(g.query(_query(name)), key=lambda row: tuple(str(v) for v in row))
+
+
+def local_name(iri: str) -> str:
+    return re.split(r"[#/]", str(iri).rstrip("/#"))[-1]
+
+
+def label_of(g: Graph, node: URIRef) -> str:
+    """The English (or untagged) rdfs:label, else the IRI's local name; deterministic."""
+    labels = [lit for lit in g.objects(node, RDFS.label) if isinstance(lit, Literal)]
+    preferred = sorted(str(x) for x in labels if x.language in (None, "en"))
+    if preferred:
+        return preferred[0]
+    if labels:
+        return sorted(str(x) for x in labels)[0]
+    return local_name(node)
+
+
+def abbreviation_of(g: Graph, node: URIRef) -> str:
+    values = sorted(str(x) for x in g.objects(node, PPO.abbreviation))
+    return values[0] if values else ""
+
+
+def type_name(cls: URIRef | str) -> str:
+    """``ppo:ServiceLevelInterface`` -> ``service-level``: the short, stable edge type."""
+    name = local_name(cls)
+    if name.endswith("Interface") and name != "Interface":
+        name = name[: -len("Interface")]
+    return re.sub(r"(?<!^)(?=[A-Z])", "-", name).lower()
+
+
+def section_key(section: str) -> tuple[int, ...]:
+    """Sort "7.10" after "7.9"."""
+    return tuple(int(part) for part in re.findall(r"\d+", section)) or (10**6,)
+
+
+def evidence_key(ev: Evidence) -> tuple[tuple[int, ...], int, str]:
+    return (section_key(ev["section"]), ev["position"] or 0, ev["duty"])
+
+
+def _duties(g: Graph) -> dict[URIRef, Evidence]:
+    duties: dict[URIRef, Evidence] = {}
+    for row in _rows(g, "duties"):
+        duty = row.duty
+        if duty in duties:  # several labels/sections: keep the first, deterministically
+            continue
+        role = row.role
+        position = row.position.toPython() if row.position is not None else None
+        duties[duty] = Evidence(
+            duty=str(duty),
+            text=str(row.text) if row.text is not None else "",
+            role=str(role) if role is not None else "",
+            role_label=label_of(g, role) if role is not None else "",
+            section=str(row.section) if row.section is not None else "",
+            position=position if isinstance(position, int) else None,
+        )
+    return duties
+
+
+def _most_specific(g: Graph, types: set[URIRef]) -> list[URIRef]:
+    """Drop any type that is a superclass of another type of the same interface."""
+    keep = [
+        t
+        for t in types
+        if not any(o != t and (o, RDFS.subClassOf, t) in g for o in types)
+    ]
+    return sorted(keep)
+
+
+def _role_duties(g: Graph, duties: dict[URIRef, Evidence]) -> dict[str, list[Evidence]]:
+    by_role: dict[str, list[Evidence]] = defaultdict(list)
+    for ev in duties.values():
+        if ev["role"]:
+            by_role[ev["role"]].append(ev)
+    for evs in by_role.values():
+        evs.sort(key=evidence_key)
+    return by_role
+
+
+def interface_graph(g: Graph) -> nx.MultiDiGraph:
+    """Processes and the interfaces between them.
+
+    Nodes are process IRIs with ``label``, ``abbreviation``, ``is_ppo`` and ``roles`` (the roles
+    that own or manage the process, each with its own duties). Edges run from ``ppo:fromProcess``
+    to ``ppo:toProcess``, keyed by the interface IRI, with ``type`` (e.g. ``"coordination"``),
+    ``type_label``, ``label``, ``stated`` and ``evidence`` (a list of :class:`Evidence`).
+    """
+    import networkx as nx
+
+    graph = nx.MultiDiGraph(kind="interfaces")
+    for row in _rows(g, "processes"):
+        graph.add_node(
+            str(row.p),
+            iri=str(row.p),
+            label=label_of(g, row.p),
+            abbreviation=abbreviation_of(g, row.p),
+            is_ppo=bool(row.ppo.toPython()),
+            kind="ppo" if row.ppo.toPython() else "process",
+            roles=[],
+        )
+
+    duties = _duties(g)
+    role_duties = _role_duties(g, duties)
+    for row in sorted(_rows(g, "process_roles"), key=lambda r: (str(r.p), str(r.rel), str(r.role))):
+        if str(row.p) not in graph:
+            continue
+        graph.nodes[str(row.p)]["roles"].append(
+            {
+                "role": str(row.role),
+                "label": label_of(g, row.role),
+                "relation": "owner" if row.rel == PPO.ownsProcess else "manager",
+                "duties": role_duties.get(str(row.role), []),
+            }
+        )
+
+    types: dict[URIRef, set[URIRef]] = defaultdict(set)
+    for row in _rows(g, "interface_types"):
+        types[row.i].add(row.type)
+    evidence: dict[URIRef, list[Evidence]] = defaultdict(list)
+    for row in _rows(g, "evidence"):
+        if row.duty in duties:
+            evidence[row.i].append(duties[row.duty])
+
+    for row in _rows(g, "interfaces"):
+        iri = row.i
+        if graph.has_edge(str(row["from"]), str(row.to), key=str(iri)):
+            continue  # two values of a functional property would be a SHACL error, not ours
+        classes = _most_specific(g, types.get(iri, set())) or [PPO.Interface]
+        stated = row.stated.toPython() if row.stated is not None else False
+        graph.add_edge(
+            str(row["from"]),
+            str(row.to),
+            key=str(iri),
+            iri=str(iri),
+            type=type_name(classes[0]),
+            type_label=label_of(g, classes[0]),
+            label=label_of(g, iri),
+            stated=bool(stated),
+            evidence=sorted(evidence.get(iri, []), key=evidence_key),
+        )
+    for node in (n for n, attrs in graph.nodes(data=True) if "label" not in attrs):
+        ref = URIRef(node)  # an interface end that is not typed ppo:Process
+        graph.nodes[node].update(
+            iri=node,
+            label=label_of(g, ref),
+            abbreviation=abbreviation_of(g, ref),
+            is_ppo=False,
+            kind="process",
+            roles=[],
+        )
+    return graph
+
+
+def interface_types(g: Graph) -> list[tuple[str, str]]:
+    """All interface types the ontology defines, as ``(type, label)`` sorted by type."""
+    found = {
+        type_name(cls): label_of(g, cls)
+        for cls in g.subjects(RDFS.subClassOf, PPO.Interface)
+        if isinstance(cls, URIRef) and cls != PPO.Interface
+    }
+    return sorted(found.items())
+
+
+def role_graph(g: Graph) -> nx.MultiDiGraph:
+    """Roles, the processes they own or manage, and the artefacts their duties touch.
+
+    Nodes have ``kind`` in ``role``, ``generic-role``, ``external-role``, ``process``, ``ppo``
+    (a PPO process) and ``artefact``. Edges are keyed by their ``relation``: role -> role
+    ``specialises``; role -> process ``owns``, ``manages``, ``role of``; role -> artefact
+    ``produces``, ``maintains``, ``reviews``, ``uses``, ``contributes to`` or ``mentions`` (the
+    most specific one the role's own duties state, with those duties as ``evidence``); and
+    process -> artefact ``owns artefact`` (``ppo:ownedByProcess`` read the other way).
+    """
+    import networkx as nx
+
+    graph = nx.MultiDiGraph(kind="roles")
+    ppo_processes = {str(row.p) for row in _rows(g, "processes") if row.ppo.toPython()}
+
+    def add_node(iri: URIRef, kind: str) -> str:
+        key = str(iri)
+        if key not in graph:
+            graph.add_node(
+                key,
+                iri=key,
+                label=label_of(g, iri),
+                abbreviation=abbreviation_of(g, iri),
+                kind=kind,
+                is_ppo=kind == "ppo",
+            )
+        return key
+
+    def process_kind(iri: URIRef) -> str:
+        return "ppo" if str(iri) in ppo_processes else "process"
+
+    duties = _duties(g)
+    role_duties = _role_duties(g, duties)
+    for row in _rows(g, "roles"):
+        key = add_node(row.role, str(row.kind))
+        graph.nodes[key]["duties"] = role_duties.get(key, [])
+
+    for row in _rows(g, "role_links"):
+        relation = _ROLE_PROPERTIES[row.rel]
+        if str(row.role) not in graph:
+            continue
+        if relation == "specialises":
+            if str(row.target) not in graph:
+                continue
+            target = str(row.target)
+        else:
+            target = add_node(row.target, process_kind(row.target))
+        graph.add_edge(str(row.role), target, key=relation, relation=relation, evidence=[])
+
+    for row in _rows(g, "artefacts"):
+        add_node(row.a, "artefact")
+
+    touches: dict[tuple[str, str], dict[str, list[Evidence]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for row in _rows(g, "duty_artefacts"):
+        ev = duties.get(row.duty)
+        if ev is None or not ev["role"] or ev["role"] not in graph:
+            continue
+        artefact = add_node(row.artefact, "artefact")
+        touches[(ev["role"], artefact)][_DUTY_PROPERTIES[row.rel]].append(ev)
+    for (role, artefact), by_relation in touches.items():
+        specific = {rel: evs for rel, evs in by_relation.items() if rel != "mentions"}
+        mentioned_only = {d["duty"] for d in by_relation.get("mentions", [])} - {
+            d["duty"] for evs in specific.values() for d in evs
+        }
+        if mentioned_only:  # a duty that names the artefact without saying how
+            specific["mentions"] = [
+                d for d in by_relation["mentions"] if d["duty"] in mentioned_only
+            ]
+        for relation, evs in specific.items():
+            unique = {d["duty"]: d for d in evs}
+            graph.add_edge(
+                role,
+                artefact,
+                key=relation,
+                relation=relation,
+                evidence=sorted(unique.values(), key=evidence_key),
+            )
+
+    for row in _rows(g, "artefact_owners"):
+        artefact = add_node(row.a, "artefact")
+        process = add_node(row.p, process_kind(row.p))
+        graph.add_edge(
+            process,
+            artefact,
+            key=ARTEFACT_OWNER_RELATION,
+            relation=ARTEFACT_OWNER_RELATION,
+            evidence=[],
+        )
+    return graph
+
+
+def metrics(graph: nx.MultiDiGraph) -> list[ProcessMetrics]:
+    """Per-process interface metrics, most connected first.
+
+    ``degree``/``in_degree``/``out_degree`` count interfaces (an edge per interface, so two
+    types between the same pair count twice); ``partners`` counts distinct processes worked
+    with in either direction. ``betweenness`` is the normalised betweenness centrality of the
+    undirected process graph (an interface is a working relationship both ways; its direction
+    only records whose duty states it): the share of shortest paths between other processes
+    that pass through this one, i.e. how much it brokers between them.
+
+    Hub rule: a process is a hub when its ``partners`` is at least ``HUB_MEDIAN_FACTOR`` times
+    the median ``partners`` of the processes that have any interface, and at least
+    ``HUB_MIN_PARTNERS``. Relative to the median, so it still picks out the few processes
+    most others depend on when the graph grows; with the floor, a small or evenly connected
+    graph has no hubs.
+    """
+    import networkx as nx
+
+    simple = nx.Graph()
+    simple.add_nodes_from(graph.nodes)
+    simple.add_edges_from((u, v) for u, v in graph.edges() if u != v)
+    betweenness = nx.betweenness_centrality(simple, normalized=True)
+    partners = {n: simple.degree(n) for n in simple.nodes}
+    connected = [p for p in partners.values() if p > 0]
+    median = statistics.median(connected) if connected else 0.0
+    threshold = max(HUB_MIN_PARTNERS, HUB_MEDIAN_FACTOR * median)
+
+    rows: list[ProcessMetrics] = []
+    for node, attrs in graph.nodes(data=True):
+        rows.append(
+            ProcessMetrics(
+                process=node,
+                label=str(attrs.get("label", local_name(node))),
+                abbreviation=str(attrs.get("abbreviation", "")),
+                is_ppo=bool(attrs.get("is_ppo", False)),
+                degree=int(graph.degree(node)),
+                in_degree=int(graph.in_degree(node)),
+                out_degree=int(graph.out_degree(node)),
+                partners=partners[node],
+                betweenness=round(float(betweenness[node]), 4),
+                hub=partners[node] >= threshold,
+            )
+        )
+    rows.sort(key=lambda r: (-r["degree"], -r["betweenness"], r["label"]))
+    return rows
+
+
+def hub_rule() -> str:
+    """The hub rule in words, for command output."""
+    return (
+        f"hub = works with at least {HUB_MEDIAN_FACTOR:g} x the median number of partner "
+        f"processes, and with at least {HUB_MIN_PARTNERS}"
+    )
+
+
+def interface_rows(graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
+    """The interface list as flat rows (one per interface), sorted by from, to, type."""
+    rows: list[dict[str, Any]] = []
+    for source, target, key, attrs in graph.edges(keys=True, data=True):
+        src, tgt = graph.nodes[source], graph.nodes[target]
+        rows.append(
+            {
+                "interface": key,
+                "from": source,
+                "from_label": src["label"],
+                "from_abbreviation": src.get("abbreviation", ""),
+                "to": target,
+                "to_label": tgt["label"],
+                "to_abbreviation": tgt.get("abbreviation", ""),
+                "type": attrs["type"],
+                "stated": attrs["stated"],
+                "evidence": attrs["evidence"],
+            }
+        )
+    rows.sort(key=lambda r: (r["from_label"], r["to_label"], r["type"], r["interface"]))
+    return rows

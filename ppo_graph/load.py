@@ -1,0 +1,85 @@
+"""Step 1: load the shipped graph plus the user's own files, with clear parse errors."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from rdflib import Graph
+from rdflib.util import guess_format
+
+from .errors import InputError
+from .namespaces import bind_prefixes
+from .paths import shipped_graph_files
+
+_FORMATS = {
+    "ttl": "turtle",
+    "turtle": "turtle",
+    "nt": "nt",
+    "n3": "n3",
+    "rdf": "xml",
+    "owl": "xml",
+    "xml": "xml",
+    "jsonld": "json-ld",
+    "json": "json-ld",
+    "trig": "trig",
+    "nq": "nquads",
+}
+
+_LINE_PATTERNS = (
+    re.compile(r"at line (\d+)"),
+    re.compile(r"line (\d+)"),
+    re.compile(r":(\d+):\d+"),
+)
+
+
+def _format_for(path: Path) -> str:
+    suffix = path.suffix.lower().lstrip(".")
+    fmt = _FORMATS.get(suffix) or guess_format(str(path))
+    if fmt is None:
+        known = ", ".join(sorted({f".{k}" for k in _FORMATS}))
+        raise InputError(path, f"unknown RDF file type {path.suffix!r} (use one of {known})")
+    return fmt
+
+
+def _line_of(exc: BaseException) -> int | None:
+    lines = getattr(exc, "lines", None)  # rdflib's notation3 BadSyntax: 0-based line
+    if isinstance(lines, int):
+        return lines + 1
+    for pattern in _LINE_PATTERNS:
+        match = pattern.search(str(exc))
+        if match:
+            return int(match.group(1))
+    return None
+
+
+def _reason_of(exc: BaseException) -> str:
+    why = getattr(exc, "_why", None)  # BadSyntax keeps the short reason here
+    text = str(why) if why else str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def parse_into(graph: Graph, path: Path) -> Graph:
+    """Parse one RDF file into ``graph``; any failure becomes an InputError naming file and line."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(path, "no such file")
+    if path.is_dir():
+        raise InputError(path, "is a folder, not an RDF file")
+    fmt = _format_for(path)
+    try:
+        graph.parse(path, format=fmt)
+    except Exception as exc:  # rdflib raises many types; all mean "this file is bad"
+        raise InputError(path, f"cannot parse as {fmt}: {_reason_of(exc)}", _line_of(exc)) from exc
+    return graph
+
+
+def load_graph(extra: Iterable[Path | str] = (), *, shipped: bool = True) -> Graph:
+    """The shipped ontology and data (unless ``shipped=False``) plus any extra RDF files."""
+    graph = Graph()
+    bind_prefixes(graph)
+    files = [*(shipped_graph_files() if shipped else []), *(Path(p) for p in extra)]
+    for path in files:
+        parse_into(graph, path)
+    return graph

@@ -1,0 +1,52 @@
+"""Where the shipped ontology, data and queries live.
+
+In an installed wheel they are package data under ``ppo_graph/resources/``; in a source checkout
+(editable install, or running the tests from the repository) they are the top-level folders.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def resource_root() -> Path:
+    """The folder holding ``ontology/``, ``data/`` and ``queries/``."""
+    bundled = _PACKAGE / "resources"
+    if (bundled / "ontology").is_dir():
+        return bundled
+    checkout = _PACKAGE.parent
+    if (checkout / "ontology").is_dir():
+        return checkout
+    raise FileNotFoundError(
+        f"ppo-graph resources not found under {bundled} or {checkout}; reinstall the package"
+    )
+
+
+def ontology_dir() -> Path:
+    return resource_root() / "ontology"
+
+
+def data_dir() -> Path:
+    return resource_root() / "data"
+
+
+def queries_dir() -> Path:
+    return resource_root() / "queries"
+
+
+def shapes_file() -> Path:
+    return ontology_dir() / "shapes.ttl"
+
+
+def source_text() -> Path:
+    """The copy of the tutorial the data encodes."""
+    return data_dir() / "source" / "ppo-roles-tutorial.txt"
+
+
+def shipped_graph_files() -> list[Path]:
+    """The Turtle files that make up the knowledge graph (TBox + data), shapes excluded."""
+    onto = sorted(p for p in ontology_dir().glob("*.ttl") if p.name != "shapes.ttl")
+    data = sorted(data_dir().rglob("*.ttl"))
+    return onto + data
