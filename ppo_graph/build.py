@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from rdflib import Dataset, Graph, URIRef
 
-from .namespaces import bind_prefixes
+from .namespaces import PREFIXES, bind_prefixes
 from .reason import Reasoned
 
 ASSERTED_GRAPH = URIRef("https://w3id.org/ppo-graph/graph/asserted")
@@ -28,15 +28,24 @@ def serialize(reasoned: Reasoned, fmt: str = "turtle") -> str:
     rdflib_format, named = FORMATS[fmt]
     if named:
         dataset = Dataset()
-        bind_prefixes(dataset)  # type: ignore[arg-type]
-        for name, source in ((ASSERTED_GRAPH, reasoned.asserted), (INFERRED_GRAPH, reasoned.inferred)):
+        bind_prefixes(dataset)
+        for name, source in (
+            (ASSERTED_GRAPH, reasoned.asserted),
+            (INFERRED_GRAPH, reasoned.inferred),
+        ):
             target = dataset.graph(name)
             for triple in source:
                 target.add(triple)
+        if rdflib_format == "json-ld":
+            context = {p: ns for p, ns in PREFIXES.items() if p not in ("sh", "ppos")}
+            return dataset.serialize(format="json-ld", context=context, auto_compact=True)
         return dataset.serialize(format=rdflib_format)
     blocks = []
     for title, graph in (
-        (f"Asserted: {len(reasoned.asserted)} triples (named graph {ASSERTED_GRAPH})", reasoned.asserted),
+        (
+            f"Asserted: {len(reasoned.asserted)} triples (named graph {ASSERTED_GRAPH})",
+            reasoned.asserted,
+        ),
         (
             f"Inferred by OWL RL ({reasoned.engine}): {len(reasoned.inferred)} triples "
             f"(named graph {INFERRED_GRAPH})",

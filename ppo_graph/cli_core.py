@@ -21,7 +21,9 @@ def _extra_files(parser: argparse.ArgumentParser) -> None:
         help="your own RDF files (Turtle, N-Triples, JSON-LD, RDF/XML) loaded with the shipped graph",
     )
     parser.add_argument(
-        "--no-reason", action="store_true", help="skip OWL RL reasoning (inherited duties are then absent)"
+        "--no-reason",
+        action="store_true",
+        help="skip OWL RL reasoning (inherited duties are then absent)",
     )
 
 
@@ -64,7 +66,9 @@ def register(subparsers: Any) -> None:
         description="Build and reason the graph, validate it, print a summary, answer the canned "
         "questions and write the reasoned graph and the interface picture into --out.",
     )
-    p.add_argument("--out", type=Path, default=Path("ppo-out"), help="output folder (default: ppo-out)")
+    p.add_argument(
+        "--out", type=Path, default=Path("ppo-out"), help="output folder (default: ppo-out)"
+    )
     p.set_defaults(handler=cmd_run)
 
 

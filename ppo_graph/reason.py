@@ -77,7 +77,8 @@ def reason(graph: Graph, engine: str = "owlrl") -> Reasoned:
     """Run the OWL RL closure of ``graph``; ``graph`` itself is left unchanged."""
     closure = ENGINES[engine](graph)
     errors = sorted(
-        str(msg) for node in closure.subjects(RDF.type, OWLRL_ERROR.ErrorMessage)
+        str(msg)
+        for node in closure.subjects(RDF.type, OWLRL_ERROR.ErrorMessage)
         for msg in closure.objects(node, OWLRL_ERROR.error)
     )
     inferred = Graph()

@@ -11,7 +11,9 @@ from .namespaces import PREFIXES
 
 _PREFIXES = "\n".join(f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items())
 
-_ROLE_DUTIES = _PREFIXES + """
+_ROLE_DUTIES = (
+    _PREFIXES
+    + """
 SELECT ?role ?label (COUNT(DISTINCT ?own) AS ?direct) (COUNT(DISTINCT ?any) AS ?total)
 WHERE {
   ?role a ppo:Role ; rdfs:label ?label .
@@ -20,15 +22,19 @@ WHERE {
 }
 GROUP BY ?role ?label ORDER BY ?label
 """
+)
 
 _COUNT = _PREFIXES + "\nSELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a {cls} }}"
 
-_INTERFACE_TYPES = _PREFIXES + """
+_INTERFACE_TYPES = (
+    _PREFIXES
+    + """
 SELECT ?label (COUNT(DISTINCT ?i) AS ?n) WHERE {
   ?i a ppo:Interface , ?type . ?type rdfs:subClassOf ppo:Interface ; rdfs:label ?label .
   FILTER(?type != ppo:Interface)
 } GROUP BY ?label ORDER BY DESC(?n) ?label
 """
+)
 
 
 @dataclass
@@ -62,19 +68,27 @@ COUNTED = (
 )
 
 
+def _rows(graph: Graph, query: str) -> list[dict[str, str]]:
+    """SELECT results as dicts of strings (unbound variables left out)."""
+    result = graph.query(query)
+    names = [str(v) for v in result.vars or []]
+    return [
+        {n: str(v) for n, v in zip(names, row, strict=True) if v is not None}  # type: ignore[arg-type]
+        for row in result
+    ]
+
+
 def compute(union: Graph, asserted: int = 0, inferred: int = 0) -> Stats:
     """Counts over ``union`` (the reasoned graph; without reasoning inherited duties read 0)."""
     stats = Stats(asserted_triples=asserted or len(union), inferred_triples=inferred)
-    for row in union.query(_ROLE_DUTIES):
-        direct, total = int(row.direct), int(row.total)  # type: ignore[union-attr]
-        stats.roles.append(
-            RoleCount(str(row.role), str(row.label), direct, max(total - direct, 0))  # type: ignore[union-attr]
-        )
+    for row in _rows(union, _ROLE_DUTIES):
+        direct, total = int(row["direct"]), int(row["total"])
+        stats.roles.append(RoleCount(row["role"], row["label"], direct, max(total - direct, 0)))
     for name, cls in COUNTED:
-        result = list(union.query(_COUNT.format(cls=cls)))
-        stats.counts[name] = int(result[0][0]) if result else 0  # type: ignore[index]
-    for row in union.query(_INTERFACE_TYPES):
-        stats.interface_types[str(row[0])] = int(row[1])  # type: ignore[index]
+        (row,) = _rows(union, _COUNT.format(cls=cls))
+        stats.counts[name] = int(row["n"])
+    for row in _rows(union, _INTERFACE_TYPES):
+        stats.interface_types[row["label"]] = int(row["n"])
     return stats
 
 

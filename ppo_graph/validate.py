@@ -112,7 +112,7 @@ def short(iri: str, graph: Graph | None = None) -> str:
     graph = graph if graph is not None else bind_prefixes(Graph())
     for prefix, ns in graph.namespaces():
         if prefix and iri.startswith(str(ns)) and len(iri) > len(str(ns)):
-            return f"{prefix}:{iri[len(str(ns)):]}"
+            return f"{prefix}:{iri[len(str(ns)) :]}"
     return iri
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from rdflib import Graph
+from rdflib import BNode, Graph
 
 from ppo_graph.load import load_graph
 from ppo_graph.reason import Reasoned, reason
@@ -27,6 +28,38 @@ def require_tool(command: str, install: str) -> str:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"{message} (CI=true, so this is a failure, not a skip)")
     pytest.skip(message)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _memoised_owlrl() -> Iterator[None]:
+    """Test-speed memo: the CLI tests reason the same inputs many times; owlrl is deterministic,
+    so the closure of an input seen before is reused. The key is the input's named triples plus
+    its blank-node triple count, and a hit is only served when the earlier closure added no
+    blank-node triple, so the reused triples cannot refer to another parse's blank nodes."""
+    from ppo_graph import reason as reason_module
+
+    real = reason_module.ENGINES["owlrl"]
+    seen: dict[tuple[frozenset[object], int], set[object]] = {}
+
+    def memo(graph: Graph) -> Graph:
+        named = frozenset(t for t in graph if not any(isinstance(x, BNode) for x in t))
+        key = (named, len(graph) - len(named))
+        if key not in seen:
+            closure = real(graph)
+            added = {t for t in closure if t not in graph}
+            if any(isinstance(x, BNode) for t in added for x in t):
+                return closure
+            seen[key] = added
+        result = Graph()
+        for triple in graph:
+            result.add(triple)
+        for triple in seen[key]:
+            result.add(triple)  # type: ignore[arg-type]
+        return result
+
+    reason_module.ENGINES["owlrl"] = memo
+    yield
+    reason_module.ENGINES["owlrl"] = real
 
 
 @pytest.fixture(scope="session")

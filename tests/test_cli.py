@@ -1,0 +1,200 @@
+"""The ``ppo`` command as a user runs it: exit codes, messages, outputs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES
+from rdflib import Dataset, Graph, URIRef
+from rdflib.namespace import SH
+
+from ppo_graph.build import ASSERTED_GRAPH, INFERRED_GRAPH
+from ppo_graph.cli import main
+
+CARRIES = URIRef("https://w3id.org/ppo-graph/ontology#carriesDuty")
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def malformed(tmp_path: Path) -> Path:
+    path = tmp_path / "malformed.ttl"
+    path.write_text(
+        "@prefix ppo: <https://w3id.org/ppo-graph/ontology#> .\n"
+        "<https://example.org/x> a ppo:Role ;\n"
+        '    ppo:verbatimText "unterminated .\n'
+    )
+    return path
+
+
+def test_help_is_instant_and_imports_no_heavy_library() -> None:
+    code = (
+        "import sys\n"
+        "from ppo_graph.cli import build_parser\n"
+        "build_parser().format_help()\n"
+        "print(sorted(m for m in ('owlrl', 'pyshacl', 'networkx', 'pyoxigraph') if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_help_lists_the_commands_and_exit_codes() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "ppo_graph", "--help"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0
+    for command in ("validate", "build", "stats", "run"):
+        assert command in result.stdout
+    assert "2 usage or input error" in result.stdout
+
+
+def test_validate_shipped_graph_conforms(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "validate")
+    assert code == 0
+    assert out.startswith("Conforms")
+
+
+def test_validate_without_reasoning_conforms(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, _ = run(capsys, "validate", "--no-reason")
+    assert code == 0
+
+
+def test_validate_broken_extension_exits_1_naming_the_nodes(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "validate", str(FIXTURES / "broken.ttl"))
+    assert code == 1
+    assert "https://example.org/acme/CapacityAnalyst" in out
+    assert "Role has no duty" in out
+    assert "https://example.org/acme/duty-untitled" in out
+    assert "verbatimText" in out
+    # grouped by shape, then focus node
+    assert out.index("duty shape") < out.index("duty-untitled") < out.index("role shape")
+
+
+def test_validate_json_and_turtle_reports(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "validate", "--format", "json", str(FIXTURES / "broken.ttl"))
+    payload = json.loads(out)
+    assert code == 1 and payload["conforms"] is False
+    assert {v["focus"] for v in payload["violations"]} == {
+        "https://example.org/acme/CapacityAnalyst",
+        "https://example.org/acme/duty-untitled",
+    }
+    code, out, _ = run(capsys, "validate", "--format", "turtle", str(FIXTURES / "broken.ttl"))
+    report = Graph().parse(data=out, format="turtle")
+    assert code == 1
+    assert len(list(report.subjects(None, SH.ValidationResult))) == 2
+
+
+def test_malformed_turtle_exits_2_with_file_and_line(
+    capsys: pytest.CaptureFixture[str], malformed: Path
+) -> None:
+    code, out, err = run(capsys, "validate", str(malformed))
+    assert code == 2
+    assert f"{malformed}:3:" in err
+    assert "Traceback" not in err + out
+
+
+def test_missing_file_and_unknown_type_exit_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, err = run(capsys, "validate", str(tmp_path / "nope.ttl"))
+    assert code == 2 and "no such file" in err
+    odd = tmp_path / "notes.docx"
+    odd.write_text("x")
+    code, _, err = run(capsys, "validate", str(odd))
+    assert code == 2 and "unknown RDF file type" in err
+
+
+def test_usage_error_exits_2() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "ppo_graph", "validate", "--format", "yaml"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "invalid choice" in result.stderr
+
+
+def test_build_trig_keeps_inferred_triples_in_their_own_graph(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    out = tmp_path / "graph.trig"
+    code, _, err = run(capsys, "build", "--out", str(out), "--format", "trig")
+    assert code == 0 and str(out) in err
+    dataset = Dataset()
+    dataset.parse(out, format="trig")
+    asserted, inferred = dataset.graph(ASSERTED_GRAPH), dataset.graph(INFERRED_GRAPH)
+    assert len(asserted) > 3000 and len(inferred) > 1000
+    assert not list(asserted.triples((None, CARRIES, None)))
+    assert len(list(inferred.triples((None, CARRIES, None)))) == 277  # 177 own + 100 inherited
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "nt", "jsonld", "nquads"])
+def test_build_formats_parse_back(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, fmt: str
+) -> None:
+    out = tmp_path / f"graph.{fmt}"
+    code, _, _ = run(capsys, "build", "--out", str(out), "--format", fmt)
+    assert code == 0
+    text = out.read_text(encoding="utf-8")
+    if fmt in ("turtle", "nt"):
+        assert "# ---- Inferred by OWL RL (owlrl)" in text
+        graph = Graph().parse(out, format=fmt)
+    else:
+        dataset = Dataset()
+        dataset.parse(out, format={"jsonld": "json-ld", "nquads": "nquads"}[fmt])
+        inferred = dataset.graph(INFERRED_GRAPH)
+        assert len(list(inferred.triples((None, CARRIES, None)))) == 277
+        graph = Graph()
+        for s, p, o, _ in dataset.quads((None, None, None, None)):
+            graph.add((s, p, o))
+    assert len(list(graph.triples((None, CARRIES, None)))) == 277
+
+
+def test_build_failure_leaves_existing_output_untouched(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, malformed: Path
+) -> None:
+    out = tmp_path / "graph.ttl"
+    out.write_text("previous content")
+    code, _, err = run(capsys, "build", "--out", str(out), str(malformed))
+    assert code == 2 and "malformed.ttl:3" in err
+    assert out.read_text() == "previous content"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".graph")] == []
+    code, _, err = run(capsys, "build", "--out", str(tmp_path / "no" / "such" / "dir.ttl"))
+    assert code == 2 and "does not exist" in err
+
+
+def test_stats_counts(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "stats", "--format", "json")
+    stats = json.loads(out)
+    assert code == 0
+    assert stats["counts"]["roles"] == 13
+    assert stats["counts"]["duties"] == 177
+    assert stats["counts"]["PPO processes"] == 5
+    roles = {r["label"]: (r["direct"], r["inherited"]) for r in stats["roles"]}
+    assert roles["Capacity Management Process Manager"] == (25, 9)
+    assert roles["Demand Management Process Owner"] == (2, 11)
+    assert roles["Process Practitioner"] == (5, 0)
+    code, out, _ = run(capsys, "stats")
+    assert "Capacity Management Process Manager" in out and "inherited" in out
+
+
+def test_run_writes_outputs_and_reports(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    code, text, _ = run(capsys, "run", "--out", str(out))
+    assert code == 0
+    assert (out / "ppo-graph.trig").is_file()
+    assert "Conforms" in text
+    assert "Duties per role" in text

@@ -1,0 +1,99 @@
+"""A non-editable install works from any directory: ontology, data, shapes and queries ship
+inside the wheel as package data."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(out),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    (found,) = out.glob("ppo_graph-*.whl")
+    return found
+
+
+@pytest.fixture(scope="module")
+def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("site")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "-q",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return target
+
+
+def test_wheel_contains_the_resources(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    prefix = "ppo_graph/resources/"
+    assert f"{prefix}ontology/ppo.ttl" in names
+    assert f"{prefix}ontology/shapes.ttl" in names
+    assert f"{prefix}data/source/ppo-roles-tutorial.txt" in names
+    assert sum(n.startswith(f"{prefix}data/sections/") for n in names) == 12
+    assert any(n.startswith(f"{prefix}queries/") and n.endswith(".rq") for n in names)
+    assert not any("/tests/" in n or n.startswith("tests/") for n in names)
+
+
+def _run(installed: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(installed)}
+    script = installed / "bin" / "ppo"
+    return subprocess.run(
+        [sys.executable, str(script), *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_installed_command_works_from_another_directory(installed: Path, tmp_path: Path) -> None:
+    where = subprocess.run(
+        [sys.executable, "-c", "import ppo_graph.paths as p; print(p.resource_root())"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(installed)},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert where.startswith(str(installed)), "the test must exercise the installed copy"
+    result = _run(installed, tmp_path, "stats")
+    assert result.returncode == 0, result.stderr
+    assert "duties" in result.stdout and "177" in result.stdout
+    result = _run(installed, tmp_path, "validate")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Conforms")

@@ -1,0 +1,85 @@
+"""Every SHACL shape has a good and a bad fixture; the bad one names exactly the nodes the shape
+must flag (W3C data-shapes test-suite style: data and expectation in one file).
+
+Fixtures are validated on top of the ontology (TBox and themes) after OWL RL reasoning, as
+``ppo validate`` does; the shipped data is left out so that each fixture is judged alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES
+from rdflib import Graph, Literal, Namespace, URIRef
+
+from ppo_graph.load import load_graph, parse_into
+from ppo_graph.paths import ontology_dir
+from ppo_graph.reason import reason
+from ppo_graph.validate import load_shapes, validate
+
+T = Namespace("https://w3id.org/ppo-graph/test#")
+SHAPES = Namespace("https://w3id.org/ppo-graph/shapes#")
+FIXTURE_FILES = sorted((FIXTURES / "shapes").glob("*.ttl"))
+
+
+def _tbox() -> list[Path]:
+    return sorted(p for p in ontology_dir().glob("*.ttl") if p.name != "shapes.ttl")
+
+
+def _results(fixture: Path) -> tuple[Graph, set[tuple[str, str]]]:
+    graph = load_graph([*_tbox(), fixture], shipped=False)
+    expectations = Graph()
+    for triple in graph.triples((T.expect, None, None)):
+        expectations.add(triple)
+        graph.remove(triple)
+    report = validate(reason(graph).union())
+    return expectations, {(v.shape, v.focus) for v in report.violations}
+
+
+def test_fixture_folder_is_complete() -> None:
+    shapes = {str(s) for s in load_shapes().subjects() if str(s).startswith(str(SHAPES))}
+    flagged = set()
+    for path in FIXTURE_FILES:
+        flagged |= {str(o) for o in Graph().parse(path).objects(T.expect, T.shape)}
+    assert len(FIXTURE_FILES) >= 14
+    # every node shape of the shipped shapes file has at least one bad fixture
+    node_shapes = {s for s in shapes if s.endswith("Shape")}
+    assert node_shapes == flagged
+
+
+@pytest.mark.parametrize("fixture", FIXTURE_FILES, ids=lambda p: p.stem)
+def test_shape_fixture(fixture: Path) -> None:
+    expectations, results = _results(fixture)
+    if expectations.value(T.expect, T.conforms) == Literal(True):
+        assert results == set()
+        return
+    shape = expectations.value(T.expect, T.shape)
+    assert isinstance(shape, URIRef)
+    expected = {(str(shape), str(node)) for node in expectations.objects(T.expect, T.flags)}
+    assert expected, f"{fixture.name} names no node to flag"
+    assert results == expected
+
+
+def test_shipped_graph_conforms_with_and_without_reasoning(asserted_graph: Graph) -> None:
+    assert validate(asserted_graph).conforms
+    assert validate(reason(asserted_graph).union()).conforms
+
+
+def test_broken_extension_flags_exactly_its_two_nodes() -> None:
+    graph = load_graph([FIXTURES / "broken.ttl"])
+    report = validate(reason(graph).union())
+    assert {v.focus for v in report.violations} == {
+        "https://example.org/acme/CapacityAnalyst",
+        "https://example.org/acme/duty-untitled",
+    }
+
+
+def test_parse_into_reports_file_and_line(tmp_path: Path) -> None:
+    from ppo_graph.errors import InputError
+
+    bad = tmp_path / "bad.ttl"
+    bad.write_text('@prefix ex: <http://e/> .\nex:a ex:b ex:c .\n\nex:a ex:b "open .\n')
+    with pytest.raises(InputError) as err:
+        parse_into(Graph(), bad)
+    assert err.value.line == 4
+    assert str(bad) in str(err.value)
