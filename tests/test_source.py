@@ -140,21 +140,20 @@ def test_defect_fragments_are_verbatim_and_corrections_keep_the_original(
     assert "Anticipates and prevents/manages situations where demand exceeds" in texts
 
 
-def test_generated_data_is_in_sync_with_the_generator() -> None:
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "encode_tutorial.py"), "--check"],
+def _tool_check(script: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "tools" / script), "--check"],
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def test_generated_data_is_in_sync_with_the_generator() -> None:
+    result = _tool_check("encode_tutorial.py")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_namespace_class_is_in_sync_with_the_ontology() -> None:
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "gen_namespace.py"), "--check"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = _tool_check("gen_namespace.py")
     assert result.returncode == 0, result.stderr

@@ -50,10 +50,14 @@ class RoleSpec:
     definition: str = ""
 
 
-GENERIC_NOTE = (
-    "The tutorial states that this role carries out the generic role only for Demand Management "
-    "and the process managers; following ITIL, every process-specific owner and manager "
-    "specialises the generic role."
+GENERIC_STATED = (
+    "The tutorial states the specialisation: the role's first duty is to carry out the generic "
+    "{kind} role."
+)
+GENERIC_ASSUMED = (
+    "The tutorial does not say so for this role (it does for Demand Management and for every "
+    "process manager); following ITIL, every process-specific owner specialises the generic "
+    "process owner."
 )
 
 ROLES: tuple[RoleSpec, ...] = (
@@ -1411,15 +1415,17 @@ def build(text: str, digest: str) -> dict[str, Graph]:
             graph.add((node, RDFS.label, Literal(spec.label, lang=EN)))
             graph.add((node, PPO.inSection, PPOD[f"section-{number}"]))
             graph.add((node, PPO.verbatimHeading, Literal(spec.subheading or sections[number][0])))
+            kind = "process owner" if spec.owns else "process manager"
+            process_label = spec.label.rsplit(" Process", 1)[0]
             definition = spec.definition or (
-                f"The {spec.label.replace(' Process ', ' process ').lower()} role: "
-                f"{'owner' if spec.owns else 'manager'} of {spec.label.rsplit(' Process', 1)[0]}, "
-                f"specialising the generic {'process owner' if spec.owns else 'process manager'}."
+                f"The {kind} of {process_label}; it specialises the generic {kind} role."
             )
             graph.add((node, SKOS.definition, Literal(definition, lang=EN)))
             if spec.specialises:
                 graph.add((node, PPO.specialises, PPOD[spec.specialises]))
-                graph.add((node, SKOS.scopeNote, Literal(GENERIC_NOTE, lang=EN)))
+                stated = spec.manages is not None or spec.section == "7.14"
+                note = GENERIC_STATED.format(kind=kind) if stated else GENERIC_ASSUMED
+                graph.add((node, SKOS.scopeNote, Literal(note, lang=EN)))
             if spec.owns:
                 graph.add((node, PPO.ownsProcess, PPOD[spec.owns]))
             if spec.manages:
