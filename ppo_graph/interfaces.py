@@ -208,11 +208,7 @@ def _duties(g: Graph) -> dict[URIRef, Evidence]:
 
 def _most_specific(g: Graph, types: set[URIRef]) -> list[URIRef]:
     """Drop any type that is a superclass of another type of the same interface."""
-    keep = [
-        t
-        for t in types
-        if not any(o != t and (o, RDFS.subClassOf, t) in g for o in types)
-    ]
+    keep = [t for t in types if not any(o != t and (o, RDFS.subClassOf, t) in g for o in types)]
     return sorted(keep)
 
 
