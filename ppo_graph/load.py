@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -60,6 +61,39 @@ def _reason_of(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
+def _remote_contexts(node: object) -> list[str]:
+    """Remote ``@context``/``@import`` references in a JSON-LD document (rdflib would fetch them)."""
+    found: list[str] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("@context", "@import"):
+                values = value if isinstance(value, list) else [value]
+                found += [v for v in values if isinstance(v, str) and "://" in v]
+            found += _remote_contexts(value)
+    elif isinstance(node, list):
+        for item in node:
+            found += _remote_contexts(item)
+    return found
+
+
+def _refuse_network(path: Path, fmt: str) -> None:
+    """Nothing at run time reaches the network: a JSON-LD file naming a remote context is refused."""
+    if fmt != "json-ld":
+        return
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        line = getattr(exc, "lineno", None)
+        raise InputError(path, f"cannot parse as json-ld: {exc}", line) from exc
+    remote = _remote_contexts(document)
+    if remote:
+        raise InputError(
+            path,
+            f"refers to a remote JSON-LD context ({remote[0]}); ppo does not fetch anything from "
+            "the network: inline the context in the file",
+        )
+
+
 def parse_into(graph: Graph, path: Path) -> Graph:
     """Parse one RDF file into ``graph``; any failure becomes an InputError naming file and line."""
     path = Path(path)
@@ -68,6 +102,7 @@ def parse_into(graph: Graph, path: Path) -> Graph:
     if path.is_dir():
         raise InputError(path, "is a folder, not an RDF file")
     fmt = _format_for(path)
+    _refuse_network(path, fmt)
     try:
         graph.parse(path, format=fmt)
     except Exception as exc:  # rdflib raises many types; all mean "this file is bad"

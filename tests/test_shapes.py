@@ -12,7 +12,7 @@ import pytest
 from conftest import FIXTURES
 from rdflib import Graph, Literal, Namespace, URIRef
 
-from ppo_graph.load import load_graph, parse_into
+from ppo_graph.load import load_graph
 from ppo_graph.paths import ontology_dir
 from ppo_graph.reason import reason
 from ppo_graph.validate import load_shapes, validate
@@ -72,14 +72,3 @@ def test_broken_extension_flags_exactly_its_two_nodes() -> None:
         "https://example.org/acme/CapacityAnalyst",
         "https://example.org/acme/duty-untitled",
     }
-
-
-def test_parse_into_reports_file_and_line(tmp_path: Path) -> None:
-    from ppo_graph.errors import InputError
-
-    bad = tmp_path / "bad.ttl"
-    bad.write_text('@prefix ex: <http://e/> .\nex:a ex:b ex:c .\n\nex:a ex:b "open .\n')
-    with pytest.raises(InputError) as err:
-        parse_into(Graph(), bad)
-    assert err.value.line == 4
-    assert str(bad) in str(err.value)
