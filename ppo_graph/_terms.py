@@ -28,6 +28,7 @@ class PPO(DefinedNamespace):
     Function: URIRef
     GenericRole: URIRef
     HeadingBodyMismatch: URIRef
+    ImprovementInterface: URIRef
     IncidentProblemInterface: URIRef
     InformationSystem: URIRef
     Interface: URIRef

@@ -20,7 +20,7 @@ EXIT_FAILURES = 1
 EXIT_USAGE = 2
 
 #: Modules that add sub-commands; each has ``register(subparsers) -> None``.
-COMMAND_MODULES = ("ppo_graph.cli_core",)
+COMMAND_MODULES = ("ppo_graph.cli_core", "ppo_graph.cli_viz", "ppo_graph.cli_query")
 
 
 def build_parser() -> argparse.ArgumentParser:

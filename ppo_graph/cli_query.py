@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import UsageError
 from .query import Format
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+    from .query import QuerySpec
 
 EXIT_OK = 0
 EXIT_ROWS_FROM_CHECK = 1
@@ -101,29 +108,66 @@ def _parse_params(pairs: list[str]) -> dict[str, str]:
 def list_queries(args: argparse.Namespace) -> int:
     from rdflib import Literal
 
-    from .query import default_catalogue, format_rows
+    from .query import Row, default_catalogue, format_rows
 
-    rows = []
-    for spec in default_catalogue():
-        if args.kind and spec.kind != args.kind:
-            continue
-        params = ", ".join(f"{p.name}={p.default}" for p in spec.params)
-        rows.append(
+    specs = [s for s in default_catalogue() if not args.kind or s.kind == args.kind]
+    if args.format != Format.TABLE.value:
+        rows: list[Row] = [
             {
                 "name": Literal(spec.name),
                 "kind": Literal(spec.kind),
                 "title": Literal(spec.title),
-                "parameters": Literal(params),
+                "question": Literal(spec.question),
+                "parameters": Literal(
+                    " ".join(f"{p.name}={p.default} ({p.type_text})" for p in spec.params)
+                ),
             }
-        )
-    sys.stdout.write(format_rows(rows, ["name", "kind", "title", "parameters"], args.format))
+            for spec in specs
+        ]
+        columns = ["name", "kind", "title", "question", "parameters"]
+        sys.stdout.write(format_rows(rows, columns, args.format))
+        return EXIT_OK
+    sys.stdout.write(catalogue_text(specs))
     return EXIT_OK
 
 
-def run_query_command(args: argparse.Namespace) -> int:
+def catalogue_text(specs: Iterable[QuerySpec], width: int = 80) -> str:
+    """The catalogue for people: each name, its title, and its parameters with defaults."""
+    headings = {"question": "Questions", "check": "Checks (each must return no rows)"}
+    out: list[str] = []
+    kind = None
+    for spec in specs:
+        if spec.kind != kind:
+            kind = spec.kind
+            out += [*([""] if out else []), headings.get(kind, kind), ""]
+        out.append(spec.name)
+        out += textwrap.wrap(spec.title, width, initial_indent="    ", subsequent_indent="    ")
+        for param in spec.params:
+            line = f"    --param {param.name}={param.default}"
+            kind_text = f"({param.type_text})"
+            if len(line) + 2 + len(kind_text) <= width:
+                out.append(f"{line}  {kind_text}")
+            else:
+                out += [line, f"        {kind_text}"]
+    return "\n".join(out) + "\n"
+
+
+def build_graph(data: Sequence[Path]) -> Graph:
+    """The shipped graph plus the user's ``--data`` files, reasoned (asserted + inferred)."""
     from .load import load_graph
-    from .query import default_catalogue, format_rows, load_user_query, run_query
     from .reason import reason
+
+    return reason(load_graph(data)).union()
+
+
+def run_query_command(args: argparse.Namespace) -> int:
+    from .query import (
+        check_param_names,
+        default_catalogue,
+        format_rows,
+        load_user_query,
+        run_query,
+    )
 
     if args.name and args.file:
         raise UsageError("give a query NAME or --file FILE.rq, not both")
@@ -138,12 +182,12 @@ def run_query_command(args: argparse.Namespace) -> int:
         if args.allow_remote:
             raise UsageError("--allow-remote applies to --file queries only")
         spec = default_catalogue().get(args.name)
-    graph = reason(load_graph(args.data)).union()
-    rows = run_query(graph, spec, params)
+    check_param_names(spec, params)  # before the slow part: loading and reasoning
+    rows = run_query(build_graph(args.data), spec, params)
     if args.format == Format.TABLE.value:
-        sys.stdout.write(f"{spec.title}\n\n")
-    columns = spec.columns if rows or spec.columns else None
-    sys.stdout.write(format_rows(rows, columns, args.format, width=args.width))
+        about = textwrap.wrap(spec.question, args.width) if spec.question else []
+        sys.stdout.write("\n".join([spec.title, *about, "", ""]))
+    sys.stdout.write(format_rows(rows, spec.columns or None, args.format, width=args.width))
     if spec.kind == "check" and rows:
         print(f"ppo query: check {spec.name} found {len(rows)} violation(s)", file=sys.stderr)
         return EXIT_ROWS_FROM_CHECK

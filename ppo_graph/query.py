@@ -6,7 +6,7 @@ Every ``.rq`` file opens with a comment header that this module parses strictly:
     # question: Which duties does a role carry, listed for it or inherited?
     # param: role = ppod:CapacityManagementProcessManager (IRI of a ppo:Role)
     #   The role whose duties are listed (indented lines continue the previous field).
-    # columns: ref, text, how, listedFor
+    # columns: duty, how, listedFor, text
 
 ``questions/`` holds queries for people; ``checks/NAME-violation.rq`` must return no rows on the
 shipped graph. Each file is parsed once (``prepareQuery``); parameters are bound only through
@@ -162,9 +162,6 @@ class QuerySpec:
     text: str
     prepared: Query = field(repr=False, compare=False)
 
-    def param(self, name: str) -> Param | None:
-        return next((p for p in self.params if p.name == name), None)
-
 
 @dataclass(frozen=True)
 class _Header:
@@ -172,8 +169,12 @@ class _Header:
     end_line: int
 
 
-def _parse_header(text: str, path: Path) -> _Header:
-    """The ``# key: value`` lines before the first line of SPARQL."""
+def _parse_header(text: str, path: Path, strict: bool = True) -> _Header:
+    """The ``# key: value`` lines before the first line of SPARQL.
+
+    Strict (the catalogue): every comment line of the header must be a known field. Not strict
+    (a user's file): other comment lines are ignored.
+    """
     fields: dict[str, list[tuple[int, str]]] = {}
     last: tuple[str, int] | None = None
     end_line = 1
@@ -194,6 +195,9 @@ def _parse_header(text: str, path: Path) -> _Header:
             fields[key][index] = (line_no, f"{value} {continued.group('value').strip()}")
             continue
         match = _FIELD_RE.match(line)
+        if not strict and (not match or match.group("key") not in _HEADER_KEYS):
+            last = None
+            continue
         if not match:
             raise InputError(path, f"header line is not '# key: value': {line!r}", number)
         key = match.group("key")
@@ -241,13 +245,13 @@ def _parse_param(path: Path, line: int, value: str) -> Param:
     )
 
 
-def _syntax_error(path: Path, exc: Exception, offset: int = 0) -> InputError:
+def _syntax_error(path: Path, exc: Exception) -> InputError:
     line = getattr(exc, "lineno", None)
     col = getattr(exc, "col", None)
-    message = getattr(exc, "msg", None) or str(exc).splitlines()[0]
+    message = getattr(exc, "msg", None) or str(exc).strip().splitlines()[0]
     if isinstance(line, int):
         where = f" (column {col})" if isinstance(col, int) else ""
-        return InputError(path, f"SPARQL syntax error: {message}{where}", line + offset)
+        return InputError(path, f"SPARQL syntax error: {message}{where}", line)
     return InputError(path, f"SPARQL syntax error: {message}")
 
 
@@ -277,8 +281,9 @@ def prepare(text: str, path: Path) -> Query:
 
 def projected(prepared: Query) -> tuple[str, ...]:
     """The names of a SELECT query's result columns ((), for other query forms)."""
-    variables = getattr(prepared.algebra, "PV", None) or []
-    return tuple(str(v) for v in variables)
+    if prepared.algebra.name != "SelectQuery":
+        return ()
+    return tuple(str(v) for v in prepared.algebra.PV)
 
 
 def _query_variables(prepared: Query) -> set[str]:
@@ -305,7 +310,7 @@ def remote_access(prepared: Query) -> list[str]:
     def walk(node: object) -> None:
         if isinstance(node, CompValue):
             if node.name == "ServiceGraphPattern":
-                reasons.append(f"SERVICE {node.get('term')}")
+                reasons.append(f"SERVICE {node['term'].n3()}")
             for value in node.values():
                 walk(value)
         elif isinstance(node, list | tuple):
@@ -314,8 +319,10 @@ def remote_access(prepared: Query) -> list[str]:
 
     walk(prepared.algebra)
     for clause in getattr(prepared.algebra, "datasetClause", None) or []:
-        iri = clause.get("default") or clause.get("named")
-        reasons.append(f"FROM {'NAMED ' if clause.get('named') else ''}<{iri}>")
+        named = "named" in clause
+        reasons.append(
+            f"FROM {'NAMED ' if named else ''}<{clause['named' if named else 'default']}>"
+        )
     return reasons
 
 
@@ -330,7 +337,7 @@ def parse_query_file(
         raise InputError(path, "no such file") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(path, f"cannot read: {exc}") from exc
-    header = _parse_header(text, path)
+    header = _parse_header(text, path, strict)
     if strict:
         for key in _REQUIRED_KEYS:
             if key not in header.fields:
@@ -506,20 +513,34 @@ def resolve_param(graph: Graph, param: Param, raw: str) -> Identifier:
     )
 
 
+def check_param_names(spec: QuerySpec, params: Mapping[str, str]) -> None:
+    """A UsageError naming the first parameter the query does not declare (or use)."""
+    declared = [p.name for p in spec.params]
+    for name in params:
+        if name in declared:
+            continue
+        if spec.kind == "user" and name in _query_variables(spec.prepared):
+            continue  # a user's query without a header: any of its variables can be bound
+        known = ", ".join(declared) or "none"
+        raise UsageError(f"query {spec.name!r} has no parameter {name!r} (parameters: {known})")
+
+
 def bind_params(graph: Graph, spec: QuerySpec, params: Mapping[str, str]) -> dict[str, Identifier]:
-    """``initBindings`` for the query: declared defaults overridden by ``params``."""
+    """``initBindings`` for the query: declared defaults overridden by ``params``.
+
+    A user's query may bind any of its variables; a value that looks like a CURIE or an IRI
+    becomes an IRI, anything else a plain literal.
+    """
+    check_param_names(spec, params)
     declared = {p.name: p for p in spec.params}
     bindings: dict[str, Identifier] = {}
     for name, raw in params.items():
         param = declared.get(name)
-        if param is None and spec.kind == "user" and name in _query_variables(spec.prepared):
+        if param is None:
             iri = expand_curie(raw)
             bindings[name] = iri if iri is not None else Literal(raw)
-            continue
-        if param is None:
-            known = ", ".join(declared) or "none"
-            raise UsageError(f"query {spec.name!r} has no parameter {name!r} (parameters: {known})")
-        bindings[name] = resolve_param(graph, param, raw)
+        else:
+            bindings[name] = resolve_param(graph, param, raw)
     for param in spec.params:
         if param.name not in bindings:
             bindings[param.name] = resolve_param(graph, param, param.default)
@@ -582,13 +603,15 @@ def _is_int(term: Node | None) -> bool:
 
 
 def _fit_widths(natural: list[int], floors: list[int], budget: int) -> list[int]:
+    """Shrink the widest columns first, down to their floor, then below it if still too wide."""
     widths = list(natural)
-    while sum(widths) > budget:
-        shrinkable = [i for i, w in enumerate(widths) if w > floors[i]]
-        if not shrinkable:
-            break
-        widest = max(shrinkable, key=lambda i: widths[i])
-        widths[widest] -= 1
+    for limit in (floors, [min(6, w) for w in natural]):
+        while sum(widths) > budget:
+            shrinkable = [i for i, w in enumerate(widths) if w > limit[i]]
+            if not shrinkable:
+                break
+            widest = max(shrinkable, key=lambda i: widths[i] - limit[i])
+            widths[widest] -= 1
     return widths
 
 
@@ -601,7 +624,10 @@ def format_table(rows: Sequence[Row], columns: Sequence[str] | None = None, widt
     cells = [[display(row.get(c)) for c in cols] for row in rows]
     numeric = [all(_is_int(row.get(c)) for row in rows if row.get(c) is not None) for c in cols]
     natural = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(cols)]
-    floors = [min(natural[i], max(len(c), 8)) for i, c in enumerate(cols)]
+    longest_word = [
+        max([0, *(len(w) for r in cells for w in r[i].split())]) for i in range(len(cols))
+    ]
+    floors = [min(natural[i], max(len(c), min(longest_word[i], 24), 8)) for i, c in enumerate(cols)]
     widths = _fit_widths(natural, floors, width - len(gap) * (len(cols) - 1))
 
     def wrap(text: str, w: int) -> list[str]:
@@ -690,12 +716,14 @@ def answer_all(
         if spec.kind != "question":
             continue
         rows = run_query(graph, spec)
-        args = " ".join(f"{p.name}={p.default}" for p in spec.params)
-        stream.write(f"== {spec.title} ({spec.name}{' ' + args if args else ''})\n")
-        stream.write(format_table(rows[:limit], spec.columns, width))
-        if len(rows) > limit:
-            stream.write(f"... {len(rows) - limit} more: ppo query {spec.name}\n")
-        stream.write("\n")
+        args = "".join(f" {p.name}={p.default}" for p in spec.params)
+        heading = f"== {spec.title} ({spec.name}{args})"
+        stream.write("\n".join(textwrap.wrap(heading, width, subsequent_indent="   ")) + "\n")
+        table = format_table(rows[:limit], spec.columns, width)
+        if len(rows) > limit:  # replace the "(N rows)" footer
+            table = table.rstrip("\n").rsplit("\n", 1)[0]
+            table += f"\n(first {limit} of {len(rows)} rows; all of them: ppo query {spec.name})\n"
+        stream.write(table + "\n")
 
 
 # ---------------------------------------------------------------------------------------------

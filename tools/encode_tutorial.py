@@ -743,7 +743,8 @@ MENTION_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"\bCAB meetings\b", ("ChangeAdvisoryBoard",)),
     (r"\bIT services function\b", ("ITServicesFunction",)),
     (r"\bIT service areas\b", ("ITServiceAreas",)),
-    (r"\bthe business\b(?! users)", ("TheBusiness",)),
+    (r"\bthe business\b(?! users| continuity)", ("TheBusiness",)),
+    (r"\bcontinual improvement\b", ("ContinualServiceImprovement",)),
     (r"\bbusiness users\b", ("BusinessUsers",)),
     (r"\busers and customers\b", ("Users", "Customers")),
     (r"\bsenior IT management\b", ("SeniorITManagement",)),
@@ -920,7 +921,7 @@ THEMES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
         "planning",
         "planning",
         "Duties about plans, forecasts, sizing and strategy.",
-        ("plan", "forecast", "sizing", "strategy"),
+        ("plan", "forecast", "sizing", "strategy", "future demand", "anticipates"),
     ),
     (
         "monitoring-and-reporting",
@@ -992,6 +993,7 @@ INTERFACE_TYPES = {
     "demand": "DemandInterface",
     "monitoring": "MonitoringInterface",
     "configuration": "ConfigurationInterface",
+    "improvement": "ImprovementInterface",
 }
 
 ABBREV = {
@@ -1009,6 +1011,7 @@ ABBREV = {
     "EVT": "EventManagement",
     "OSM": "OrganizationalSecurityManagement",
     "SACM": "ServiceAssetAndConfigurationManagement",
+    "CSI": "ContinualServiceImprovement",
 }
 
 Ev = tuple[tuple[str, int], ...]
@@ -1028,7 +1031,13 @@ INTERFACES: tuple[tuple[str, str, str, Ev, str], ...] = (
     ("change-assessment", "CAP", "CHG", (("7.6", 14), ("7.7", 16)), "CAB meetings"),
     ("incident-problem", "CAP", "INC", (("7.6", 9), ("7.7", 11)), "incidents"),
     ("incident-problem", "CAP", "PRB", (("7.6", 9), ("7.7", 11)), "problems"),
-    ("demand", "CAP", "DEM", (("7.6", 11), ("7.7", 13)), "demand management techniques"),
+    (
+        "demand",
+        "CAP",
+        "DEM",
+        (("7.6", 1), ("7.6", 11), ("7.7", 3), ("7.7", 13)),
+        "demand management techniques|match capacity and demand",
+    ),
     # Availability management (7.8 owner, 7.9 manager = owner position + 2)
     *(
         ("coordination", "AVM", to, (("7.9", 2),), "coordinating interfaces")
@@ -1039,6 +1048,7 @@ INTERFACES: tuple[tuple[str, str, str, Ev, str], ...] = (
     ("incident-problem", "AVM", "PRB", (("7.8", 3), ("7.9", 5)), "problems"),
     ("monitoring", "AVM", "EVT", (("7.8", 5), ("7.9", 7)), "event management"),
     ("financial", "AVM", "FIN", (("7.8", 12), ("7.9", 14)), "financial management"),
+    ("improvement", "AVM", "CSI", (("7.8", 10), ("7.9", 12)), "continual improvement"),
     ("risk", "AVM", "ISM", (("7.8", 15), ("7.9", 17)), "risk"),
     ("risk", "AVM", "ITSCM", (("7.8", 15), ("7.9", 17)), "risk"),
     (
@@ -1214,6 +1224,29 @@ DEFECTS: tuple[tuple[str, str, str, str | int | None, str, str, str], ...] = (
         "the Process Owner and Process Manager’s for the Demand Management",
         "the Process Owner and Process Manager for Demand Management",
         "Misplaced apostrophe in the section's introduction; no duty is affected.",
+    ),
+    (
+        "Typo",
+        "7.9-a-it",
+        "7.9",
+        None,
+        "that of a IT Service Continuity manager",
+        "that of an IT Service Continuity manager",
+        "Wrong article ('a IT') in the narrative after the last bullet; the line also calls the "
+        "next slide's role a 'manager' (see the 7.10 heading defect); no duty is affected.",
+    ),
+    (
+        "HeadingBodyMismatch",
+        "7.12-name",
+        "7.12",
+        "InformationSecurityManagementProcessOwner",
+        "The Security Management process owner is responsible for ensuring that the aims of "
+        "Information Security Management are met.",
+        "The Information Security Management process owner is responsible for ensuring that the "
+        "aims of Information Security Management are met.",
+        "The body shortens the heading's 'Information Security Management Process Owner' to "
+        "'Security Management process owner'. Both name the same role; the graph keeps the "
+        "heading's name and records the body's wording as an alternative label.",
     ),
 )
 
@@ -1513,6 +1546,8 @@ def build(text: str, digest: str) -> dict[str, Graph]:
             defects.add((node, PPO.affects, PPOD[f"section-{section}"]))
         if fragment.split(" In the next")[0].split(" Let us")[0] not in " ".join(text.split()):
             raise SystemExit(f"defect {key}: fragment not in the source")
+    isp = PPOD["InformationSecurityManagementProcessOwner"]
+    defects.add((isp, SKOS.altLabel, Literal("Security Management process owner", lang=EN)))
     mismatch = PPOD["ITServiceContinuityManagementProcessOwner"]
     defects.add((mismatch, SKOS.altLabel, Literal("IT Service Continuity Manager", lang=EN)))
     defects.add(

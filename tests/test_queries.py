@@ -1,0 +1,958 @@
+"""The query catalogue: every file parses, every question has golden answers checked by hand
+against the tutorial text, every check passes on the shipped graph and flags exactly the nodes its
+bad fixture names, and parameters are bound as values, never spliced into the query.
+
+Bullet references ("7.6 b14") are to data/source/ppo-roles-tutorial.txt: section 7.6, the 14th
+"•" bullet of that section, which is ppod:duty-7.6-14. In 7.14 the n-th "–" sub-bullet is bn,
+counting the owner's two and then the manager's seven, as the duty IRIs do.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
+
+from ppo_graph.errors import InputError, UsageError
+from ppo_graph.load import load_graph
+from ppo_graph.namespaces import PPO, PPOD
+from ppo_graph.paths import ontology_dir, queries_dir, source_text
+from ppo_graph.query import (
+    Catalogue,
+    Row,
+    Session,
+    answer_all,
+    bind_params,
+    default_catalogue,
+    format_rows,
+    load_user_query,
+    parse_query_file,
+    remote_access,
+    run_checks,
+    run_query,
+    simplify_rows,
+)
+from ppo_graph.reason import Reasoned, reason
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "checks"
+QUESTION_FILES = sorted((queries_dir() / "questions").glob("*.rq"))
+CHECK_FILES = sorted((queries_dir() / "checks").glob("*.rq"))
+CHECK_FIXTURES = sorted(FIXTURES.glob("*.ttl"))
+
+
+@pytest.fixture(scope="module")
+def union(_shipped_reasoned: Reasoned) -> Graph:
+    """The reasoned shipped graph, built once for this module; the tests only read it."""
+    return _shipped_reasoned.union()
+
+
+@pytest.fixture(scope="module")
+def answers(union: Graph) -> dict[str, list[Row]]:
+    """Every canned query's rows with its default parameters, computed once for this module."""
+    return {spec.name: run_query(union, spec) for spec in default_catalogue()}
+
+
+def ask(graph: Graph, name: str, **params: str) -> list[dict[str, Any]]:
+    return simplify_rows(run_query(graph, name, params))
+
+
+def column(rows: list[dict[str, Any]], name: str) -> list[Any]:
+    return [row[name] for row in rows]
+
+
+def duties(section: str, *positions: int) -> list[str]:
+    return [f"ppod:duty-{section}-{p:02d}" for p in positions]
+
+
+def test_the_query_folders_are_not_empty() -> None:
+    """The parametrised tests below would pass vacuously on an empty glob: count the files."""
+    assert len(QUESTION_FILES) == 17
+    assert len(CHECK_FILES) == 12
+    assert len(CHECK_FIXTURES) == 12
+
+
+def test_the_catalogue_holds_every_file_once() -> None:
+    catalogue = default_catalogue()
+    assert len(catalogue) == len(QUESTION_FILES) + len(CHECK_FILES) >= 29
+    assert catalogue.names("question") == [p.stem for p in QUESTION_FILES]
+    assert catalogue.names("check") == [p.stem for p in CHECK_FILES]
+
+
+@pytest.mark.parametrize("path", QUESTION_FILES + CHECK_FILES, ids=lambda p: p.stem)
+def test_every_query_file_parses_with_a_full_header(path: Path, union: Graph) -> None:
+    spec = parse_query_file(path, "check" if path.parent.name == "checks" else "question")
+    assert spec.title and spec.question and spec.columns
+    assert spec.prepared.algebra.name == "SelectQuery"
+    assert spec.text.count("PREFIX") >= 1, "queries declare their prefixes: portable as they are"
+    assert remote_access(spec.prepared) == []
+    assert set(bind_params(union, spec, {})) == {p.name for p in spec.params}  # defaults exist
+
+
+# ------------------------------------------------------------------------------------------------
+# Golden answers, one test per question (a question without one fails the guard test below)
+# ------------------------------------------------------------------------------------------------
+
+GOLDEN_TESTED = {
+    "role-duties",
+    "artefact-mentions",
+    "cab-and-change-assessment",
+    "working-with-process",
+    "process-interfaces",
+    "processes-by-interface-count",
+    "process-artefacts",
+    "theme-matrix",
+    "theme-duties",
+    "owner-manager-restatements",
+    "owner-only-duties",
+    "shared-artefacts",
+    "source-defects",
+    "role-coverage",
+    "duty-search",
+    "cross-process-artefacts",
+    "roles",
+}
+
+
+def test_every_question_has_a_golden_test() -> None:
+    assert set(default_catalogue().names("question")) == GOLDEN_TESTED
+
+
+def test_role_duties_own_then_inherited(answers: dict[str, list[Row]]) -> None:
+    # Default role: the Capacity manager. 7.7 lists 25 bullets for it (b1 "Carrying out the
+    # generic process manager role ..."), and it inherits the 9 bullets of 7.4 (Process Manager).
+    rows = simplify_rows(answers["role-duties"])
+    assert column(rows, "duty") == duties("7.7", *range(1, 26)) + duties("7.4", *range(1, 10))
+    assert column(rows, "how") == ["own"] * 25 + ["inherited"] * 9
+    assert set(column(rows[25:], "listedFor")) == {"Process Manager"}
+    assert rows[0]["text"].startswith("Carrying out the generic process manager role")
+    assert rows[25]["text"] == (
+        "Working with the process owner to plan and coordinate all process activities"
+    )
+
+
+def test_role_duties_by_label_and_for_a_generic_role(union: Graph) -> None:
+    # 7.14: the Demand owner has two "–" bullets and inherits the 11 of 7.3 (Process Owner).
+    rows = ask(union, "role-duties", role="Demand Management Process Owner")
+    assert column(rows, "duty") == duties("7.14", 1, 2) + duties("7.3", *range(1, 12))
+    # 7.5: the practitioner's 5 bullets; it specialises nothing, so inherits nothing.
+    rows = ask(union, "role-duties", role="ppod:ProcessPractitioner")
+    assert column(rows, "duty") == duties("7.5", 1, 2, 3, 4, 5)
+    assert set(column(rows, "how")) == {"own"}
+
+
+@pytest.mark.parametrize(
+    ("artefact", "expected"),
+    [
+        # 7.6 b6 / 7.7 b8: "Production, regular review and revision of the Capacity Plan".
+        (
+            "ppod:CapacityPlan",
+            {
+                (role, how, duty)
+                for role, duty in (
+                    ("Capacity Management Process Owner", "ppod:duty-7.6-06"),
+                    ("Capacity Management Process Manager", "ppod:duty-7.7-08"),
+                )
+                for how in ("produces", "reviews", "maintains")
+            },
+        ),
+        # 7.8 b9 "Creating, maintaining and regularly reviewing an AMIS"; 7.9 b11 spells it out
+        # ("an availability management information system"). Found by its abbreviation.
+        (
+            "AMIS",
+            {
+                (role, how, duty)
+                for role, duty in (
+                    ("Availability Management Process Owner", "ppod:duty-7.8-09"),
+                    ("Availability Management Process Manager", "ppod:duty-7.9-11"),
+                )
+                for how in ("produces", "reviews", "maintains")
+            },
+        ),
+        # 7.10 b1 / 7.11 b3 "Performing Business Impact Analyses"; 7.12 b5 / 7.13 b7
+        # "Assisting with Business Impact Analyses".
+        (
+            "BIA",
+            {
+                ("IT Service Continuity Management Process Owner", "produces", "ppod:duty-7.10-01"),
+                ("IT Service Continuity Management Process Manager", "produces", "ppod:duty-7.11-03"),
+                ("Information Security Management Process Owner", "contributes to", "ppod:duty-7.12-05"),
+                ("Information Security Management Process Manager", "contributes to", "ppod:duty-7.13-07"),
+            },
+        ),
+        # 7.4 b7 "Identifying improvement opportunities for inclusion in the CSI register";
+        # 7.4 b8 "... review and prioritize improvements in the CSI register".
+        (
+            "CSI register",
+            {
+                ("Process Manager", "contributes to", "ppod:duty-7.4-07"),
+                ("Process Manager", "reviews", "ppod:duty-7.4-08"),
+            },
+        ),
+        # 7.12 b8 / 7.13 b10 "procedures for operating and maintaining security controls" only
+        # mention the controls (the procedures are what they produce); b7, b12, b13 do more.
+        (
+            "ppod:SecurityControls",
+            {
+                ("Information Security Management Process Owner", "produces", "ppod:duty-7.12-07"),
+                ("Information Security Management Process Owner", "mentions artefact", "ppod:duty-7.12-08"),
+                ("Information Security Management Process Owner", "maintains", "ppod:duty-7.12-12"),
+                ("Information Security Management Process Owner", "reviews", "ppod:duty-7.12-12"),
+                ("Information Security Management Process Owner", "reviews", "ppod:duty-7.12-13"),
+                ("Information Security Management Process Manager", "produces", "ppod:duty-7.13-09"),
+                ("Information Security Management Process Manager", "mentions artefact", "ppod:duty-7.13-10"),
+                ("Information Security Management Process Manager", "maintains", "ppod:duty-7.13-14"),
+                ("Information Security Management Process Manager", "reviews", "ppod:duty-7.13-14"),
+            },
+        ),
+    ],
+    ids=["capacity-plan", "amis", "bia", "csi-register", "security-controls"],
+)  # fmt: skip
+def test_artefact_mentions(union: Graph, artefact: str, expected: set[tuple[str, ...]]) -> None:
+    rows = ask(union, "artefact-mentions", artefact=artefact)
+    assert len(rows) == len(expected)
+    assert {(r["role"], r["how"], r["duty"]) for r in rows} == expected
+
+
+def test_cab_attendance_and_change_assessment(answers: dict[str, list[Row]]) -> None:
+    # CAB meetings: 7.6 b14, 7.7 b16, 7.8 b17, 7.9 b19, 7.12 b13 (the ITSCM and ISM managers'
+    # shortened lists, 7.11 and 7.13, stop before any such bullet). Assessing changes: 7.6 b14,
+    # 7.7 b16, 7.8 b16, 7.9 b18, 7.10 b16 ("Assessing changes for their impact on Service
+    # Continuity") and 7.12 b13; 7.8 b17 / 7.9 b19 only attend.
+    cap, avail = "Capacity Management", "Availability Management"
+    itscm, ism = "IT Service Continuity Management", "Information Security Management"
+    attends, assesses = "attends CAB meetings", "assesses changes"
+    expected = [
+        (avail, f"{avail} Process Manager", assesses, "ppod:duty-7.9-18"),
+        (avail, f"{avail} Process Manager", attends, "ppod:duty-7.9-19"),
+        (avail, f"{avail} Process Owner", assesses, "ppod:duty-7.8-16"),
+        (avail, f"{avail} Process Owner", attends, "ppod:duty-7.8-17"),
+        (cap, f"{cap} Process Manager", assesses, "ppod:duty-7.7-16"),
+        (cap, f"{cap} Process Manager", attends, "ppod:duty-7.7-16"),
+        (cap, f"{cap} Process Owner", assesses, "ppod:duty-7.6-14"),
+        (cap, f"{cap} Process Owner", attends, "ppod:duty-7.6-14"),
+        (itscm, f"{itscm} Process Owner", assesses, "ppod:duty-7.10-16"),
+        (ism, f"{ism} Process Owner", assesses, "ppod:duty-7.12-13"),
+        (ism, f"{ism} Process Owner", attends, "ppod:duty-7.12-13"),
+    ]
+    rows = simplify_rows(answers["cab-and-change-assessment"])
+    assert [(r["process"], r["role"], r["activity"], r["duty"]) for r in rows] == expected
+    cab_roles = {r["role"] for r in rows if r["activity"] == attends}
+    assert cab_roles == {
+        "Capacity Management Process Owner",
+        "Capacity Management Process Manager",
+        "Availability Management Process Owner",
+        "Availability Management Process Manager",
+        "Information Security Management Process Owner",
+    }
+
+
+def test_who_works_with_service_level_management(answers: dict[str, list[Row]]) -> None:
+    # The service level manager: 7.6 b2, 7.7 b4. SLAs: 7.6 b8, b19; 7.7 b10, b21; 7.8 b1, b7
+    # ("against SLA targets"); 7.9 b3, b9; 7.12 b16. Service level management by name: the
+    # "Coordinating interfaces" bullets 7.7 b2, 7.9 b2, 7.11 b2, 7.13 b2. ITSCM's owner (7.10)
+    # and both Demand roles (7.14) never touch it.
+    slm, sla, slmgr = "Service Level Management", "Service Level Agreement", "Service Level Manager"
+    cap, avail = "Capacity Management", "Availability Management"
+    itscm, ism = "IT Service Continuity Management", "Information Security Management"
+    expected = {
+        (cap, f"{cap} Process Owner", slmgr, "ppod:duty-7.6-02"),
+        (cap, f"{cap} Process Owner", sla, "ppod:duty-7.6-08"),
+        (cap, f"{cap} Process Owner", sla, "ppod:duty-7.6-19"),
+        (cap, f"{cap} Process Manager", slm, "ppod:duty-7.7-02"),
+        (cap, f"{cap} Process Manager", slmgr, "ppod:duty-7.7-04"),
+        (cap, f"{cap} Process Manager", sla, "ppod:duty-7.7-10"),
+        (cap, f"{cap} Process Manager", sla, "ppod:duty-7.7-21"),
+        (avail, f"{avail} Process Owner", sla, "ppod:duty-7.8-01"),
+        (avail, f"{avail} Process Owner", sla, "ppod:duty-7.8-07"),
+        (avail, f"{avail} Process Manager", slm, "ppod:duty-7.9-02"),
+        (avail, f"{avail} Process Manager", sla, "ppod:duty-7.9-03"),
+        (avail, f"{avail} Process Manager", sla, "ppod:duty-7.9-09"),
+        (itscm, f"{itscm} Process Manager", slm, "ppod:duty-7.11-02"),
+        (ism, f"{ism} Process Owner", sla, "ppod:duty-7.12-16"),
+        (ism, f"{ism} Process Manager", slm, "ppod:duty-7.13-02"),
+    }
+    rows = simplify_rows(answers["working-with-process"])
+    assert len(rows) == len(expected)
+    assert {(r["inProcess"], r["role"], r["via"], r["duty"]) for r in rows} == expected
+
+
+def test_who_works_with_change_management(union: Graph) -> None:
+    # Change Management is reached only through its body, the CAB: the five CAB bullets.
+    rows = ask(union, "working-with-process", process="Change Management")
+    assert set(column(rows, "via")) == {"Change Advisory Board"}
+    cab_bullets = [("7.6", 14), ("7.7", 16), ("7.8", 17), ("7.9", 19), ("7.12", 13)]
+    assert sorted(column(rows, "duty")) == sorted(duties(s, b)[0] for s, b in cab_bullets)
+
+
+def test_interfaces_of_capacity_management(answers: dict[str, list[Row]]) -> None:
+    # Stated: 7.7 b2 coordinates with SLM, availability, ITSCM and ISM; 7.9 b2 and 7.11 b2 name
+    # capacity management among their partners. Implied: SLM through the service level manager
+    # and SLA targets (7.6 b2, b8, b19; 7.7 b4, b10, b21); change management through CAB and
+    # change assessment (7.6 b14, 7.7 b16); incident and problem management (7.6 b9, 7.7 b11);
+    # matching capacity and demand (7.6 b1, 7.7 b3) and demand management techniques (7.6 b11,
+    # 7.7 b13) and, back, 7.14 b7 ("adequate resources ... levels of capacity to meet demand").
+    coord, sl = "coordination interface", "service level interface"
+    chg, ip = "change assessment interface", "incident and problem interface"
+    expected = {
+        ("to", "Availability Management", coord, True, "ppod:duty-7.7-02"),
+        ("to", "IT Service Continuity Management", coord, True, "ppod:duty-7.7-02"),
+        ("to", "Information Security Management", coord, True, "ppod:duty-7.7-02"),
+        ("to", "Service Level Management", coord, True, "ppod:duty-7.7-02"),
+        *(("to", "Service Level Management", sl, False, d)
+          for d in duties("7.6", 2, 8, 19) + duties("7.7", 4, 10, 21)),
+        *(("to", "Change Management", chg, False, d) for d in ("ppod:duty-7.6-14", "ppod:duty-7.7-16")),
+        *(("to", p, ip, False, d)
+          for p in ("Incident Management", "Problem Management")
+          for d in ("ppod:duty-7.6-09", "ppod:duty-7.7-11")),
+        *(("to", "Demand Management", "demand interface", False, d)
+          for d in duties("7.6", 1, 11) + duties("7.7", 3, 13)),
+        ("from", "Availability Management", coord, True, "ppod:duty-7.9-02"),
+        ("from", "IT Service Continuity Management", coord, True, "ppod:duty-7.11-02"),
+        ("from", "Demand Management", "demand interface", False, "ppod:duty-7.14-07"),
+    }  # fmt: skip
+    rows = simplify_rows(answers["process-interfaces"])
+    assert len(rows) == len(expected) == 23
+    got = {(r["direction"], r["otherProcess"], r["type"], r["stated"], r["duty"]) for r in rows}
+    assert got == expected
+
+
+def test_processes_ranked_by_interfaces(answers: dict[str, list[Row]]) -> None:
+    # Stated (coordination) interfaces come from the four "Coordinating interfaces between X and
+    # other processes, especially ..." bullets, 7.7 b2 (4 partners), 7.9 b2 (4), 7.11 b2 (5),
+    # 7.13 b2 (4): e.g. Availability is an end of its own 4 and of those from capacity,
+    # ITSCM and ISM = 7. The implied ones are in test_interfaces_of_capacity_management and
+    # tests/test_interfaces.py; Availability's improvement interface with CSI rests on 7.8 b10
+    # and 7.9 b12 ("subject to continual improvement").
+    expected = [
+        ("Availability Management", 17, 7, 10),
+        ("Information Security Management", 16, 7, 9),
+        ("IT Service Continuity Management", 13, 8, 6),
+        ("Capacity Management", 12, 6, 8),
+        ("Service Level Management", 7, 4, 4),
+        ("Change Management", 4, 0, 4),
+        ("Incident Management", 3, 0, 3),
+        ("Problem Management", 3, 0, 3),
+        ("Business Continuity Management", 2, 1, 1),
+        ("Demand Management", 2, 0, 1),
+        ("Continual Service Improvement", 1, 0, 1),
+        ("Event Management", 1, 0, 1),
+        ("Financial Management for IT Services", 1, 0, 1),
+        ("Organizational Security Management", 1, 1, 1),
+        ("Service Asset and Configuration Management", 1, 0, 1),
+    ]
+    rows = simplify_rows(answers["processes-by-interface-count"])
+    assert [(r["process"], r["interfaces"], r["stated"], r["partners"]) for r in rows] == expected
+
+
+def test_process_artefacts(answers: dict[str, list[Row]]) -> None:
+    # (produces, maintains, reviews, uses, contributes) per process and artefact, counting the
+    # owner's and the manager's duties. Examples: Capacity Plan 7.6 b6 + 7.7 b8; Availability Plan
+    # created/maintained/reviewed in 7.8 b9 + 7.9 b11 and reviewed again in 7.8 b14, b16 and
+    # 7.9 b16, b18; SLAs used in 7.6 b8, b19, 7.7 b10, b21; ISM assists with the BIA (7.12 b5,
+    # 7.13 b7) and maintains configuration items (7.12 b4, 7.13 b6).
+    avail, cap, dem = "Availability Management", "Capacity Management", "Demand Management"
+    itscm, ism = "IT Service Continuity Management", "Information Security Management"
+    expected = {
+        (avail, "Availability Management Information System"): (2, 2, 2, 0, 0),
+        (avail, "Availability Plan"): (2, 2, 6, 0, 0),
+        (avail, "IT availability reports"): (2, 0, 0, 0, 0),
+        (avail, "Service Level Agreement"): (0, 0, 0, 4, 0),
+        (avail, "availability and recovery design criteria"): (2, 0, 0, 0, 0),
+        (avail, "availability testing schedule"): (0, 2, 0, 0, 0),
+        (avail, "event management systems"): (0, 0, 0, 0, 2),
+        (cap, "Capacity Plan"): (2, 2, 2, 0, 0),
+        (cap, "Service Level Agreement"): (0, 0, 0, 4, 0),
+        (cap, "business plans"): (0, 0, 0, 2, 0),
+        (cap, "capacity management reports"): (2, 0, 0, 0, 0),
+        (cap, "performance reports"): (4, 0, 0, 0, 0),
+        (dem, "patterns of business activity"): (1, 0, 0, 1, 0),
+        (dem, "user profiles"): (1, 0, 0, 0, 0),
+        (itscm, "BCM plans"): (0, 0, 0, 2, 0),
+        (itscm, "Business Impact Analysis"): (2, 0, 0, 0, 0),
+        (itscm, "IT testing schedule"): (0, 2, 0, 0, 0),
+        (itscm, "ITSCM plans"): (2, 4, 3, 1, 0),
+        (itscm, "Service Continuity Plan"): (0, 2, 0, 2, 0),
+        (itscm, "continuity strategy"): (2, 2, 0, 0, 0),
+        (itscm, "third-party recovery contracts"): (1, 1, 0, 0, 0),
+        (ism, "Business Impact Analysis"): (0, 0, 0, 0, 2),
+        (ism, "Information Security Policy"): (2, 4, 1, 2, 0),
+        (ism, "Service Level Agreement"): (0, 0, 0, 1, 0),
+        (ism, "configuration items"): (0, 2, 0, 0, 0),
+        (ism, "contractual agreements with partners and suppliers"): (0, 0, 0, 1, 0),
+        (ism, "security controls"): (2, 2, 3, 0, 0),
+        (ism, "security plans"): (2, 0, 0, 0, 0),
+        (ism, "security procedures and documentation"): (2, 2, 2, 0, 0),
+        (ism, "security risk analysis"): (2, 0, 0, 0, 0),
+        (ism, "supporting security policies"): (2, 2, 0, 0, 0),
+    }
+    rows = simplify_rows(answers["process-artefacts"])
+    got = {
+        (r["process"], r["artefact"]): tuple(
+            r[c] for c in ("produces", "maintains", "reviews", "uses", "contributes")
+        )
+        for r in rows
+    }
+    assert len(rows) == len(got)
+    assert got == expected
+
+
+def test_theme_matrix(answers: dict[str, list[Row]]) -> None:
+    # risk: 7.8 b15, 7.9 b17 | 7.10 b3, b4, 7.11 b5, b6 | 7.12 b6, 7.13 b8.
+    # testing: 7.6 b18, 7.7 b20 | 7.8 b13, b14, 7.9 b15, b16 | 7.10 b8, b11, b12, 7.11 b10 |
+    #   7.12 b14 ("Performing security tests").
+    # incidents and problems: 7.6 b9, 7.7 b11 | 7.8 b3, 7.9 b5 | 7.12 b9, b10, 7.13 b11, b12.
+    # cost: 7.6 b12, b16, b21, 7.7 b14, b18, b23 | 7.8 b8, b12, 7.9 b10, b14 | 7.10 b4, 7.11 b6.
+    # suppliers: 7.8 b6, 7.9 b8 | 7.10 b15 (third-party recovery) | 7.12 b17.
+    # training and awareness: 7.10 b13 | 7.12 b2, b11, 7.13 b4, b13.
+    # duties: 7.8+7.9 = 17+19, 7.6+7.7 = 23+25, 7.14 = 2+7, 7.10+7.11 = 16+11, 7.12+7.13 = 18+14.
+    expected = [
+        ("Availability Management", 36, 2, 4, 2, 4, 2, 0),
+        ("Capacity Management", 48, 0, 2, 2, 6, 0, 0),
+        ("Demand Management", 9, 0, 0, 0, 0, 0, 0),
+        ("IT Service Continuity Management", 27, 4, 4, 0, 2, 1, 1),
+        ("Information Security Management", 32, 2, 1, 4, 0, 1, 4),
+    ]
+    rows = simplify_rows(answers["theme-matrix"])
+    names = ["process", "duties", "risk", "testing", "incidents", "cost", "suppliers", "training"]
+    assert [tuple(r[n] for n in names) for r in rows] == expected
+
+
+def test_theme_duties(union: Graph, answers: dict[str, list[Row]]) -> None:
+    risk = simplify_rows(answers["theme-duties"])  # the same eight duties as the risk column above
+    assert sorted(column(risk, "duty")) == sorted(
+        duties("7.8", 15) + duties("7.9", 17) + duties("7.10", 3, 4) + duties("7.11", 5, 6)
+        + duties("7.12", 6) + duties("7.13", 8)
+    )  # fmt: skip
+    testing = ask(union, "theme-duties", theme="testing")
+    assert len(testing) == 11
+    assert "ppod:duty-7.12-14" in column(testing, "duty")
+
+
+# Owner and manager lists, bullet by bullet: 7.7 = [2 generic bullets] + 7.6 b1-23;
+# 7.9 = [2 generic] + 7.8 b1-17; 7.11 = [2 generic] + 7.10 b1-9 (then stops: a shortened list);
+# 7.13 = [2 generic] + 7.12 b1-12 (stops too). Demand (7.14): the owner's 2 bullets and the
+# manager's 7 have nothing in common.
+RESTATED = {
+    "Capacity Management": ("7.6", "7.7", 23),
+    "Availability Management": ("7.8", "7.9", 17),
+    "IT Service Continuity Management": ("7.10", "7.11", 9),
+    "Information Security Management": ("7.12", "7.13", 12),
+}
+# The pairs whose wording differs beyond case and punctuation, matched by themes and mentions.
+REWORDED = {
+    ("ppod:duty-7.6-18", "ppod:duty-7.7-20"),  # "Performance testing" / "Testing performance"
+    ("ppod:duty-7.6-19", "ppod:duty-7.7-21"),  # "Reports on" / "Preparing reports on"
+    ("ppod:duty-7.8-09", "ppod:duty-7.9-11"),  # "an AMIS" / "an availability management information system"
+    ("ppod:duty-7.8-12", "ppod:duty-7.9-14"),  # "Financial Management" / "... for IT services"
+    ("ppod:duty-7.10-02", "ppod:duty-7.11-04"),  # "ITSCM process" / "IT service continuity ..."
+    ("ppod:duty-7.10-03", "ppod:duty-7.11-05"),  # "ITSCM plans ... BCM plans" spelt out
+    ("ppod:duty-7.10-09", "ppod:duty-7.11-11"),  # "the ITSCM plans" spelt out
+    ("ppod:duty-7.12-06", "ppod:duty-7.13-08"),  # "Security Risk Analysis" / "security risk assessment"
+}  # fmt: skip
+
+
+def test_owner_manager_restatements(answers: dict[str, list[Row]]) -> None:
+    expected = {
+        (process, f"ppod:duty-{owner}-{k:02d}", f"ppod:duty-{manager}-{k + 2:02d}")
+        for process, (owner, manager, count) in RESTATED.items()
+        for k in range(1, count + 1)
+    }
+    rows = simplify_rows(answers["owner-manager-restatements"])
+    assert len(rows) == len(expected) == 61
+    assert {(r["process"], r["ownerDuty"], r["managerDuty"]) for r in rows} == expected
+    reworded = {(r["ownerDuty"], r["managerDuty"]) for r in rows if r["match"] != "same text"}
+    assert reworded == REWORDED
+    assert {r["match"] for r in rows} == {"same text", "same themes and mentions"}
+
+
+def test_owner_duties_the_manager_lacks(answers: dict[str, list[Row]]) -> None:
+    # What the shortened manager lists drop: 7.10 b10-16 and 7.12 b13-18; and the Demand owner's
+    # two bullets (7.14), which its manager's list does not repeat.
+    rows = simplify_rows(answers["owner-only-duties"])
+    assert column(rows, "duty") == (
+        duties("7.14", 1, 2) + duties("7.10", *range(10, 17)) + duties("7.12", *range(13, 19))
+    )
+    assert rows[-1]["text"] == "Acting as a focal point for all security issues"
+
+
+def test_shared_artefacts(answers: dict[str, list[Row]]) -> None:
+    rows = simplify_rows(answers["shared-artefacts"])
+    by_artefact: dict[str, set[str]] = {}
+    for row in rows:
+        by_artefact.setdefault(row["artefact"], set()).add(row["role"])
+    for row in rows:
+        assert row["roles"] == len(by_artefact[row["artefact"]]) >= 2
+    # SLAs: capacity owner and manager (7.6 b8, b19; 7.7 b10, b21), availability owner and
+    # manager (7.8 b1, b7; 7.9 b3, b9) and the ISM owner (7.12 b16).
+    assert by_artefact["Service Level Agreement"] == {
+        "Capacity Management Process Owner",
+        "Capacity Management Process Manager",
+        "Availability Management Process Owner",
+        "Availability Management Process Manager",
+        "Information Security Management Process Owner",
+    }
+    # The BIA: ITSCM performs it (7.10 b1, 7.11 b3), ISM assists (7.12 b5, 7.13 b7).
+    assert by_artefact["Business Impact Analysis"] == {
+        "IT Service Continuity Management Process Owner",
+        "IT Service Continuity Management Process Manager",
+        "Information Security Management Process Owner",
+        "Information Security Management Process Manager",
+    }
+    # The Availability Plan: the availability owner and manager only (7.8 b9, b14, b16; 7.9 b11,
+    # b16, b18), three duties each.
+    plan = [r for r in rows if r["artefact"] == "Availability Plan"]
+    assert {(r["role"], r["duties"]) for r in plan} == {
+        ("Availability Management Process Owner", 3),
+        ("Availability Management Process Manager", 3),
+    }
+    # Only one role names these, so they are not shared: the CSI register (7.4 b7, b8), the KPIs
+    # (7.3 b2, b3), the IT testing schedule (7.10 b11, b12: the ITSCM manager's list stops first).
+    assert not {"CSI register", "key performance indicators", "IT testing schedule"} & set(
+        by_artefact
+    )
+    assert len(by_artefact) == 23 and len(rows) == 51
+
+
+def test_source_defects(answers: dict[str, list[Row]]) -> None:
+    # 7.6 narrative "Similarly let us not look" (now); 7.9 b5 "Components"; 7.9 narrative "a IT
+    # Service Continuity manager"; 7.12 body "The Security Management process owner" under the
+    # heading "Information Security Management Process Owner"; 7.10 heading
+    # "Process Owner" over a body naming "the IT Service Continuity Manager"; bullets running into
+    # the narrative: 7.10 b16 "Continuity Plans Let us now", 7.11 b11 "can be achieved In the next
+    # slide", 7.13 b14 "procedures In the next slide", 7.14 b9 "fluctuations We have come"; the
+    # manager lists 7.11 and 7.13 stop short of their owners'; 7.14 b8 "situations where demand
+    # exceeds" (what?); 7.14 b4 "patters"; the intro "Process Manager’s for the Demand
+    # Management".
+    expected = [
+        ("7.6", "typographical error", "ppod:section-7.6"),
+        ("7.9", "typographical error", "ppod:duty-7.9-05"),
+        ("7.9", "typographical error", "ppod:section-7.9"),
+        ("7.10", "heading and body mismatch", "ppod:ITServiceContinuityManagementProcessOwner"),
+        ("7.10", "missing boundary", "ppod:duty-7.10-16"),
+        ("7.11", "missing boundary", "ppod:duty-7.11-11"),
+        ("7.11", "shortened list", "ppod:ITServiceContinuityManagementProcessManager"),
+        ("7.12", "heading and body mismatch", "ppod:InformationSecurityManagementProcessOwner"),
+        ("7.13", "missing boundary", "ppod:duty-7.13-14"),
+        ("7.13", "shortened list", "ppod:InformationSecurityManagementProcessManager"),
+        ("7.14", "missing boundary", "ppod:duty-7.14-09"),
+        ("7.14", "truncated text", "ppod:duty-7.14-08"),
+        ("7.14", "typographical error", "ppod:duty-7.14-04"),
+        ("7.14", "typographical error", "ppod:section-7.14"),
+    ]
+    rows = simplify_rows(answers["source-defects"])
+    assert [(r["section"], r["kind"], r["affects"]) for r in rows] == expected
+    text = source_text().read_text(encoding="utf-8")
+    for row in rows:  # every fragment is verbatim from the source
+        assert row["fragment"] in text, row
+
+
+def test_role_coverage(answers: dict[str, list[Row]]) -> None:
+    # Direct counts are the bullet counts of each section (7.14: owner 2, manager 7); every
+    # specific owner inherits the 11 bullets of 7.3, every specific manager the 9 of 7.4.
+    expected = [
+        ("Process Manager", 9, 0, 9),
+        ("Process Owner", 11, 0, 11),
+        ("Process Practitioner", 5, 0, 5),
+        ("Availability Management Process Manager", 19, 9, 28),
+        ("Availability Management Process Owner", 17, 11, 28),
+        ("Capacity Management Process Manager", 25, 9, 34),
+        ("Capacity Management Process Owner", 23, 11, 34),
+        ("Demand Management Process Manager", 7, 9, 16),
+        ("Demand Management Process Owner", 2, 11, 13),
+        ("IT Service Continuity Management Process Manager", 11, 9, 20),
+        ("IT Service Continuity Management Process Owner", 16, 11, 27),
+        ("Information Security Management Process Manager", 14, 9, 23),
+        ("Information Security Management Process Owner", 18, 11, 29),
+    ]
+    rows = simplify_rows(answers["role-coverage"])
+    assert [(r["role"], r["direct"], r["inherited"], r["total"]) for r in rows] == expected
+    assert sum(r["direct"] for r in rows) == 177
+
+
+def _bullets_containing(phrase: str) -> int:
+    """How many bullets of the source text contain ``phrase`` (case ignored): an independent
+    count, straight from the text file."""
+    text = source_text().read_text(encoding="utf-8")
+    bullets = [b for chunk in text.split("•")[1:] for b in chunk.split("–")]
+    return sum(phrase.lower() in b.lower() for b in bullets)
+
+
+def test_duty_search(union: Graph, answers: dict[str, list[Row]]) -> None:
+    rows = simplify_rows(answers["duty-search"])  # default phrase: CAB
+    assert column(rows, "duty") == [
+        "ppod:duty-7.9-19",
+        "ppod:duty-7.8-17",
+        "ppod:duty-7.7-16",
+        "ppod:duty-7.6-14",
+        "ppod:duty-7.12-13",
+    ]
+    assert len(rows) == _bullets_containing("CAB")
+    # "patters" (7.14 b4) is found through the verbatim text, "patterns" through the correction.
+    assert column(ask(union, "duty-search", phrase="patters"), "duty") == ["ppod:duty-7.14-04"]
+    assert column(ask(union, "duty-search", phrase="PATTERNS of"), "duty") == ["ppod:duty-7.14-04"]
+
+
+def test_cross_process_artefacts(answers: dict[str, list[Row]]) -> None:
+    # SLAs (service level management's) in 7.6 b8, b19, 7.7 b10, b21, 7.8 b1, b7, 7.9 b3, b9,
+    # 7.12 b16; event management systems specified in 7.8 b5, 7.9 b7; BCM plans in 7.10 b3,
+    # 7.11 b5; the BIA (ITSCM's) assisted in 7.12 b5, 7.13 b7; configuration items (SACM's)
+    # classified in 7.12 b4, 7.13 b6.
+    rows = simplify_rows(answers["cross-process-artefacts"])
+    got = Counter((r["process"], r["artefact"], r["ownedBy"], r["how"]) for r in rows)
+    assert got == {
+        ("Availability Management", "Service Level Agreement", "Service Level Management", "uses"): 4,
+        ("Availability Management", "event management systems", "Event Management", "contributes to"): 2,
+        ("Capacity Management", "Service Level Agreement", "Service Level Management", "uses"): 4,
+        ("IT Service Continuity Management", "BCM plans", "Business Continuity Management", "uses"): 2,
+        ("Information Security Management", "Business Impact Analysis", "IT Service Continuity Management", "contributes to"): 2,
+        ("Information Security Management", "Service Level Agreement", "Service Level Management", "uses"): 1,
+        ("Information Security Management", "configuration items", "Service Asset and Configuration Management", "maintains"): 2,
+    }  # fmt: skip
+
+
+def test_roles(answers: dict[str, list[Row]]) -> None:
+    # One section per role from 7.3 to 7.13; 7.14 describes both Demand roles.
+    rows = simplify_rows(answers["roles"])
+    assert [(r["section"], r["role"]) for r in rows] == [
+        ("7.3", "Process Owner"),
+        ("7.4", "Process Manager"),
+        ("7.5", "Process Practitioner"),
+        ("7.6", "Capacity Management Process Owner"),
+        ("7.7", "Capacity Management Process Manager"),
+        ("7.8", "Availability Management Process Owner"),
+        ("7.9", "Availability Management Process Manager"),
+        ("7.10", "IT Service Continuity Management Process Owner"),
+        ("7.11", "IT Service Continuity Management Process Manager"),
+        ("7.12", "Information Security Management Process Owner"),
+        ("7.13", "Information Security Management Process Manager"),
+        ("7.14", "Demand Management Process Manager"),
+        ("7.14", "Demand Management Process Owner"),
+    ]
+    generic = [r for r in rows if r["process"] == "(any process)"]
+    assert [r["specialises"] for r in generic] == ["(generic role)"] * 3
+    owners = {r["specialises"] for r in rows if r["kind"] == "process owner role"} - {
+        "(generic role)"
+    }
+    assert owners == {"Process Owner"}
+
+
+# ------------------------------------------------------------------------------------------------
+# Checks: nothing on the shipped graph; exactly the named nodes on each bad fixture
+# ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", [p.stem for p in CHECK_FILES])
+def test_check_passes_on_the_shipped_graph(answers: dict[str, list[Row]], name: str) -> None:
+    assert answers[name] == []
+
+
+def test_run_checks_covers_every_check(union: Graph) -> None:
+    results = run_checks(union)
+    assert sorted(results) == [p.stem for p in CHECK_FILES]
+    assert all(rows == [] for rows in results.values())
+
+
+def test_every_check_has_a_bad_fixture() -> None:
+    assert [p.stem for p in CHECK_FIXTURES] == [p.stem for p in CHECK_FILES]
+
+
+def _expected_rows(fixture: Path) -> Counter[tuple[str, str, Any]]:
+    """The ``# expect: FOCUS | PROPERTY | VALUE`` lines (VALUE: a CURIE, JSON, or - if unbound)."""
+    expected: Counter[tuple[str, str, Any]] = Counter()
+    for line in fixture.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# expect:"):
+            focus, prop, value = (part.strip() for part in line[9:].split(" | "))
+            curie = re.fullmatch(r"[a-z]+:\S+", value)
+            parsed = None if value == "-" else value if curie else json.loads(value)
+            expected[(focus, prop, parsed)] += 1
+    return expected
+
+
+def check_fixture_graph(fixture: Path) -> Graph:
+    """The ontology plus the fixture, reasoned unless the fixture says ``# reason: no``."""
+    tbox = [p for p in sorted(ontology_dir().glob("*.ttl")) if p.name != "shapes.ttl"]
+    graph = load_graph([*tbox, fixture], shipped=False)
+    if "# reason: no" in fixture.read_text(encoding="utf-8"):
+        return graph
+    return reason(graph).union()
+
+
+@pytest.mark.parametrize("fixture", CHECK_FIXTURES, ids=lambda p: p.stem)
+def test_check_flags_exactly_the_bad_nodes(fixture: Path) -> None:
+    expected = _expected_rows(fixture)
+    assert expected, f"{fixture.name} has no '# expect:' lines"
+    rows = ask(check_fixture_graph(fixture), fixture.stem)
+    got = Counter((r["focus"], r["property"], r["value"]) for r in rows)
+    assert got == expected
+    assert all(isinstance(r["message"], str) and r["message"] for r in rows)
+
+
+# ------------------------------------------------------------------------------------------------
+# Parameters are values, never query text
+# ------------------------------------------------------------------------------------------------
+
+INJECTIONS = [
+    '"',
+    "'",
+    "}",
+    "{ ?s ?p ?o }",
+    '"} ; DROP ALL ; {"',
+    "} ; DROP ALL ; INSERT DATA { <a:b> <c:d> <e:f> } #",
+    'x" || true || "',
+    "x')) } UNION { ?duty ?p ?text } #",
+    "\\",
+    "<https://w3id.org/ppo-graph/id/ProcessOwner>",
+]
+
+
+@pytest.mark.parametrize("phrase", INJECTIONS)
+def test_injection_strings_are_searched_for_as_plain_text(union: Graph, phrase: str) -> None:
+    before = len(union)
+    rows = run_query(union, "duty-search", {"phrase": phrase})
+    texts = [str(o) for o in union.objects(None, PPO.verbatimText)]
+    texts += [str(o) for o in union.objects(None, PPO.correctedText)]
+    assert len(rows) == sum(phrase.lower() in t.lower() for t in texts) == 0
+    assert len(union) == before
+
+
+def test_phrases_with_quotes_and_ampersands_match_literally(union: Graph) -> None:
+    # 7.14 b2 "design & implementation"; the curly apostrophe of "organization’s" in
+    # 7.6 b6, 7.7 b8, 7.10 b2, b5, 7.11 b4, b7.
+    assert column(ask(union, "duty-search", phrase="design & impl"), "duty") == [
+        "ppod:duty-7.14-02"
+    ]
+    found = ask(union, "duty-search", phrase="organization’s")
+    assert len(found) == _bullets_containing("organization’s") == 6
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "ppod:ProcessOwner> } ; DROP ALL ; <x:y",
+        '"} UNION { ?role ?p ?o } #',
+        "<https://w3id.org/ppo-graph/id/ProcessOwner> . ?x ?y ?z",
+    ],
+)
+def test_an_iri_parameter_that_does_not_resolve_lists_the_valid_values(
+    union: Graph, value: str
+) -> None:
+    with pytest.raises(UsageError) as err:
+        run_query(union, "role-duties", {"role": value})
+    message = str(err.value)
+    assert "is not a ppo:Role" in message
+    assert "ppod:ProcessOwner" in message and "ppod:DemandManagementProcessManager" in message
+
+
+def test_an_iri_containing_a_closing_bracket_is_bound_as_one_term(union: Graph) -> None:
+    odd = URIRef("https://w3id.org/ppo-graph/id/Odd>Role } ; DROP ALL ; {")
+    graph = Graph()
+    for triple in union:
+        graph.add(triple)
+    graph.add((odd, RDF.type, PPO.Role))
+    graph.add((odd, RDFS.label, Literal("odd role")))
+    graph.add((odd, PPO.carriesDuty, PPOD["duty-7.3-01"]))
+    for value in (f"<{odd}>", str(odd), "odd role"):
+        rows = ask(graph, "role-duties", role=value)
+        assert [(r["duty"], r["how"]) for r in rows] == [("ppod:duty-7.3-01", "inherited")]
+    assert (odd, PPO.carriesDuty, PPOD["duty-7.3-01"]) in graph
+
+
+def test_parameter_errors(union: Graph) -> None:
+    with pytest.raises(UsageError, match=r"has no parameter 'person' \(parameters: role\)"):
+        run_query(union, "role-duties", {"person": "x"})
+    with pytest.raises(UsageError, match="unknown query 'role-dutys'; did you mean role-duties"):
+        run_query(union, "role-dutys", {})
+    with pytest.raises(UsageError, match="'nowhere' is not a ppo:Process; valid values: "):
+        run_query(union, "process-interfaces", {"process": "nowhere"})
+    twin = Graph()
+    for triple in union:
+        twin.add(triple)
+    twin.add((PPOD.Twin, RDF.type, PPO.Role))
+    twin.add((PPOD.Twin, RDFS.label, Literal("Process Owner")))
+    with pytest.raises(UsageError, match="ambiguous; it could be ppod:ProcessOwner, ppod:Twin"):
+        run_query(twin, "role-duties", {"role": "process owner"})
+
+
+# ------------------------------------------------------------------------------------------------
+# Parsing: strict headers, syntax errors, updates and remote access
+# ------------------------------------------------------------------------------------------------
+
+GOOD_BODY = (
+    "PREFIX ppo: <https://w3id.org/ppo-graph/ontology#>\nSELECT ?d WHERE { ?d a ppo:Duty }\n"
+)
+
+
+def _write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "line"),
+    [
+        ("# question: q?\n# columns: d\n" + GOOD_BODY, "no '# title:' line", 3),
+        ("# title: t\n# columns: d\n" + GOOD_BODY, "no '# question:' line", 3),
+        ("# title: t\n# question: q?\n# colour: d\n" + GOOD_BODY, "unknown header field", 3),
+        ("# title: t\n# question: q?\n# columns: x\n" + GOOD_BODY, "selects d", 3),
+        (
+            "# title: t\n# question: q?\n# param: role (IRI of a ppo:Role)\n# columns: d\n"
+            + GOOD_BODY,
+            "param must read",
+            3,
+        ),
+        (
+            "# title: t\n# question: q?\n# param: x = ppod:A (IRI of a ppo:Role)\n# columns: d\n"
+            + GOOD_BODY,
+            "not a variable of the query",
+            3,
+        ),
+        (
+            "# title: t\n# question: q?\n# columns: d\nSELECT ?d WHERE { ?d a ppo:Duty }\n",
+            "Unknown namespace prefix",
+            None,
+        ),
+        (
+            "# title: t\n# question: q?\n# columns: d\n\nSELECT ?d WHERE {\n  ?d ?p \n",
+            "SPARQL syntax error",
+            6,
+        ),
+    ],
+    ids=["no-title", "no-question", "unknown-field", "columns", "bad-param", "unused-param",
+         "unknown-prefix", "syntax"],
+)  # fmt: skip
+def test_a_bad_catalogue_file_names_file_and_line(
+    tmp_path: Path, text: str, message: str, line: int | None
+) -> None:
+    path = _write(tmp_path, "questions/bad.rq", text)
+    with pytest.raises(InputError) as err:
+        Catalogue.load(tmp_path)
+    assert err.value.path == str(path)
+    assert message in str(err.value)
+    if line is not None:
+        assert err.value.line == line
+        assert f"bad.rq:{line}:" in str(err.value)
+
+
+def test_a_check_must_be_named_and_shaped_as_a_check(tmp_path: Path) -> None:
+    header = "# title: t\n# question: q?\n# columns: d\n"
+    _write(tmp_path, "checks/no-suffix.rq", header + GOOD_BODY)
+    with pytest.raises(InputError, match=r"NAME-violation\.rq"):
+        Catalogue.load(tmp_path)
+    (tmp_path / "checks/no-suffix.rq").rename(tmp_path / "checks/bare-violation.rq")
+    with pytest.raises(InputError, match=r"a check must select \?focus, \?property, \?value"):
+        Catalogue.load(tmp_path)
+
+
+def test_a_user_query_needs_no_header_and_may_bind_its_variables(
+    tmp_path: Path, union: Graph
+) -> None:
+    path = _write(
+        tmp_path,
+        "mine.rq",
+        "PREFIX ppo: <https://w3id.org/ppo-graph/ontology#>\n"
+        "SELECT ?duty WHERE { ?duty ppo:isDutyOf ?role } ORDER BY ?duty\n",
+    )
+    spec = load_user_query(path)
+    assert spec.title == "mine.rq" and spec.kind == "user" and spec.columns == ("duty",)
+    rows = simplify_rows(run_query(union, spec, {"role": "ppod:ProcessPractitioner"}))
+    assert column(rows, "duty") == duties("7.5", 1, 2, 3, 4, 5)
+    with pytest.raises(UsageError, match="no parameter 'nobody'"):
+        run_query(union, spec, {"nobody": "x"})
+
+
+@pytest.mark.parametrize(
+    ("text", "refused"),
+    [
+        ("DROP ALL", "SPARQL update"),
+        ("LOAD <https://example.org/data.ttl>", "SPARQL update"),
+        ("INSERT DATA { <a:b> <c:d> <e:f> }", "SPARQL update"),
+        ("SELECT * WHERE { SERVICE <https://example.org/sparql> { ?s ?p ?o } }", "SERVICE <https://example.org/sparql>"),
+        ("SELECT * WHERE { ?x ?y ?z SERVICE ?where { ?s ?p ?o } }", "SERVICE ?where"),
+        ("SELECT * FROM <https://example.org/data.ttl> WHERE { ?s ?p ?o }", "FROM <https://example.org/data.ttl>"),
+        ("SELECT * FROM NAMED <https://example.org/g> WHERE { ?s ?p ?o }", "FROM NAMED"),
+    ],
+    ids=["drop", "load", "insert", "service", "service-variable", "from", "from-named"],
+)  # fmt: skip
+def test_updates_and_remote_access_are_refused(tmp_path: Path, text: str, refused: str) -> None:
+    path = _write(tmp_path, "remote.rq", text + "\n")
+    with pytest.raises((UsageError, InputError)) as err:
+        load_user_query(path)
+    assert refused in str(err.value)
+    assert str(path) in str(err.value)
+    if refused != "SPARQL update":  # --allow-remote lets SERVICE and FROM through (not run here)
+        assert load_user_query(path, allow_remote=True).prepared is not None
+
+
+# ------------------------------------------------------------------------------------------------
+# Formats, the notebook API and the short answers for `ppo run`
+# ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", [p.stem for p in QUESTION_FILES])
+def test_tables_fit_80_columns(answers: dict[str, list[Row]], name: str) -> None:
+    spec = default_catalogue().get(name)
+    rows = answers[name]
+    table = format_rows(rows, spec.columns, "table")
+    assert max(len(line) for line in table.splitlines()) <= 80
+    assert table.splitlines()[0].split() == list(spec.columns)
+    assert table.rstrip().endswith(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+
+
+def test_csv_json_and_markdown_carry_the_same_rows(union: Graph) -> None:
+    spec = default_catalogue().get("cab-and-change-assessment")
+    rows = run_query(union, spec)
+    parsed = list(csv.DictReader(io.StringIO(format_rows(rows, spec.columns, "csv"))))
+    as_json = json.loads(format_rows(rows, spec.columns, "json"))
+    markdown = format_rows(rows, spec.columns, "md").splitlines()
+    assert parsed == as_json == simplify_rows(rows)
+    assert markdown[0] == "| process | role | activity | duty |"
+    assert len(markdown) == len(rows) + 2
+
+
+def test_markdown_escapes_pipes() -> None:
+    text = format_rows([{"a": Literal("x | y")}], ["a"], "md")
+    assert "x \\| y" in text
+
+
+def test_session_api(union: Graph, monkeypatch: pytest.MonkeyPatch) -> None:
+    session = Session(graph=union)
+    rows = session.ask("role-coverage")
+    assert rows[0] == {"role": "Process Manager", "direct": 9, "inherited": 0, "total": 9}
+    assert "role-duties" in session.queries()
+    terms = session.rows("role-duties", role="ppod:ProcessPractitioner")
+    assert isinstance(terms[0]["duty"], URIRef)
+    monkeypatch.setitem(sys.modules, "pandas", None)  # as if pandas were not installed
+    with pytest.raises(UsageError, match="pip install pandas"):
+        session.to_dataframe("role-coverage")
+
+
+def test_session_to_dataframe_with_pandas(union: Graph) -> None:
+    pytest.importorskip("pandas")
+    frame = Session(graph=union).to_dataframe("theme-matrix")
+    assert list(frame.columns)[:3] == ["process", "duties", "risk"]
+    assert len(frame) == 5
+
+
+def test_answer_all_prints_every_question_briefly(union: Graph) -> None:
+    chosen = ("role-duties", "theme-matrix", "source-defects", "duty-text-violation")
+    catalogue = Catalogue(default_catalogue().get(name) for name in chosen)
+    out = io.StringIO()
+    answer_all(union, out, limit=5, catalogue=catalogue)
+    text = out.getvalue()
+    assert text.count("\n== ") + text.startswith("== ") == 3  # the check is not a question
+    assert "duty-text-violation" not in text
+    assert "== Duties of a role, own and inherited (role-duties\n   role=ppod:Capacity" in text
+    assert "(first 5 of 34 rows; all of them: ppo query role-duties)" in text
+    assert "(5 rows)" in text  # theme-matrix: all shown
+    assert max(len(line) for line in text.splitlines()) <= 80
+    assert "ppod:duty-7.7-05" in text and "ppod:duty-7.7-06" not in text  # 5 rows only
