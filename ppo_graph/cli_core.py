@@ -154,6 +154,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     report.inconsistencies = reasoned.inconsistencies
     sys.stdout.write("   " + validation_text(report).replace("\n", "\n   ").rstrip() + "\n")
 
+    t = step("Checks: the *-violation.rq queries (must return no rows)")
+    from .query import run_checks
+
+    found = {name: rows for name, rows in run_checks(union).items() if rows}
+    if found:
+        for name, rows in found.items():
+            print(f"   {name}: {len(rows)} row(s); see: ppo query {name}")
+    else:
+        print(f"   none found ({time.perf_counter() - t:.1f}s)")
+
     step("Summary")
     stats = compute(union, len(reasoned.asserted), len(reasoned.inferred))
     sys.stdout.write(stats_text(stats))
@@ -175,4 +185,4 @@ def cmd_run(args: argparse.Namespace) -> int:
             print(f"   interface picture written to {result.resolve()}")
 
     print(f"\nDone. Outputs are in {out.resolve()}")
-    return EXIT_OK if report.ok else EXIT_FAILURES
+    return EXIT_OK if report.ok and not found else EXIT_FAILURES

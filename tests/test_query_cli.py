@@ -297,8 +297,8 @@ def test_end_to_end_in_a_subprocess(tmp_path: Path) -> None:
 def test_the_readme_shows_real_output(
     capsys: pytest.CaptureFixture[str], built: list[list[Path]]
 ) -> None:
-    """queries/README.md quotes three commands with their output: they must still be true."""
-    readme = (Path(__file__).resolve().parents[1] / "queries" / "README.md").read_text("utf-8")
+    """The README quotes three commands with their output: they must still be true."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
     blocks = re.findall(r"```text\n\$ (ppo query [^\n]*)\n(.*?)```", readme, flags=re.DOTALL)
     assert len(blocks) == 3
     for command, shown in blocks:
