@@ -11,6 +11,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from . import __version__
 from .errors import PPOError
@@ -21,6 +22,22 @@ EXIT_USAGE = 2
 
 #: Modules that add sub-commands; each has ``register(subparsers) -> None``.
 COMMAND_MODULES = ("ppo_graph.cli_core", "ppo_graph.cli_viz", "ppo_graph.cli_query")
+
+
+def add_input_files(parser: argparse.ArgumentParser) -> None:
+    """The arguments every graph-reading command shares: EXTRA files and --no-reason."""
+    parser.add_argument(
+        "extra",
+        nargs="*",
+        type=Path,
+        metavar="EXTRA",
+        help="your own RDF files (Turtle, N-Triples, JSON-LD, RDF/XML) loaded with the shipped graph",
+    )
+    parser.add_argument(
+        "--no-reason",
+        action="store_true",
+        help="skip OWL RL reasoning (inherited duties and inverse links are then absent)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

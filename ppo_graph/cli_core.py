@@ -8,23 +8,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .cli import EXIT_FAILURES, EXIT_OK
+from .cli import EXIT_FAILURES, EXIT_OK, add_input_files
 from .errors import UsageError
-
-
-def _extra_files(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "extra",
-        nargs="*",
-        type=Path,
-        metavar="EXTRA",
-        help="your own RDF files (Turtle, N-Triples, JSON-LD, RDF/XML) loaded with the shipped graph",
-    )
-    parser.add_argument(
-        "--no-reason",
-        action="store_true",
-        help="skip OWL RL reasoning (inherited duties are then absent)",
-    )
 
 
 def register(subparsers: Any) -> None:
@@ -34,7 +19,7 @@ def register(subparsers: Any) -> None:
         description="Load the shipped graph plus EXTRA files, run OWL RL reasoning (owlrl) and "
         "validate with pyshacl. Exit 0 conforms, 1 violations found, 2 bad input.",
     )
-    _extra_files(p)
+    add_input_files(p)
     p.add_argument("--format", choices=("text", "json", "turtle"), default="text")
     p.set_defaults(handler=cmd_validate)
 
@@ -45,7 +30,7 @@ def register(subparsers: Any) -> None:
         "inferred triples kept apart (named graphs in trig/nquads/jsonld, a separate block in "
         "turtle/nt). The file is written atomically.",
     )
-    _extra_files(p)
+    add_input_files(p)
     p.add_argument("--out", type=Path, required=True, help="output file")
     p.add_argument(
         "--format", choices=("turtle", "nt", "jsonld", "trig", "nquads"), default="turtle"
@@ -56,7 +41,7 @@ def register(subparsers: Any) -> None:
         "stats",
         help="counts of roles, duties per role, processes, artefacts, interfaces, triples",
     )
-    _extra_files(p)
+    add_input_files(p)
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(handler=cmd_stats)
 

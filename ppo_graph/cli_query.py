@@ -154,10 +154,9 @@ def catalogue_text(specs: Iterable[QuerySpec], width: int = 80) -> str:
 
 def build_graph(data: Sequence[Path]) -> Graph:
     """The shipped graph plus the user's ``--data`` files, reasoned (asserted + inferred)."""
-    from .load import load_graph
-    from .reason import reason
+    from .pipeline import prepare
 
-    return reason(load_graph(data)).union()
+    return prepare(data).union()
 
 
 def run_query_command(args: argparse.Namespace) -> int:

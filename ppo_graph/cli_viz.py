@@ -14,6 +14,7 @@ import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .cli import add_input_files
 from .viz import Format, View
 
 if TYPE_CHECKING:
@@ -22,11 +23,10 @@ if TYPE_CHECKING:
 TABLE_WIDTH = 80
 
 
-def _union(extra: list[Path]) -> Graph:
-    from .load import load_graph
-    from .reason import reason
+def _union(args: argparse.Namespace) -> Graph:
+    from .pipeline import prepare
 
-    return reason(load_graph(extra)).union()
+    return prepare(args.extra, reasoning=not args.no_reason).union()
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -40,7 +40,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "as attributes."
         ),
     )
-    viz.add_argument("extra", nargs="*", type=Path, metavar="EXTRA", help="more RDF files to load")
+    add_input_files(viz)
     viz.add_argument(
         "--view",
         choices=[v.value for v in View],
@@ -68,7 +68,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="The interfaces between processes, each with its type and evidence, read "
         "from the reasoned graph; with --metrics, per-process degree, betweenness and hubs.",
     )
-    itf.add_argument("extra", nargs="*", type=Path, metavar="EXTRA", help="more RDF files to load")
+    add_input_files(itf)
     itf.add_argument(
         "--metrics", action="store_true", help="per-process metrics instead of the interface list"
     )
@@ -87,9 +87,7 @@ def run_viz(args: argparse.Namespace) -> int:
         fmt = Format(suffix) if suffix in {f.value for f in Format} else Format.HTML
     fmt = fmt or Format.HTML
     out: Path = args.out or Path(f"ppo-{args.view}.{fmt.value}")
-    path = viz.write(
-        _union(args.extra), out, args.view, fmt, log=lambda m: print(m, file=sys.stderr)
-    )
+    path = viz.write(_union(args), out, args.view, fmt, log=lambda m: print(m, file=sys.stderr))
     print(f"wrote {path}")
     return 0
 
@@ -120,7 +118,7 @@ def _table(headers: list[str], rows: list[list[str]], flex: list[int]) -> str:
 def run_interfaces(args: argparse.Namespace) -> int:
     from . import interfaces
 
-    graph = interfaces.interface_graph(_union(args.extra))
+    graph = interfaces.interface_graph(_union(args))
     if args.metrics:
         data: list[dict[str, Any]] = [dict(m) for m in interfaces.metrics(graph)]
         columns = ["process", "label", "abbreviation", "is_ppo", "degree", "in_degree",
