@@ -3,10 +3,12 @@ handed out as copies, so no test can mutate what another test sees."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rdflib import BNode, Graph
@@ -28,6 +30,17 @@ def require_tool(command: str, install: str) -> str:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"{message} (CI=true, so this is a failure, not a skip)")
     pytest.skip(message)
+
+
+def require_module(name: str, install: str = "pip install '.[dev]'") -> Any:
+    """Import an optional Python package, or skip naming the install; under CI=true, fail."""
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        message = f"needs the Python package {name}: {install}"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{message} (CI=true, so this is a failure, not a skip)")
+        pytest.skip(message, allow_module_level=True)
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -5,16 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import require_tool
+from conftest import require_module, require_tool
 from rdflib import Graph
 
 from ppo_graph.load import load_graph
 
 
 def _hermit_consistent(graph: Graph, folder: Path) -> bool:
-    owlready2 = pytest.importorskip(
-        "owlready2", reason="install the dev extra: pip install '.[dev]'"
-    )
+    owlready2 = require_module("owlready2")
     path = folder / "graph.nt"
     graph.serialize(path, format="nt", encoding="utf-8")
     world = owlready2.World()

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import require_module
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier, Node
 
@@ -24,7 +25,7 @@ from ppo_graph.paths import ontology_dir
 from ppo_graph.query import QuerySpec, bind_params, default_catalogue, run_query
 from ppo_graph.reason import Reasoned, reason
 
-ox = pytest.importorskip("pyoxigraph")
+ox = require_module("pyoxigraph")
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "checks"
 CATALOGUE = default_catalogue()

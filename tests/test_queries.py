@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import require_module
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
 from ppo_graph.errors import InputError, UsageError
@@ -937,7 +938,7 @@ def test_session_api(union: Graph, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_session_to_dataframe_with_pandas(union: Graph) -> None:
-    pytest.importorskip("pandas")
+    require_module("pandas")
     frame = Session(graph=union).to_dataframe("theme-matrix")
     assert list(frame.columns)[:3] == ["process", "duties", "risk"]
     assert len(frame) == 5

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from conftest import require_tool
+from conftest import require_module, require_tool
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
 from ppo_graph import cli, cli_viz, interfaces, viz
@@ -263,7 +263,7 @@ def test_png_with_graphviz(mini: Graph) -> None:
 
 
 def test_png_without_graphviz_uses_matplotlib(mini: Graph, no_graphviz: None) -> None:
-    pytest.importorskip("matplotlib", reason="matplotlib is in the dev extra")
+    require_module("matplotlib")
     rendered = viz.render(mini, "interfaces", "png")
     assert "matplotlib" in rendered.renderer
     width, height, colours = png_stats(rendered.content)
