@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import UsageError
-from .query import Format
+from .formats import Format
 
 if TYPE_CHECKING:
     from rdflib import Graph

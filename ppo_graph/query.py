@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import csv
 import difflib
-import enum
 import io
 import json
 import re
@@ -37,6 +36,7 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Identifier, Node, Variable
 
 from .errors import InputError, UsageError
+from .formats import Format
 from .namespaces import PPO, PREFIXES
 from .paths import queries_dir
 
@@ -583,13 +583,6 @@ def run_checks(graph: Graph, catalogue: Catalogue | None = None) -> dict[str, li
 # ---------------------------------------------------------------------------------------------
 # Formatting
 # ---------------------------------------------------------------------------------------------
-
-
-class Format(enum.StrEnum):
-    TABLE = "table"
-    CSV = "csv"
-    JSON = "json"
-    MD = "md"
 
 
 def _columns_of(rows: Sequence[Row], columns: Sequence[str] | None) -> list[str]:

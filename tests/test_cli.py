@@ -40,7 +40,7 @@ def test_help_is_instant_and_imports_no_heavy_library() -> None:
         "import sys\n"
         "from ppo_graph.cli import build_parser\n"
         "build_parser().format_help()\n"
-        "print(sorted(m for m in ('owlrl', 'pyshacl', 'networkx', 'pyoxigraph') if m in sys.modules))\n"
+        "print(sorted(m for m in ('owlrl', 'pyshacl', 'networkx', 'pyoxigraph', 'rdflib') if m in sys.modules))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
