@@ -6,6 +6,8 @@ named graphs; Turtle and N-Triples write them as two blocks under comment header
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rdflib import Dataset, Graph, URIRef
 
 from .namespaces import PREFIXES, bind_prefixes
@@ -22,6 +24,12 @@ FORMATS = {
     "nquads": ("nquads", True),
 }
 EXTENSIONS = {"turtle": "ttl", "nt": "nt", "jsonld": "jsonld", "trig": "trig", "nquads": "nq"}
+_BY_SUFFIX = {ext: fmt for fmt, ext in EXTENSIONS.items()} | {"json": "jsonld", "nquads": "nquads"}
+
+
+def format_for_suffix(path: Path) -> str:
+    """The output format a file name asks for (turtle when the suffix says nothing)."""
+    return _BY_SUFFIX.get(path.suffix.lower().lstrip("."), "turtle")
 
 
 def serialize(reasoned: Reasoned, fmt: str = "turtle") -> str:

@@ -33,7 +33,10 @@ def register(subparsers: Any) -> None:
     add_input_files(p)
     p.add_argument("--out", type=Path, required=True, help="output file")
     p.add_argument(
-        "--format", choices=("turtle", "nt", "jsonld", "trig", "nquads"), default="turtle"
+        "--format",
+        choices=("turtle", "nt", "jsonld", "trig", "nquads"),
+        default=None,
+        help="output format (default: from the --out suffix, .ttl .nt .jsonld .trig .nq; else turtle)",
     )
     p.set_defaults(handler=cmd_build)
 
@@ -70,17 +73,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import serialize
+    from .build import format_for_suffix, serialize
     from .output import atomic_write
     from .pipeline import prepare
 
     if args.out.is_dir():
         raise UsageError(f"--out {args.out} is a folder; give a file name")
+    fmt = args.format or format_for_suffix(args.out)
     reasoned = prepare(args.extra, reasoning=not args.no_reason)
-    atomic_write(args.out, serialize(reasoned, args.format))
+    atomic_write(args.out, serialize(reasoned, fmt))
     print(
         f"wrote {args.out} ({len(reasoned.asserted)} asserted + {len(reasoned.inferred)} inferred "
-        f"triples, {args.format})",
+        f"triples, {fmt})",
         file=sys.stderr,
     )
     return EXIT_OK

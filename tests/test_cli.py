@@ -163,6 +163,17 @@ def test_build_formats_parse_back(
     assert len(list(graph.triples((None, CARRIES, None)))) == 277
 
 
+def test_build_takes_the_format_from_the_suffix(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    out = tmp_path / "graph.trig"
+    code, _, err = run(capsys, "build", "--out", str(out))
+    assert code == 0 and err.rstrip().endswith("trig)")
+    dataset = Dataset()
+    dataset.parse(out, format="trig")
+    assert len(dataset.graph(INFERRED_GRAPH)) > 1000
+
+
 def test_build_failure_leaves_existing_output_untouched(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, malformed: Path
 ) -> None:
