@@ -82,6 +82,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     fmt = args.format or format_for_suffix(args.out)
     reasoned = prepare(args.extra, reasoning=not args.no_reason)
     atomic_write(args.out, serialize(reasoned, fmt))
+    for message in reasoned.inconsistencies:
+        print(f"warning: OWL RL inconsistency: {message}", file=sys.stderr)
     print(
         f"wrote {args.out} ({len(reasoned.asserted)} asserted + {len(reasoned.inferred)} inferred "
         f"triples, {fmt})",

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Dataset, Graph
 from rdflib.util import guess_format
 
 from .errors import InputError
@@ -27,6 +27,9 @@ _FORMATS = {
     "trig": "trig",
     "nq": "nquads",
 }
+
+#: Formats that can carry named graphs; their triples are merged into the one graph.
+_DATASET_FORMATS = frozenset({"trig", "nquads", "json-ld"})
 
 _LINE_PATTERNS = (
     re.compile(r"at line (\d+)"),
@@ -104,7 +107,14 @@ def parse_into(graph: Graph, path: Path) -> Graph:
     fmt = _format_for(path)
     _refuse_network(path, fmt)
     try:
-        graph.parse(path, format=fmt)
+        if fmt in _DATASET_FORMATS:
+            # Named graphs would be dropped by Graph.parse: merge every graph of the dataset.
+            dataset = Dataset()
+            dataset.parse(path, format=fmt)
+            for s, p, o, _ in dataset.quads((None, None, None, None)):
+                graph.add((s, p, o))
+        else:
+            graph.parse(path, format=fmt)
     except Exception as exc:  # rdflib raises many types; all mean "this file is bad"
         raise InputError(path, f"cannot parse as {fmt}: {_reason_of(exc)}", _line_of(exc)) from exc
     return graph

@@ -125,6 +125,12 @@ def format_text(report: ValidationReport) -> str:
         return "\n".join(lines) + "\n"
     grouped = report.by_shape()
     nodes = sum(len(focus) for focus in grouped.values())
+    if not report.violations:
+        lines.append(
+            f"Does not conform: the OWL RL closure has {len(report.inconsistencies)} "
+            "inconsistency(ies); the SHACL shapes found nothing."
+        )
+        return "\n".join(lines) + "\n"
     lines.append(
         f"Does not conform: {len(report.violations)} result(s) on {nodes} node(s) "
         f"in {len(grouped)} shape(s)."
@@ -152,4 +158,9 @@ def format_json(report: ValidationReport) -> str:
 
 
 def format_turtle(report: ValidationReport) -> str:
-    return report.report_graph.serialize(format="turtle")
+    """The SHACL report graph; OWL RL inconsistencies (outside SHACL) lead as comments."""
+    header = "".join(
+        f"# OWL RL inconsistency (the graph does not conform): {' '.join(m.split())}\n"
+        for m in report.inconsistencies
+    )
+    return header + report.report_graph.serialize(format="turtle")

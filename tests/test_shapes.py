@@ -41,10 +41,16 @@ def test_fixture_folder_is_complete() -> None:
     flagged = set()
     for path in FIXTURE_FILES:
         flagged |= {str(o) for o in Graph().parse(path).objects(T.expect, T.shape)}
-    assert len(FIXTURE_FILES) >= 14
-    # every node shape of the shipped shapes file has at least one bad fixture
+    good: set[str] = set()
+    for path in FIXTURE_FILES:
+        if path.stem.endswith("-good"):
+            good.add(path.stem.removesuffix("-good"))
+    bad = {p.stem.removesuffix("-bad") for p in FIXTURE_FILES if p.stem.endswith("-bad")}
+    assert len(FIXTURE_FILES) >= 16
+    # every node shape of the shipped shapes file has a bad fixture, and every bad one a good twin
     node_shapes = {s for s in shapes if s.endswith("Shape")}
     assert node_shapes == flagged
+    assert bad == good
 
 
 @pytest.mark.parametrize("fixture", FIXTURE_FILES, ids=lambda p: p.stem)
@@ -63,6 +69,13 @@ def test_shape_fixture(fixture: Path) -> None:
 def test_shipped_graph_conforms_with_and_without_reasoning(asserted_graph: Graph) -> None:
     assert validate(asserted_graph).conforms
     assert validate(reason(asserted_graph).union()).conforms
+
+
+def test_named_graph_content_is_validated() -> None:
+    """TriG/N-Quads/JSON-LD named graphs are merged, not dropped, when loading."""
+    graph = load_graph([FIXTURES / "named-graph-bad.trig"])
+    report = validate(reason(graph).union())
+    assert {v.focus for v in report.violations} == {"https://example.org/acme/GhostRole"}
 
 
 def test_broken_extension_flags_exactly_its_two_nodes() -> None:
