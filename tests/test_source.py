@@ -79,9 +79,14 @@ def test_every_duty_is_verbatim_in_order_right_after_a_bullet(asserted_graph: Gr
             assert marker in "•–", f"{number} #{position} does not start at a bullet"
             cursor = found + len(text)
             following = body[cursor:].lstrip()
-            assert (
-                following[:1] in ("•", "–", "") or following[0].isupper() or body[cursor] in "."
-            ), f"{number} #{position} stops in mid-bullet: {body[cursor : cursor + 30]!r}"
+            if position < len(duties):  # the next bullet starts right after this one
+                assert following[:1] in ("•", "–") and following[:1], (
+                    f"{number} #{position} stops in mid-bullet: {body[cursor : cursor + 30]!r}"
+                )
+            else:  # the last bullet: only narrative follows, no further bullet
+                rest = body[cursor:].split("\n")[0]
+                assert "•" not in rest and " – " not in rest, f"{number}: bullets after the last"
+                assert re.match(r"\.? [A-Z]", rest), f"{number} #{position} stops mid-sentence"
 
 
 def test_thirteen_roles_with_their_verbatim_headings(asserted_graph: Graph) -> None:
