@@ -757,6 +757,15 @@ MENTION_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 #: Phrases naming artefacts, with how the duty touches each (empty: only mentioned).
+#: Records a process manages: naming them ("raising incidents", "assessing changes") mentions the
+#: process that manages them, but does not name it outright, so an interface resting only on
+#: these is implied, not stated.
+RECORD_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (r"\bincidents\b", ("IncidentManagement",)),
+    (r"\bproblems\b", ("ProblemManagement",)),
+    (r"\bchanges\b", ("ChangeManagement",)),
+)
+
 ARTEFACT_RULES: tuple[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], ...] = (
     (r"documenting and publicizing the process", (("ProcessDocumentation", ("produces",)),)),
     (
@@ -921,7 +930,20 @@ THEMES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
         "planning",
         "planning",
         "Duties about plans, forecasts, sizing and strategy.",
-        ("plan", "forecast", "sizing", "strategy", "future demand", "anticipates"),
+        (
+            "planning",
+            "plan and coordinate",
+            "capacity plan",
+            "forward-looking",
+            "security plans",
+            "developing and managing the",
+            "business plans",
+            "forecast",
+            "sizing",
+            "strategy",
+            "future demand",
+            "anticipates",
+        ),
     ),
     (
         "monitoring-and-reporting",
@@ -1318,7 +1340,7 @@ def extract_duties(sections: dict[str, tuple[str, str]]) -> list[Duty]:
 def annotate(duties: list[Duty]) -> None:
     fired: set[str] = set()
     for duty in duties:
-        for pattern, keys in MENTION_RULES:
+        for pattern, keys in (*MENTION_RULES, *RECORD_RULES):
             if re.search(pattern, duty.text, re.IGNORECASE):
                 fired.add(pattern)
                 for key in keys:
@@ -1330,7 +1352,7 @@ def annotate(duties: list[Duty]) -> None:
                     duty.mentions.setdefault(key, set()).update(relations)
         low = duty.text.lower()
         duty.themes = [name for name, _, _, words in THEMES if any(w in low for w in words)]
-    unused = [p for p, _ in (*MENTION_RULES, *ARTEFACT_RULES) if p not in fired]
+    unused = [p for p, _ in (*MENTION_RULES, *RECORD_RULES, *ARTEFACT_RULES) if p not in fired]
     if unused:
         raise SystemExit(f"rules that match no duty: {unused}")
     for kind, key, section, target, fragment, correction, _ in DEFECTS:
@@ -1516,7 +1538,13 @@ def build(text: str, digest: str) -> dict[str, Graph]:
         )
         ifaces.add((node, PPO.fromProcess, PPOD[src_key]))
         ifaces.add((node, PPO.toProcess, PPOD[dst_key]))
-        ifaces.add((node, PPO.stated, Literal(kind == "coordination")))
+        named = [p for p, keys in MENTION_RULES if dst_key in keys]
+        stated = kind == "coordination" or any(
+            re.search(p, _duty(duties, sec, pos).text, re.IGNORECASE)
+            for p in named
+            for sec, pos in evidence
+        )
+        ifaces.add((node, PPO.stated, Literal(stated)))
         for section, position in evidence:
             duty = _duty(duties, section, position)
             if not re.search(phrase, duty.text, re.IGNORECASE):
