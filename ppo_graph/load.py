@@ -31,6 +31,9 @@ _FORMATS = {
 #: Formats that can carry named graphs; their triples are merged into the one graph.
 _DATASET_FORMATS = frozenset({"trig", "nquads", "json-ld"})
 
+#: Line-based formats whose parser errors do not say where.
+_LINE_FORMATS = frozenset({"nt", "nquads"})
+
 _LINE_PATTERNS = (
     re.compile(r"at line (\d+)"),
     re.compile(r"line (\d+)"),
@@ -97,6 +100,22 @@ def _refuse_network(path: Path, fmt: str) -> None:
         )
 
 
+def _first_bad_line(path: Path, fmt: str) -> int | None:
+    """N-Triples and N-Quads errors carry no line number: find it by parsing line by line."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    for number, text in enumerate(lines, start=1):
+        if not text.strip() or text.lstrip().startswith("#"):
+            continue
+        try:
+            Dataset().parse(data=text + "\n", format=fmt)
+        except Exception:
+            return number
+    return None
+
+
 def parse_into(graph: Graph, path: Path) -> Graph:
     """Parse one RDF file into ``graph``; any failure becomes an InputError naming file and line."""
     path = Path(path)
@@ -116,7 +135,10 @@ def parse_into(graph: Graph, path: Path) -> Graph:
         else:
             graph.parse(path, format=fmt)
     except Exception as exc:  # rdflib raises many types; all mean "this file is bad"
-        raise InputError(path, f"cannot parse as {fmt}: {_reason_of(exc)}", _line_of(exc)) from exc
+        line = _line_of(exc)
+        if line is None and fmt in _LINE_FORMATS:
+            line = _first_bad_line(path, fmt)
+        raise InputError(path, f"cannot parse as {fmt}: {_reason_of(exc)}", line) from exc
     return graph
 
 

@@ -35,3 +35,23 @@ def test_remote_jsonld_context_is_refused_not_fetched(tmp_path: Path) -> None:
         '{"@context": {"name": "https://schema.org/name"}, "@id": "https://example.org/x", "name": "x"}'
     )
     assert len(parse_into(Graph(), local)) == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        (
+            "bad.nt",
+            "<http://e/a> <http://e/b> <http://e/c> .\n\n<http://e/a> <http://e/b> garbage .\n",
+        ),
+        ("bad.nq", "<http://e/a> <http://e/b> <http://e/c> <http://e/g> .\n# c\nxx yy\n"),
+    ],
+)
+def test_line_based_formats_report_the_bad_line(tmp_path: Path, name: str, text: str) -> None:
+    from ppo_graph.errors import InputError
+
+    bad = tmp_path / name
+    bad.write_text(text)
+    with pytest.raises(InputError) as err:
+        parse_into(Graph(), bad)
+    assert err.value.line == 3
