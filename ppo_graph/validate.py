@@ -3,9 +3,7 @@ and focus node."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from rdflib import RDF, RDFS, Graph, URIRef
@@ -15,36 +13,10 @@ from rdflib.term import Node
 from .load import parse_into
 from .namespaces import bind_prefixes
 from .paths import shapes_file
+from .prefixes import compact
+from .report import ValidationReport, Violation, format_json, format_text
 
-
-@dataclass(frozen=True)
-class Violation:
-    shape: str  # IRI of the node shape
-    shape_label: str
-    focus: str
-    path: str | None
-    value: str | None
-    message: str
-    severity: str
-
-
-@dataclass
-class ValidationReport:
-    conforms: bool
-    violations: list[Violation]
-    report_graph: Graph
-    inconsistencies: list[str] = field(default_factory=list)
-    triples: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return self.conforms and not self.inconsistencies
-
-    def by_shape(self) -> dict[tuple[str, str], dict[str, list[Violation]]]:
-        grouped: dict[tuple[str, str], dict[str, list[Violation]]] = {}
-        for v in sorted(self.violations, key=lambda v: (v.shape_label, v.focus, v.message)):
-            grouped.setdefault((v.shape, v.shape_label), {}).setdefault(v.focus, []).append(v)
-        return grouped
+__all__ = ["ValidationReport", "Violation", "format_json", "format_text", "load_shapes", "validate"]
 
 
 def load_shapes(extra: Iterable[Path] = ()) -> Graph:
@@ -99,62 +71,12 @@ def validate(data: Graph, shapes: Graph | None = None) -> ValidationReport:
 def _path_label(report: Graph, shapes: Graph, source: Node | None, path: Node | None) -> str | None:
     """A CURIE for a simple path; the property shape's sh:name for a complex one."""
     if isinstance(path, URIRef):
-        return short(str(path), report)
+        return compact(str(path))
     if source is not None:
         name = shapes.value(source, SH.name)
         if name is not None:
             return str(name)
     return None
-
-
-def short(iri: str, graph: Graph | None = None) -> str:
-    """A CURIE for ``iri`` using the project's prefixes, or the IRI itself."""
-    graph = graph if graph is not None else bind_prefixes(Graph())
-    for prefix, ns in graph.namespaces():
-        if prefix and iri.startswith(str(ns)) and len(iri) > len(str(ns)):
-            return f"{prefix}:{iri[len(str(ns)) :]}"
-    return iri
-
-
-def format_text(report: ValidationReport) -> str:
-    lines: list[str] = []
-    for message in report.inconsistencies:
-        lines.append(f"OWL RL inconsistency: {message}")
-    if report.ok:
-        lines.append(f"Conforms: {report.triples:,} triples checked against the SHACL shapes.")
-        return "\n".join(lines) + "\n"
-    grouped = report.by_shape()
-    nodes = sum(len(focus) for focus in grouped.values())
-    if not report.violations:
-        lines.append(
-            f"Does not conform: the OWL RL closure has {len(report.inconsistencies)} "
-            "inconsistency(ies); the SHACL shapes found nothing."
-        )
-        return "\n".join(lines) + "\n"
-    lines.append(
-        f"Does not conform: {len(report.violations)} result(s) on {nodes} node(s) "
-        f"in {len(grouped)} shape(s)."
-    )
-    for (shape, label), focus_nodes in grouped.items():
-        lines.append("")
-        lines.append(f"{label} ({short(shape)}): {len(focus_nodes)} node(s)")
-        for focus, results in focus_nodes.items():
-            lines.append(f"  {short(focus)}")
-            for v in results:
-                where = f"{v.path}: " if v.path else ""
-                value = f" [value: {short(v.value)}]" if v.value and v.value != v.focus else ""
-                lines.append(f"    - {v.severity}: {where}{v.message}{value}")
-    return "\n".join(lines) + "\n"
-
-
-def format_json(report: ValidationReport) -> str:
-    payload = {
-        "conforms": report.ok,
-        "triples": report.triples,
-        "inconsistencies": report.inconsistencies,
-        "violations": [asdict(v) for v in report.violations],
-    }
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
 
 def format_turtle(report: ValidationReport) -> str:
