@@ -12,6 +12,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .errors import PPOError
@@ -21,7 +22,12 @@ EXIT_FAILURES = 1
 EXIT_USAGE = 2
 
 #: Modules that add sub-commands; each has ``register(subparsers) -> None``.
-COMMAND_MODULES = ("ppo_graph.cli_core", "ppo_graph.cli_viz", "ppo_graph.cli_query")
+COMMAND_MODULES = (
+    "ppo_graph.cli_core",
+    "ppo_graph.cli_viz",
+    "ppo_graph.cli_query",
+    "ppo_graph.cli_cache",
+)
 
 
 def add_input_files(parser: argparse.ArgumentParser) -> None:
@@ -37,6 +43,30 @@ def add_input_files(parser: argparse.ArgumentParser) -> None:
         "--no-reason",
         action="store_true",
         help="skip OWL RL reasoning (inherited duties and inverse links are then absent)",
+    )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write the cache of reasoned graphs (see `ppo cache info`)",
+    )
+    parser.add_argument(
+        "--reasoner",
+        choices=("auto", "fast", "owlrl"),
+        default="auto",
+        help="auto (default): the fast OWL RL rules, owlrl for input they do not cover; "
+        "owlrl: always the reference reasoner; fast: refuse input the fast rules do not cover",
+    )
+
+
+def open_graph(args: argparse.Namespace, extra: Sequence[Path] | None = None) -> Any:
+    """The engine for a command's input arguments (EXTRA files, --no-reason, --no-cache)."""
+    from .engine import KnowledgeGraph
+
+    return KnowledgeGraph.open(
+        args.extra if extra is None else extra,
+        reasoning=not args.no_reason,
+        cache=False if args.no_cache else None,
+        reasoner=args.reasoner,
     )
 
 

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .cli import EXIT_FAILURES, EXIT_OK, add_input_files
+from .cli import EXIT_FAILURES, EXIT_OK, add_input_files, open_graph
 from .errors import UsageError
 
 
@@ -21,6 +21,21 @@ def register(subparsers: Any) -> None:
     )
     add_input_files(p)
     p.add_argument("--format", choices=("text", "json", "turtle"), default="text")
+    p.add_argument(
+        "--shapes",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="FILE",
+        help="your own SHACL shapes, added to the shipped ones; repeatable",
+    )
+    p.add_argument(
+        "--shacl",
+        choices=("auto", "fast", "pyshacl"),
+        default="auto",
+        help="auto (default): the fast SHACL path, pySHACL for shapes it does not cover; "
+        "pyshacl: always the reference validator",
+    )
     p.set_defaults(handler=cmd_validate)
 
     p = subparsers.add_parser(
@@ -61,26 +76,29 @@ def register(subparsers: Any) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .pipeline import prepare
-    from .validate import format_json, format_text, format_turtle, validate
+    from .report import format_json, format_text
 
-    reasoned = prepare(args.extra, reasoning=not args.no_reason)
-    report = validate(reasoned.union())
-    report.inconsistencies = reasoned.inconsistencies
-    formatter = {"text": format_text, "json": format_json, "turtle": format_turtle}[args.format]
-    sys.stdout.write(formatter(report))
+    kg = open_graph(args)
+    engine = "pyshacl" if args.format == "turtle" else args.shacl
+    report = kg.validate(args.shapes, engine=engine)
+    if args.format == "turtle":
+        from .validate import format_turtle
+
+        sys.stdout.write(format_turtle(report))
+    else:
+        sys.stdout.write((format_json if args.format == "json" else format_text)(report))
     return EXIT_OK if report.ok else EXIT_FAILURES
 
 
 def cmd_build(args: argparse.Namespace) -> int:
     from .build import format_for_suffix, serialize
     from .output import atomic_write
-    from .pipeline import prepare
 
     if args.out.is_dir():
         raise UsageError(f"--out {args.out} is a folder; give a file name")
     fmt = args.format or format_for_suffix(args.out)
-    reasoned = prepare(args.extra, reasoning=not args.no_reason)
+    kg = open_graph(args)
+    reasoned = kg.reasoned()
     atomic_write(args.out, serialize(reasoned, fmt))
     for message in reasoned.inconsistencies:
         print(f"warning: OWL RL inconsistency: {message}", file=sys.stderr)
@@ -96,11 +114,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
     import json
     from dataclasses import asdict
 
-    from .pipeline import prepare
     from .stats import compute, format_text
 
-    reasoned = prepare(args.extra, reasoning=not args.no_reason)
-    stats = compute(reasoned.union(), len(reasoned.asserted), len(reasoned.inferred))
+    kg = open_graph(args)
+    stats = compute(kg)
     if args.format == "json":
         print(json.dumps(asdict(stats), indent=2, ensure_ascii=False))
     else:
@@ -112,13 +129,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     import importlib
 
     from .build import serialize
-    from .load import load_graph
     from .output import atomic_write
-    from .reason import reason
+    from .report import format_text as validation_text
     from .stats import compute
     from .stats import format_text as stats_text
-    from .validate import format_text as validation_text
-    from .validate import validate
 
     out: Path = args.out
     if out.exists() and not out.is_dir():
@@ -129,26 +143,33 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"\n== {title}", flush=True)
         return time.perf_counter()
 
-    t = step("Build: load the ontology and the encoded tutorial")
-    asserted = load_graph()
-    print(f"   {len(asserted):,} triples loaded in {time.perf_counter() - t:.1f}s")
+    from .engine import KnowledgeGraph
 
-    t = step("Reason: OWL RL closure (owlrl)")
-    reasoned = reason(asserted)
-    print(f"   {len(reasoned.inferred):,} triples inferred in {time.perf_counter() - t:.1f}s")
-    union = reasoned.union()
+    t = step("Build and reason: load the ontology and the encoded tutorial, OWL RL closure")
+    kg = KnowledgeGraph.open()
+    how = "from the cache" if kg.from_cache else f"reasoner: {kg.reasoner}"
+    print(
+        f"   {kg.asserted_count:,} triples loaded, {kg.inferred_count:,} inferred "
+        f"({how}) in {time.perf_counter() - t:.1f}s"
+    )
+    reasoned = kg.reasoned()
+    union = kg.rdflib_graph("union")
     graph_file = atomic_write(out / "ppo-graph.trig", serialize(reasoned, "trig"))
     print(f"   reasoned graph written to {graph_file}")
 
-    t = step("Validate: SHACL (pyshacl)")
-    report = validate(union)
-    report.inconsistencies = reasoned.inconsistencies
+    t = step("Validate: SHACL")
+    report = kg.validate()
     sys.stdout.write("   " + validation_text(report).replace("\n", "\n   ").rstrip() + "\n")
 
     t = step("Checks: the *-violation.rq queries (must return no rows)")
-    from .query import run_checks
+    from .catalogue import default_catalogue
 
-    found = {name: rows for name, rows in run_checks(union).items() if rows}
+    found = {}
+    for spec in default_catalogue():
+        if spec.kind == "check":
+            rows = kg.rows(spec)
+            if rows:
+                found[spec.name] = rows
     if found:
         for name, rows in found.items():
             print(f"   {name}: {len(rows)} row(s); see: ppo query {name}")
@@ -156,11 +177,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"   none found ({time.perf_counter() - t:.1f}s)")
 
     step("Summary")
-    stats = compute(union, len(reasoned.asserted), len(reasoned.inferred))
+    stats = compute(kg)
     sys.stdout.write(stats_text(stats))
 
     hooks = (
-        ("Canned questions", "ppo_graph.query", "answer_all", (union, sys.stdout)),
+        ("Canned questions", "ppo_graph.query", "answer_all", (kg, sys.stdout)),
         ("Interface picture", "ppo_graph.viz", "write_default_picture", (union, out)),
     )
     for title, module_name, function, call_args in hooks:

@@ -5,17 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .cli import add_input_files, open_graph
 from .errors import UsageError
 from .formats import Format
 
 if TYPE_CHECKING:
-    from rdflib import Graph
-
-    from .query import QuerySpec
+    from .catalogue import QuerySpec
 
 EXIT_OK = 0
 EXIT_ROWS_FROM_CHECK = 1
@@ -48,10 +47,11 @@ def register(subparsers: Any) -> None:
         epilog="examples:\n"
         "  ppo query role-duties --param role=ppod:DemandManagementProcessOwner\n"
         "  ppo query artefact-mentions --param artefact='Capacity Plan' --format csv\n"
-        "  ppo query --file my.rq --data extra.ttl",
+        "  ppo query --file my.rq extra.ttl",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     run.add_argument("name", nargs="?", metavar="NAME", help="a canned query (see `ppo queries`)")
+    add_input_files(run)
     run.add_argument(
         "--file",
         "--query-file",
@@ -83,7 +83,7 @@ def register(subparsers: Any) -> None:
         default=[],
         type=Path,
         metavar="FILE",
-        help="an extra RDF file to load with the shipped graph; repeatable",
+        help="deprecated: give extra RDF files as EXTRA arguments, as for every other command",
     )
     run.add_argument(
         "--allow-remote",
@@ -106,19 +106,18 @@ def _parse_params(pairs: list[str]) -> dict[str, str]:
 
 
 def list_queries(args: argparse.Namespace) -> int:
-    from rdflib import Literal
-
-    from .query import Row, default_catalogue, format_rows
+    from .catalogue import default_catalogue
+    from .tables import Row, format_rows
 
     specs = [s for s in default_catalogue() if not args.kind or s.kind == args.kind]
     if args.format != Format.TABLE.value:
         rows: list[Row] = [
             {
-                "name": Literal(spec.name),
-                "kind": Literal(spec.kind),
-                "title": Literal(spec.title),
-                "question": Literal(spec.question),
-                "parameters": Literal(
+                "name": (spec.name),
+                "kind": (spec.kind),
+                "title": (spec.title),
+                "question": (spec.question),
+                "parameters": (
                     " ".join(f"{p.name}={p.default} ({p.type_text})" for p in spec.params)
                 ),
             }
@@ -152,21 +151,9 @@ def catalogue_text(specs: Iterable[QuerySpec], width: int = 80) -> str:
     return "\n".join(out) + "\n"
 
 
-def build_graph(data: Sequence[Path]) -> Graph:
-    """The shipped graph plus the user's ``--data`` files, reasoned (asserted + inferred)."""
-    from .pipeline import prepare
-
-    return prepare(data).union()
-
-
 def run_query_command(args: argparse.Namespace) -> int:
-    from .query import (
-        check_param_names,
-        default_catalogue,
-        format_rows,
-        load_user_query,
-        run_query,
-    )
+    from .catalogue import check_param_names, default_catalogue, load_user_query
+    from .tables import format_rows
 
     if args.name and args.file:
         raise UsageError("give a query NAME or --file FILE.rq, not both")
@@ -182,7 +169,14 @@ def run_query_command(args: argparse.Namespace) -> int:
             raise UsageError("--allow-remote applies to --file queries only")
         spec = default_catalogue().get(args.name)
     check_param_names(spec, params)  # before the slow part: loading and reasoning
-    rows = run_query(build_graph(args.data), spec, params)
+    if args.data:
+        print(
+            "ppo query: warning: --data is deprecated; give extra files as EXTRA arguments "
+            "(ppo query NAME extra.ttl)",
+            file=sys.stderr,
+        )
+    kg = open_graph(args, [*args.extra, *args.data])
+    rows = kg.rows(spec, params)
     if args.format == Format.TABLE.value:
         about = textwrap.wrap(spec.question, args.width) if spec.question else []
         sys.stdout.write("\n".join([spec.title, *about, "", ""]))

@@ -14,8 +14,9 @@ import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .cli import add_input_files
-from .viz import Format, View
+from .cli import add_input_files, open_graph
+from .formats import PictureFormat as Format
+from .formats import View
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -24,9 +25,8 @@ TABLE_WIDTH = 80
 
 
 def _union(args: argparse.Namespace) -> Graph:
-    from .pipeline import prepare
-
-    return prepare(args.extra, reasoning=not args.no_reason).union()
+    graph: Graph = open_graph(args).rdflib_graph("union")
+    return graph
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -13,3 +13,21 @@ class Format(enum.StrEnum):
     CSV = "csv"
     JSON = "json"
     MD = "md"
+
+
+class View(enum.StrEnum):
+    """What ``ppo viz`` draws."""
+
+    INTERFACES = "interfaces"
+    ROLES = "roles"
+    ARTEFACTS = "artefacts"
+
+
+class PictureFormat(enum.StrEnum):
+    """Formats of ``ppo viz``."""
+
+    HTML = "html"
+    SVG = "svg"
+    PNG = "png"
+    GRAPHML = "graphml"
+    DOT = "dot"

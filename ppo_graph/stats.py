@@ -4,12 +4,11 @@ artefacts, interfaces and triples."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from rdflib import Graph
+from .prefixes import sparql_prologue
 
-from .namespaces import PREFIXES
-
-_PREFIXES = "\n".join(f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items())
+_PREFIXES = sparql_prologue()
 
 _ROLE_DUTIES = (
     _PREFIXES
@@ -68,26 +67,23 @@ COUNTED = (
 )
 
 
-def _rows(graph: Graph, query: str) -> list[dict[str, str]]:
-    """SELECT results as dicts of strings (unbound variables left out)."""
-    result = graph.query(query)
-    names = [str(v) for v in result.vars or []]
-    return [
-        {n: str(v) for n, v in zip(names, row, strict=True) if v is not None}  # type: ignore[arg-type]
-        for row in result
-    ]
+def _rows(kg: Any, query: str) -> list[dict[str, str]]:
+    """SELECT results as dicts of strings (unbound variables left out); IRIs in full."""
+    result = kg.query(query)
+    names = [v.value for v in result.variables]
+    return [{n: s[n].value for n in names if s[n] is not None} for s in result]
 
 
-def compute(union: Graph, asserted: int = 0, inferred: int = 0) -> Stats:
-    """Counts over ``union`` (the reasoned graph; without reasoning inherited duties read 0)."""
-    stats = Stats(asserted_triples=asserted or len(union), inferred_triples=inferred)
-    for row in _rows(union, _ROLE_DUTIES):
+def compute(kg: Any) -> Stats:
+    """Counts over the engine's reasoned graph (without reasoning inherited duties read 0)."""
+    stats = Stats(asserted_triples=kg.asserted_count, inferred_triples=kg.inferred_count)
+    for row in _rows(kg, _ROLE_DUTIES):
         direct, total = int(row["direct"]), int(row["total"])
         stats.roles.append(RoleCount(row["role"], row["label"], direct, max(total - direct, 0)))
     for name, cls in COUNTED:
-        (row,) = _rows(union, _COUNT.format(cls=cls))
+        (row,) = _rows(kg, _COUNT.format(cls=cls))
         stats.counts[name] = int(row["n"])
-    for row in _rows(union, _INTERFACE_TYPES):
+    for row in _rows(kg, _INTERFACE_TYPES):
         stats.interface_types[row["label"]] = int(row["n"])
     return stats
 

@@ -85,4 +85,4 @@ def format_turtle(report: ValidationReport) -> str:
         f"# OWL RL inconsistency (the graph does not conform): {' '.join(m.split())}\n"
         for m in report.inconsistencies
     )
-    return header + report.report_graph.serialize(format="turtle")
+    return header + str(report.report_graph.serialize(format="turtle"))

@@ -28,11 +28,12 @@ import textwrap
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import UsageError
+from .formats import PictureFormat as Format
+from .formats import View
 from .output import atomic_write
 
 if TYPE_CHECKING:  # rdflib and networkx load inside the functions: `ppo --help` stays instant
@@ -46,20 +47,6 @@ VENDOR_DIR = _PACKAGE / "vendor"
 CYTOSCAPE_JS = VENDOR_DIR / "cytoscape.min.js"
 TEMPLATE = _PACKAGE / "viz_template.html"
 DEFAULT_PICTURE = "ppo-interfaces.html"
-
-
-class View(StrEnum):
-    INTERFACES = "interfaces"
-    ROLES = "roles"
-    ARTEFACTS = "artefacts"
-
-
-class Format(StrEnum):
-    HTML = "html"
-    SVG = "svg"
-    PNG = "png"
-    GRAPHML = "graphml"
-    DOT = "dot"
 
 
 TITLES = {

@@ -150,7 +150,7 @@ def test_build_formats_parse_back(
     assert code == 0
     text = out.read_text(encoding="utf-8")
     if fmt in ("turtle", "nt"):
-        assert "# ---- Inferred by OWL RL (owlrl)" in text
+        assert "# ---- Inferred by OWL RL (fast)" in text
         graph = Graph().parse(out, format=fmt)
     else:
         dataset = Dataset()

@@ -14,17 +14,19 @@ import re
 import shlex
 import subprocess
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rdflib import Graph
 
 from ppo_graph import cli_query
 from ppo_graph.cli import main
-from ppo_graph.load import parse_into
 from ppo_graph.reason import Reasoned
 
+_CACHE = Path(tempfile.mkdtemp(prefix="ppo-cache-query-cli-"))
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "checks"
 
 
@@ -34,20 +36,20 @@ def union(_shipped_reasoned: Reasoned) -> Graph:
 
 
 @pytest.fixture
-def built(union: Graph, monkeypatch: pytest.MonkeyPatch) -> list[list[Path]]:
-    """Replace the (slow) load-and-reason step; records each call's --data files."""
+def built(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> list[list[Path]]:
+    """Record each load of the graph (its extra files); the engine's cache is shared by the
+    tests of this module, so the shipped graph is reasoned once."""
     calls: list[list[Path]] = []
+    real = cli_query.open_graph
+    monkeypatch.setenv("PPO_CACHE_DIR", str(_CACHE))
 
-    def fake_build(data: Sequence[Path]) -> Graph:
-        calls.append(list(data))
-        graph = Graph()
-        for triple in union:
-            graph.add(triple)
-        for path in data:
-            parse_into(graph, Path(path))
-        return graph
+    def recording(args: Any, extra: Sequence[Path] | None = None) -> Any:
+        calls.append([Path(p) for p in (args.extra if extra is None else extra)])
+        return real(args, extra)
 
-    monkeypatch.setattr(cli_query, "build_graph", fake_build)
+    monkeypatch.setattr(cli_query, "open_graph", recording)
     return calls
 
 

@@ -1,0 +1,324 @@
+"""One engine under every command: load, reason, cache, query, validate.
+
+:class:`KnowledgeGraph` holds the shipped graph plus the user's files in a pyoxigraph store,
+asserted and inferred triples in two named graphs (queries see their union). It is built once per
+distinct input and kept in the cache (:mod:`ppo_graph.cache`), so a second command on the same
+files starts from the reasoned graph instead of reasoning again.
+
+Fast by design, right by reference: the fast reasoner (:mod:`ppo_graph.reasoner`) and the fast
+SHACL path (:mod:`ppo_graph.shacl_fast`) refuse what they do not cover, and the engine then uses
+the design card's reference engines, owlrl and pySHACL, on the same input; tests prove both give
+the same answers where both apply. rdflib, owlrl and pySHACL are only imported on those paths.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from . import cache as cache_module
+from . import reasoner as fast_reasoner
+from .errors import UsageError
+from .parse import check_readable, format_for, triples
+from .paths import shapes_file, shipped_graph_files
+from .prefixes import ASSERTED_GRAPH, INFERRED_GRAPH
+from .report import ValidationReport
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+    from rdflib import Graph
+
+    from .catalogue import QuerySpec
+    from .reason import Reasoned
+
+ReasonerName = Literal["auto", "fast", "owlrl"]
+ValidatorName = Literal["auto", "fast", "pyshacl"]
+#: An input this large gets a word on stderr before the slow steps.
+LARGE = 200_000
+
+
+def _progress_default() -> Callable[[str], None]:
+    """Progress lines on stderr for work that takes a while; off when stderr is not a terminal."""
+    if not sys.stderr.isatty() or os.environ.get("PPO_QUIET"):
+        return lambda message: None
+    return lambda message: print(f"ppo: {message}", file=sys.stderr, flush=True)
+
+
+@dataclass
+class KnowledgeGraph:
+    """The reasoned graph, ready for SPARQL, validation and the networkx views."""
+
+    store: ox.Store
+    inputs: list[Path]
+    asserted_count: int
+    inferred_count: int
+    inconsistencies: list[str] = field(default_factory=list)
+    reasoner: str = "none"  # what produced the inferred graph: fast, owlrl or none
+    fallback: str | None = None  # why the reference reasoner ran instead of the fast one
+    from_cache: bool = False
+    cache_file: Path | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    _rdflib: dict[str, Graph] = field(default_factory=dict, repr=False)
+
+    # -- building ------------------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        extra: Iterable[Path | str] = (),
+        *,
+        reasoning: bool = True,
+        cache: bool | None = None,
+        reasoner: ReasonerName = "auto",
+        shipped: bool = True,
+        progress: Callable[[str], None] | None = None,
+    ) -> KnowledgeGraph:
+        """The shipped graph (unless ``shipped=False``) plus ``extra`` files, reasoned.
+
+        ``cache`` defaults to on unless ``PPO_NO_CACHE`` is set; ``reasoner="auto"`` uses the fast
+        reasoner and falls back to owlrl for input it does not cover, ``"owlrl"`` forces the
+        reference, ``"fast"`` refuses such input with an error.
+        """
+        import pyoxigraph as ox
+
+        say = progress or _progress_default()
+        files = [*(shipped_graph_files() if shipped else []), *(Path(p) for p in extra)]
+        for path in files:
+            check_readable(path)
+            format_for(path)
+        if cache is None:
+            cache = not os.environ.get("PPO_NO_CACHE")
+        options = {
+            "reasoning": str(reasoning),
+            "reasoner": reasoner,
+            "rules": fast_reasoner.VERSION,
+            "oxigraph": ox.__version__,
+        }
+        key = cache_module.key_for(files, options) if cache else ""
+        timings: dict[str, float] = {}
+        started = time.perf_counter()
+        if cache:
+            entry = cache_module.read(key)
+            if entry is not None:
+                graph = cls._from_entry(entry, files)
+                graph.timings["cache"] = time.perf_counter() - started
+                return graph
+
+        store = ox.Store()
+        asserted_graph = ox.NamedNode(ASSERTED_GRAPH)
+        t = time.perf_counter()
+        asserted: list[Any] = []
+        for path in files:
+            asserted.extend(triples(path))
+        unique = list(dict.fromkeys(asserted))
+        timings["load"] = time.perf_counter() - t
+        large = len(unique) >= LARGE
+        if large:
+            say(f"loaded {len(unique):,} triples from {len(files)} files")
+        store.extend(ox.Quad(s, p, o, asserted_graph) for s, p, o in unique)
+
+        graph = cls(store, files, len(unique), 0, timings=timings)
+        if reasoning:
+            t = time.perf_counter()
+            if large:
+                say(f"reasoning (OWL RL) over {len(unique):,} triples ...")
+            graph._reason(unique, reasoner, say)
+            timings["reason"] = time.perf_counter() - t
+            if large:
+                say(f"{graph.inferred_count:,} triples inferred in {timings['reason']:.1f}s")
+        if cache:
+            meta = {
+                "asserted": graph.asserted_count,
+                "inferred": graph.inferred_count,
+                "inconsistencies": graph.inconsistencies,
+                "reasoner": graph.reasoner,
+                "fallback": graph.fallback,
+                "inputs": [str(p) for p in files if not _is_shipped(p)],
+            }
+            body = store.dump(format=ox.RdfFormat.N_QUADS) or b""
+            graph.cache_file = cache_module.write(key, body, meta)
+        return graph
+
+    @classmethod
+    def from_rdflib(cls, graph: Graph) -> KnowledgeGraph:
+        """An engine over an rdflib graph taken as it is (no reasoning, no cache)."""
+        import pyoxigraph as ox
+
+        store = ox.Store()
+        data = graph.serialize(format="nt", encoding="utf-8")
+        store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(ASSERTED_GRAPH))
+        return cls(store, [], len(store), 0, reasoner="none")
+
+    @classmethod
+    def _from_entry(cls, entry: cache_module.Entry, files: list[Path]) -> KnowledgeGraph:
+        import pyoxigraph as ox
+
+        store = ox.Store()
+        store.bulk_load(entry.body, format=ox.RdfFormat.N_QUADS)
+        meta = entry.meta
+        return cls(
+            store,
+            files,
+            int(meta["asserted"]),
+            int(meta["inferred"]),
+            list(meta.get("inconsistencies") or []),
+            reasoner=str(meta.get("reasoner")),
+            fallback=meta.get("fallback"),
+            from_cache=True,
+            cache_file=cache_module.path_for(entry.key),
+        )
+
+    def _reason(
+        self, asserted: list[Any], reasoner: ReasonerName, say: Callable[[str], None]
+    ) -> None:
+        import pyoxigraph as ox
+
+        inferred_graph = ox.NamedNode(INFERRED_GRAPH)
+        if reasoner in ("auto", "fast"):
+            try:
+                closure = fast_reasoner.reason(asserted, fast_reasoner.oxigraph_terms())
+            except fast_reasoner.Unsupported as exc:
+                if reasoner == "fast":
+                    raise UsageError(f"the fast reasoner does not cover this input: {exc}") from exc
+                self.fallback = str(exc)
+                say(f"using owlrl (the reference reasoner): the input uses {exc}")
+            else:
+                self.store.extend(ox.Quad(s, p, o, inferred_graph) for s, p, o in closure.inferred)
+                self.inferred_count = len(closure.inferred)
+                self.inconsistencies = sorted(closure.inconsistencies)
+                self.reasoner = "fast"
+                return
+        from .reason import reason
+
+        result = reason(self.rdflib_graph("asserted"))
+        data = result.inferred.serialize(format="nt", encoding="utf-8")
+        self.store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=inferred_graph)
+        self.inferred_count = len(result.inferred)
+        self.inconsistencies = list(result.inconsistencies)
+        self.reasoner = "owlrl"
+        self._rdflib.pop("union", None)
+        self._rdflib.pop("inferred", None)
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return self.asserted_count + self.inferred_count
+
+    def quads(self, which: str = "union") -> Iterator[Any]:
+        import pyoxigraph as ox
+
+        graphs = {"asserted": [ASSERTED_GRAPH], "inferred": [INFERRED_GRAPH]}.get(
+            which, [ASSERTED_GRAPH, INFERRED_GRAPH]
+        )
+        for name in graphs:
+            yield from self.store.quads_for_pattern(None, None, None, ox.NamedNode(name))
+
+    def rdflib_graph(self, which: str = "union") -> Graph:
+        """The asserted, inferred or union triples as an rdflib Graph (made once, then reused;
+        callers must not change it: copy it first)."""
+        if which not in self._rdflib:
+            import pyoxigraph as ox
+            from rdflib import Graph
+
+            from .namespaces import bind_prefixes
+
+            graph = Graph()
+            bind_prefixes(graph)
+            graphs = {"asserted": ASSERTED_GRAPH, "inferred": INFERRED_GRAPH}
+            if which in graphs:
+                data = self.store.dump(
+                    format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graphs[which])
+                )
+                graph.parse(data=data, format="nt")
+            else:
+                for part in ("asserted", "inferred"):
+                    for triple in self.rdflib_graph(part):
+                        graph.add(triple)
+            self._rdflib[which] = graph
+        return self._rdflib[which]
+
+    def reasoned(self) -> Reasoned:
+        """Asserted and inferred triples as rdflib graphs (for serialising and the reference)."""
+        from .reason import Reasoned
+
+        return Reasoned(
+            asserted=self.rdflib_graph("asserted"),
+            inferred=self.rdflib_graph("inferred"),
+            inconsistencies=list(self.inconsistencies),
+            engine=self.reasoner,
+        )
+
+    # -- SPARQL --------------------------------------------------------------------------------
+
+    def query(self, text: str, *, timeout: float | None = None) -> Any:
+        """Run SPARQL text on the union of asserted and inferred triples (pyoxigraph results)."""
+        from .sparql import run
+
+        return run(self.store, text, timeout=timeout)
+
+    def rows(
+        self, name_or_spec: str | QuerySpec, params: Mapping[str, str] | None = None
+    ) -> list[dict[str, Any]]:
+        """A canned query (by name) or a parsed one: one dict per row, column -> pyoxigraph term."""
+        from .catalogue import default_catalogue
+        from .sparql import run_spec
+
+        spec = (
+            default_catalogue().get(name_or_spec) if isinstance(name_or_spec, str) else name_or_spec
+        )
+        return run_spec(self.store, spec, params or {})
+
+    def ask(self, name: str, **params: str) -> list[dict[str, Any]]:
+        """A canned query's rows as plain Python values (CURIE strings, ints, str)."""
+        from .tables import simplify_rows
+
+        return simplify_rows(self.rows(name, params))
+
+    # -- validation ----------------------------------------------------------------------------
+
+    def validate(
+        self, shapes: Sequence[Path | str] = (), *, engine: ValidatorName = "auto"
+    ) -> ValidationReport:
+        """SHACL validation of the reasoned graph against the shipped shapes plus ``shapes``."""
+        shape_files = [shapes_file(), *(Path(p) for p in shapes)]
+        report: ValidationReport | None = None
+        if engine in ("auto", "fast"):
+            report = self._validate_fast(shape_files, required=engine == "fast")
+        if report is None:
+            from .validate import load_shapes, validate
+
+            report = validate(self.rdflib_graph("union"), load_shapes(shape_files[1:]))
+            report.engine = "pyshacl"
+        report.inconsistencies = list(self.inconsistencies)
+        report.triples = len(self)
+        return report
+
+    def _validate_fast(self, shape_files: list[Path], *, required: bool) -> ValidationReport | None:
+        import pyoxigraph as ox
+
+        from . import shacl_fast
+
+        shapes = ox.Store()
+        shapes.extend(ox.Quad(s, p, o) for path in shape_files for s, p, o in triples(path))
+        try:
+            compiled = shacl_fast.compile_shapes(shapes)
+        except shacl_fast.Unsupported as exc:
+            if required:
+                raise UsageError(f"the fast SHACL path does not cover these shapes: {exc}") from exc
+            self.timings["validate_fallback"] = 1.0
+            return None
+        violations = compiled.validate(self.store)
+        conforms = not any(v.severity == "Violation" for v in violations)
+        return ValidationReport(conforms, violations, engine="fast")
+
+
+def _is_shipped(path: Path) -> bool:
+    try:
+        return path.resolve() in {p.resolve() for p in shipped_graph_files()}
+    except OSError:
+        return False

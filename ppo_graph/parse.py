@@ -1,0 +1,119 @@
+"""Reading RDF files on the fast path: pyoxigraph's parsers, errors that name the file, line and
+column, and nothing fetched from the network. No rdflib here (``ppo query`` must start fast);
+:mod:`ppo_graph.load` is the rdflib reading that the reference engines use."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+
+#: File suffix -> format name (the names rdflib uses, so messages read the same on both paths).
+FORMATS = {
+    "ttl": "turtle",
+    "turtle": "turtle",
+    "nt": "nt",
+    "n3": "n3",
+    "rdf": "xml",
+    "owl": "xml",
+    "xml": "xml",
+    "jsonld": "json-ld",
+    "json": "json-ld",
+    "trig": "trig",
+    "nq": "nquads",
+}
+
+
+def format_for(path: Path) -> str:
+    fmt = FORMATS.get(path.suffix.lower().lstrip("."))
+    if fmt is None:
+        known = ", ".join(sorted({f".{k}" for k in FORMATS}))
+        raise InputError(path, f"unknown RDF file type {path.suffix!r} (use one of {known})")
+    return fmt
+
+
+def _ox_format(fmt: str) -> Any:
+    import pyoxigraph as ox
+
+    return {
+        "turtle": ox.RdfFormat.TURTLE,
+        "nt": ox.RdfFormat.N_TRIPLES,
+        "n3": ox.RdfFormat.N3,
+        "xml": ox.RdfFormat.RDF_XML,
+        "json-ld": ox.RdfFormat.JSON_LD,
+        "trig": ox.RdfFormat.TRIG,
+        "nquads": ox.RdfFormat.N_QUADS,
+    }[fmt]
+
+
+def remote_contexts(node: object) -> list[str]:
+    """Remote ``@context``/``@import`` references in a JSON-LD document (a parser would fetch them)."""
+    found: list[str] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("@context", "@import"):
+                values = value if isinstance(value, list) else [value]
+                found += [v for v in values if isinstance(v, str) and "://" in v]
+            found += remote_contexts(value)
+    elif isinstance(node, list):
+        for item in node:
+            found += remote_contexts(item)
+    return found
+
+
+def refuse_network(path: Path, fmt: str) -> None:
+    """Nothing at run time reaches the network: a JSON-LD file naming a remote context is refused."""
+    if fmt != "json-ld":
+        return
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        line = getattr(exc, "lineno", None)
+        raise InputError(path, f"cannot parse as json-ld: {exc}", line) from exc
+    remote = remote_contexts(document)
+    if remote:
+        raise InputError(
+            path,
+            f"refers to a remote JSON-LD context ({remote[0]}); ppo does not fetch anything from "
+            "the network: inline the context in the file",
+        )
+
+
+def check_readable(path: Path) -> None:
+    if not path.exists():
+        raise InputError(path, "no such file")
+    if path.is_dir():
+        raise InputError(path, "is a folder, not an RDF file")
+
+
+def triples(path: Path | str) -> Iterator[Any]:
+    """The triples of one RDF file as pyoxigraph ``Triple``s (named graphs merged into one)."""
+    import pyoxigraph as ox
+
+    path = Path(path)
+    check_readable(path)
+    fmt = format_for(path)
+    refuse_network(path, fmt)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(path, f"cannot read: {exc.strerror or exc}") from exc
+    try:
+        for quad in ox.parse(
+            data,
+            format=_ox_format(fmt),
+            base_iri=path.resolve().as_uri(),
+            rename_blank_nodes=True,
+        ):
+            yield quad.triple
+    except SyntaxError as exc:
+        line = exc.lineno if isinstance(exc.lineno, int) else None
+        message = str(exc.msg if exc.msg else exc)
+        if exc.offset and line is not None and "column" not in message:
+            message += f" (column {exc.offset})"
+        raise InputError(path, f"cannot parse as {fmt}: {message}", line) from exc
+    except (ValueError, OSError) as exc:
+        raise InputError(path, f"cannot parse as {fmt}: {exc}") from exc

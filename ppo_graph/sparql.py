@@ -1,0 +1,276 @@
+"""SPARQL on the fast path (pyoxigraph): checking query text before it runs, binding parameters as
+terms, and running canned queries on the engine's store. No rdflib here.
+
+Parameters are bound as a one-row ``VALUES`` block written from pyoxigraph term objects (whose
+``str()`` is N-Triples syntax, so a value cannot escape its term) at the start of the query's one
+top-level ``WHERE`` clause: the text of a value never becomes query syntax. The same rows as
+rdflib's ``initBindings`` (the reference) are proven by ``tests/test_oxigraph_parity.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from .errors import UsageError
+from .prefixes import ASSERTED_GRAPH, INFERRED_GRAPH, PPO_NS, PREFIXES, RDFS_NS, SKOS_NS
+
+if TYPE_CHECKING:
+    from .catalogue import Param, QuerySpec
+
+_TOKEN = re.compile(
+    r"""
+    (?P<comment>\#[^\n]*)
+  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
+      |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][A-Za-z0-9_\u00B7-\uFFFF]+)
+  | (?P<word>[A-Za-z_][A-Za-z0-9_\-]*(?::[^\s{}()<>,;]*)?)
+  | (?P<other>\S)
+    """,
+    re.VERBOSE,
+)
+UPDATE_KEYWORDS = frozenset(
+    ["INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"]
+)
+
+
+def tokens(text: str) -> Iterator[tuple[str, str]]:
+    """(kind, text) of each SPARQL token, comments left out; kinds: string iri var word other."""
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup or "other"
+        if kind != "comment":
+            yield kind, match.group()
+
+
+def variables(text: str) -> set[str]:
+    return {value[1:] for kind, value in tokens(text) if kind == "var"}
+
+
+def is_update(text: str) -> bool:
+    """Whether the text is a SPARQL update: its first keyword after the prologue is an update's."""
+    words = [value.upper() for kind, value in tokens(text) if kind == "word"]
+    for index, word in enumerate(words):
+        if word in ("PREFIX", "BASE"):
+            continue
+        if index and words[index - 1] == "PREFIX":
+            continue
+        return word in UPDATE_KEYWORDS
+    return False
+
+
+def remote_access(text: str) -> list[str]:
+    """What in the query would reach beyond the local graph: SERVICE and FROM clauses (updates,
+    LOAD among them, are refused before this is asked)."""
+    found: list[str] = []
+    items = list(tokens(text))
+    for index, (kind, value) in enumerate(items):
+        word = value.upper() if kind == "word" else ""
+        if word in ("SERVICE", "FROM"):
+            following = [v for _, v in items[index + 1 : index + 3]]
+            if word == "SERVICE" and following and following[0].upper() == "SILENT":
+                following = following[1:]
+            if word == "FROM" and following and following[0].upper() == "NAMED":
+                word, following = "FROM NAMED", following[1:]
+            found.append(f"{word} {following[0] if following else ''}".strip())
+    return found
+
+
+def syntax_error(exc: SyntaxError) -> tuple[str, int | None, int | None]:
+    """pyoxigraph's 'error at LINE:COL: message' as (message, line, column)."""
+    text = str(exc.msg if getattr(exc, "msg", None) else exc)
+    match = re.match(r"error at (\d+):(\d+): (.*)", text, re.S)
+    if match:
+        return match.group(3).strip(), int(match.group(1)), int(match.group(2))
+    return text.strip(), None, None
+
+
+def check_syntax(text: str) -> list[str]:
+    """Parse the query (on an empty store: no data, no network) and return its result columns;
+    a SyntaxError is raised for bad text. The caller refuses SERVICE and updates first."""
+    import pyoxigraph as ox
+
+    result = ox.Store().query(text)
+    if isinstance(result, ox.QuerySolutions):
+        return [v.value for v in result.variables]
+    return []
+
+
+def run(store: Any, text: str, *, timeout: float | None = None) -> Any:
+    """Run query text on the union of the store's graphs."""
+    del timeout  # accepted for a uniform signature; pyoxigraph has no per-query deadline
+    return store.query(text, use_default_graph_as_union=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Parameters
+# ---------------------------------------------------------------------------------------------
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", text.lower())
+
+
+def _local_name(iri: str) -> str:
+    return re.split(r"[/#]", iri)[-1]
+
+
+def expand_curie(text: str) -> str | None:
+    """``ppod:X`` -> full IRI, ``<iri>`` or ``https://...`` -> IRI; None if it is neither."""
+    text = text.strip()
+    if text.startswith("<") and text.endswith(">") and len(text) > 2:
+        return text[1:-1]
+    if re.match(r"^(https?|urn|file):", text):
+        return text
+    prefix, sep, local = text.partition(":")
+    if sep and prefix in PREFIXES:
+        return PREFIXES[prefix] + local
+    return None
+
+
+_INSTANCES = f"""
+SELECT ?x ?name WHERE {{
+  ?x a/<{RDFS_NS}subClassOf>* ?class .
+  FILTER(isIRI(?x))
+  OPTIONAL {{ ?x <{RDFS_NS}label>|<{SKOS_NS}prefLabel>|<{SKOS_NS}altLabel>|<{PPO_NS}abbreviation> ?name }}
+}}"""
+
+
+def resolve_param(store: Any, param: Param, raw: str) -> Any:
+    """The pyoxigraph term for a parameter value given as text (see ``query.resolve_param``,
+    the rdflib reference with the same rules)."""
+    import pyoxigraph as ox
+
+    from .tables import display
+
+    if param.kind == "literal":
+        if param.datatype == "http://www.w3.org/2001/XMLSchema#integer" and not re.fullmatch(
+            r"[+-]?[0-9]+", raw.strip()
+        ):
+            raise UsageError(f"parameter {param.name}: {raw!r} is not an integer")
+        if param.datatype is not None:
+            return ox.Literal(raw.strip(), datatype=ox.NamedNode(param.datatype))
+        return ox.Literal(raw)
+    assert param.cls is not None
+    names: dict[str, set[str]] = {}
+    query = _INSTANCES.replace(
+        "WHERE {", f"WHERE {{ VALUES ?class {{ {ox.NamedNode(param.cls)} }}", 1
+    )
+    for solution in store.query(query, use_default_graph_as_union=True):
+        iri = solution["x"].value
+        found = names.setdefault(iri, {_local_name(iri)})
+        if solution["name"] is not None:
+            found.add(solution["name"].value)
+    iri = expand_curie(raw)
+    if iri is not None and iri in names:
+        return ox.NamedNode(iri)
+    wanted = _normal(raw)
+    matches = sorted(
+        c for c, ns in names.items() if wanted and any(_normal(n) == wanted for n in ns)
+    )
+    if len(matches) == 1:
+        return ox.NamedNode(matches[0])
+    if len(matches) > 1:
+        listed = ", ".join(display(ox.NamedNode(m)) for m in matches)
+        raise UsageError(f"parameter {param.name}: {raw!r} is ambiguous; it could be {listed}")
+    valid = ", ".join(sorted(display(ox.NamedNode(c)) for c in names)) or "(none in this graph)"
+    raise UsageError(
+        f"parameter {param.name}: {raw!r} is not a {display(ox.NamedNode(param.cls))}; "
+        f"valid values: {valid}"
+    )
+
+
+def bind(store: Any, spec: QuerySpec, params: Mapping[str, str]) -> dict[str, Any]:
+    """Terms for every parameter: the declared defaults overridden by ``params``. A user's query
+    may bind any of its variables; a value that looks like a CURIE or IRI becomes an IRI."""
+    import pyoxigraph as ox
+
+    from .catalogue import check_param_names
+
+    check_param_names(spec, params)
+    declared = {p.name: p for p in spec.params}
+    bindings: dict[str, Any] = {}
+    for name, raw in params.items():
+        param = declared.get(name)
+        if param is None:
+            iri = expand_curie(raw)
+            bindings[name] = ox.NamedNode(iri) if iri is not None else ox.Literal(raw)
+        else:
+            bindings[name] = resolve_param(store, param, raw)
+    for param in spec.params:
+        if param.name not in bindings:
+            bindings[param.name] = resolve_param(store, param, param.default)
+    return bindings
+
+
+def _where_brace(text: str) -> int | None:
+    """The offset just after the ``{`` that opens the query's top-level WHERE clause."""
+    depth = 0
+    after_where = False
+    first_open: int | None = None
+    for match in _TOKEN.finditer(text):
+        kind, value = match.lastgroup, match.group()
+        if kind in ("comment", "string", "iri"):
+            continue
+        if value == "{":
+            if depth == 0:
+                if after_where:
+                    return match.end()
+                if first_open is None:
+                    first_open = match.end()
+            depth += 1
+        elif value == "}":
+            depth -= 1
+        elif depth == 0 and kind == "word" and value.upper() == "WHERE":
+            after_where = True
+    # ASK { ... } and SELECT * { ... }: the first group at the top is the WHERE clause
+    words = [v.upper() for k, v in tokens(text) if k == "word"]
+    return None if "CONSTRUCT" in words else first_open
+
+
+def with_values(text: str, bindings: Mapping[str, Any], where: str = "") -> str:
+    """The query with a one-row VALUES block of the bound terms opening its top-level WHERE."""
+    if not bindings:
+        return text
+    at = _where_brace(text)
+    if at is None:
+        raise UsageError(f"{where or 'the query'}: found no WHERE clause to bind parameters in")
+    names = " ".join(f"?{name}" for name in bindings)
+    values = " ".join(str(term) for term in bindings.values())
+    return f"{text[:at]}\n  VALUES ({names}) {{ ({values}) }}\n{text[at:]}"
+
+
+def run_spec(store: Any, spec: QuerySpec, params: Mapping[str, str]) -> list[dict[str, Any]]:
+    """A parsed query's rows on the store: column -> term (None when unbound)."""
+    import pyoxigraph as ox
+
+    text = with_values(spec.text, bind(store, spec, params), str(spec.path))
+    result = store.query(text, use_default_graph_as_union=True)
+    if isinstance(result, ox.QueryBoolean):
+        return [{"ask": ox.Literal("true" if bool(result) else "false",
+                                   datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))}]  # fmt: skip
+    if isinstance(result, ox.QueryTriples):
+        triples = sorted(result, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+        return [
+            {"subject": t.subject, "predicate": t.predicate, "object": t.object} for t in triples
+        ]
+    names = [v.value for v in result.variables]
+    return [{name: solution[name] for name in names} for solution in result]
+
+
+__all__ = [
+    "ASSERTED_GRAPH",
+    "INFERRED_GRAPH",
+    "bind",
+    "check_syntax",
+    "expand_curie",
+    "is_update",
+    "remote_access",
+    "resolve_param",
+    "run",
+    "run_spec",
+    "tokens",
+    "variables",
+    "with_values",
+]

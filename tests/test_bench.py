@@ -1,0 +1,86 @@
+"""The benchmark's own tools: the generator is exact and deterministic, its output conforms, and
+the harness starts. The benchmark itself is not run here (``python bench/run.py --quick``)."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from rdflib import Graph
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+
+
+def _module(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def generate() -> ModuleType:
+    return _module("generate")
+
+
+def test_generator_is_exact_and_deterministic(generate: ModuleType, tmp_path: Path) -> None:
+    first, again, other = tmp_path / "a.nt", tmp_path / "b.nt", tmp_path / "c.nt"
+    assert generate.write(first, 3000, seed=7) == 3000
+    generate.write(again, 3000, seed=7)
+    generate.write(other, 3000, seed=8)
+    assert first.read_bytes() == again.read_bytes()
+    assert first.read_bytes() != other.read_bytes()
+    assert len(first.read_text(encoding="utf-8").splitlines()) == 3000
+    assert len(Graph().parse(first, format="nt")) == 3000
+
+
+def test_generator_turtle_has_the_same_triples(generate: ModuleType, tmp_path: Path) -> None:
+    nt, ttl = tmp_path / "x.nt", tmp_path / "x.ttl"
+    generate.write(nt, 1500, seed=3)
+    generate.write(ttl, 1500, seed=3)
+    from rdflib.compare import isomorphic
+
+    assert isomorphic(Graph().parse(nt, format="nt"), Graph().parse(ttl, format="turtle"))
+
+
+def test_sizes_parse(generate: ModuleType) -> None:
+    assert generate.parse_size("10k") == 10_000
+    assert generate.parse_size("1M") == 1_000_000
+    assert generate.parse_size("2.5k") == 2_500
+    assert generate.size_label(1_000_000) == "1M"
+    assert generate.size_label(100_000) == "100k"
+
+
+def test_generated_extension_conforms_and_reasons(generate: ModuleType, tmp_path: Path) -> None:
+    engine = pytest.importorskip("ppo_graph.engine")
+    path = tmp_path / "ext.nt"
+    generate.write(path, 2000, seed=1)
+    kg = engine.KnowledgeGraph.open([path], cache=False)
+    report = kg.validate()
+    assert report.conforms, report.violations[:3]
+    # The tailored roles inherit duties along specialises chains (deputy -> tailored -> shipped
+    # role -> generic role): carriesDuty triples for duties of the shipped graph.
+    rows = kg.query(
+        "PREFIX ppo: <https://w3id.org/ppo-graph/ontology#> SELECT (COUNT(*) AS ?n) WHERE { "
+        "?role ppo:carriesDuty ?duty . FILTER(STRSTARTS(STR(?role), 'https://example.org/')) "
+        "FILTER(STRSTARTS(STR(?duty), 'https://w3id.org/ppo-graph/id/')) }"
+    )
+    assert int(next(iter(rows))["n"].value) > 0
+
+
+def test_run_help() -> None:
+    result = subprocess.run(
+        [sys.executable, str(BENCH / "run.py"), "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "--quick" in result.stdout and "--sizes" in result.stdout
