@@ -455,6 +455,7 @@ class _Constraint:
     fails: Callable[[str], str] | None = None  # value: SPARQL expression, true when the value fails
     count: int = 0  # min / max
     predicate: str = ""  # disjoint
+    cls: str = ""  # sh:class, as <IRI>: tested with joins where possible
     generic: Generic | None = None
     no_generic: str = ""  # why pySHACL's default message cannot be reproduced
 
@@ -474,18 +475,44 @@ class _Shape:
 
 
 @dataclass(frozen=True)
-class _Plan:
-    """One SPARQL query and how its rows become results."""
+class _Check:
+    """How the rows of a query become results of one constraint.
 
-    sparql: str
-    shape: _Shape
+    mode "row": each row is a result (``value``: "none", "focus" or "value", the row's ?value);
+    mode "count": a result when the row's ?n breaks the constraint's count;
+    mode "flag": a result when the row's ``flag`` variable is 1; for a property shape
+    ``listing`` then lists the failing values of the flagged focus nodes.
+    """
+
     constraint: _Constraint
-    has_value: bool  # the query binds ?value
-    value_is_focus: bool
+    mode: str
+    value: str = "none"
+    flag: str = ""
+    listing: Callable[[str], str] | None = None
+
+
+@dataclass(frozen=True)
+class _Step:
+    sparql: str  # binds ?focus (and ?value or ?n and flags)
+    checks: tuple[_Check, ...]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A shape reached from a target, as a few SPARQL queries that return failures only: an
+    anti-join for sh:minCount and for each sh:class, one aggregate for the rest."""
+
+    steps: tuple[_Step, ...]
+    focus: Callable[[str], str]  # focus node pattern, binding the given variable
+    shape: _Shape
     failing: bool  # results make the graph non-conforming (pySHACL's allow_warnings rules)
     owner: str
     label: str
     path: str | None
+
+
+#: Above this many flagged focus nodes, a listing query scans all focus nodes instead.
+_MAX_LISTED = 2000
 
 
 class CompiledShapes:
@@ -519,30 +546,62 @@ class CompiledShapes:
         results: list[Violation] = []
         conforms = True
         for plan in self.plans:
-            solutions = store.query(
-                plan.sparql,
-                use_default_graph_as_union=True,
-                custom_functions=self._functions or None,
-            )
-            assert isinstance(solutions, ox.QuerySolutions)
-            for row in solutions:
-                focus = row["focus"]
-                value = row["value"] if plan.has_value else focus if plan.value_is_focus else None
-                results.append(_violation(plan, namer, focus, value))
-                conforms = conforms and not plan.failing
+            found = [
+                _violation(plan, c, namer, focus, value) for c, focus, value in self._run(store, plan)
+            ]
+            conforms = conforms and not (plan.failing and found)
+            results += found
         results.sort(
             key=lambda v: (v.shape_label, v.focus, v.path or "", v.message, v.value or "", v.shape)
         )
         return results, conforms
 
+    def _run(self, store: ox.Store, plan: _Plan) -> Iterator[tuple[_Constraint, Term, Term | None]]:
+        for step in plan.steps:
+            pending: dict[int, list[Term]] = {}
+            for row in self._select(store, step.sparql):
+                focus = row["focus"]
+                for index, check in enumerate(step.checks):
+                    c = check.constraint
+                    if check.mode == "row":
+                        value = {"none": None, "focus": focus}.get(check.value, row["value"])
+                        yield c, focus, value
+                    elif check.mode == "count":
+                        n = int(row["n"].value)
+                        if n < c.count if c.kind == "min" else n > c.count:
+                            yield c, focus, None
+                    elif row[check.flag].value == "1":
+                        if check.listing is None:
+                            yield c, focus, focus
+                        else:
+                            pending.setdefault(index, []).append(focus)
+            for index, foci in pending.items():
+                check = step.checks[index]
+                assert check.listing is not None
+                if len(foci) > _MAX_LISTED or any(isinstance(f, ox.BlankNode) for f in foci):
+                    binding = plan.focus("?focus")
+                else:
+                    binding = "VALUES ?focus { " + " ".join(str(f) for f in foci) + " }"
+                for row in self._select(store, check.listing(binding)):
+                    yield check.constraint, row["focus"], row["value"]
 
-def _violation(plan: _Plan, namer: _Namer, focus: Term, value: Term | None) -> Violation:
+    def _select(self, store: ox.Store, sparql: str) -> ox.QuerySolutions:
+        solutions = store.query(
+            sparql, use_default_graph_as_union=True, custom_functions=self._functions or None
+        )
+        assert isinstance(solutions, ox.QuerySolutions)
+        return solutions
+
+
+def _violation(
+    plan: _Plan, constraint: _Constraint, namer: _Namer, focus: Term, value: Term | None
+) -> Violation:
     shape = plan.shape
     if shape.messages:
         message = shape.messages[0]
     else:
-        assert plan.constraint.generic is not None
-        message = plan.constraint.generic(namer, focus, value)
+        assert constraint.generic is not None
+        message = constraint.generic(namer, focus, value)
     return Violation(
         shape=plan.owner,
         shape_label=plan.label,
@@ -843,6 +902,7 @@ class _Compiler:
                 message,
                 "several sh:class values",
             )
+            shape.constraints[-1].cls = c
 
     def c_datatype(self, shape: _Shape, values: list[Term]) -> None:
         dt = self._single(shape, "datatype", values)
@@ -1201,6 +1261,21 @@ class _Compiler:
             raise Unsupported(f"{shape.name} has more than one sh:name")
         return _term_str(names[0]) if names else None
 
+    def listing(self, c: _Constraint, path: str) -> Callable[[str], str]:
+        """The query listing the values that fail ``c`` for the focus nodes ``binding`` binds."""
+        if c.cls:
+            test = f"MINUS {{ ?value <{RDF_TYPE}>/<{RDFS_SUBCLASSOF}>* {c.cls} }}"
+        elif c.kind == "value":
+            assert c.fails is not None
+            test = f"FILTER({c.fails('?value')})"
+        else:
+            test = f". ?focus {c.predicate} ?value"
+
+        def listing(binding: str) -> str:
+            return f"SELECT DISTINCT ?focus ?value WHERE {{ {binding} ?focus {path} ?value {test} }}"
+
+        return listing
+
     def plans(
         self, shape: _Shape, focus: Callable[[str], str], chain: tuple[_Shape, ...]
     ) -> list[_Plan]:
@@ -1219,48 +1294,65 @@ class _Compiler:
         owner = self.owner(shape.node)
         owner_str, label, path_label = _term_str(owner), self.label(owner), self.path_label(shape)
 
-        def plan(sparql: str, c: _Constraint, has_value: bool, value_is_focus: bool) -> _Plan:
-            return _Plan(
-                sparql, shape, c, has_value, value_is_focus, failing, owner_str, label, path_label
-            )
-
-        found: list[_Plan] = []
         path = shape.path
+        head = focus("?focus")
+        steps: list[_Step] = []
+        flagged: list[_Check] = []
+        tests: list[str] = []  # SPARQL expressions, true when the value fails, for `flagged`
+        value = "?focus" if path is None else "?value"
         for c in shape.constraints:
-            head = focus("?focus")
-            if path is None:
-                assert c.kind in ("value", "disjoint")
-                test = c.fails("?focus") if c.fails else f"EXISTS {{ ?focus {c.predicate} ?focus }}"
-                sparql = f"SELECT DISTINCT ?focus WHERE {{ {head} FILTER({test}) }}"
-                found.append(plan(sparql, c, has_value=False, value_is_focus=True))
-                continue
-            if c.kind == "min" and c.count == 1:
-                sparql = (
-                    f"SELECT ?focus WHERE {{ {head} FILTER NOT EXISTS {{ ?focus {path} ?value }} }}"
-                )
-            elif c.kind == "min":
-                sparql = (
-                    f"SELECT ?focus WHERE {{ {head} OPTIONAL {{ ?focus {path} ?value }} }} "
-                    f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?value) < {c.count})"
-                )
+            if c.kind == "min":
+                assert path is not None
+                sparql = f"SELECT DISTINCT ?focus WHERE {{ {head} MINUS {{ ?focus {path} ?value }} }}"
+                steps.append(_Step(sparql, (_Check(c, "row"),)))
+                if c.count > 1:
+                    sparql = (
+                        f"SELECT ?focus WHERE {{ {head} ?focus {path} ?value }} GROUP BY ?focus "
+                        f"HAVING (COUNT(DISTINCT ?value) < {c.count})"
+                    )
+                    steps.append(_Step(sparql, (_Check(c, "row"),)))
             elif c.kind == "max":
-                sparql = (
-                    f"SELECT ?focus WHERE {{ {head} ?focus {path} ?value }} "
-                    f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?value) > {c.count})"
-                )
-            elif c.kind == "value":
-                assert c.fails is not None
-                sparql = (
-                    f"SELECT DISTINCT ?focus ?value WHERE {{ {head} ?focus {path} ?value "
-                    f"FILTER({c.fails('?value')}) }}"
-                )
+                flagged.append(_Check(c, "count"))
+            elif c.cls:
+                minus = f"MINUS {{ {value} <{RDF_TYPE}>/<{RDFS_SUBCLASSOF}>* {c.cls} }}"
+                if path is None:
+                    sparql = f"SELECT DISTINCT ?focus WHERE {{ {head} {minus} }}"
+                    steps.append(_Step(sparql, (_Check(c, "row", value="focus"),)))
+                else:
+                    sparql = (
+                        f"SELECT DISTINCT ?focus ?value WHERE {{ {head} ?focus {path} ?value {minus} }}"
+                    )
+                    steps.append(_Step(sparql, (_Check(c, "row", value="value"),)))
             else:
-                sparql = (
-                    f"SELECT DISTINCT ?focus ?value WHERE {{ {head} ?focus {path} ?value . "
-                    f"?focus {c.predicate} ?value }}"
-                )
-            has_value = c.kind in ("value", "disjoint")
-            found.append(plan(sparql, c, has_value=has_value, value_is_focus=False))
+                if c.kind == "value":
+                    assert c.fails is not None
+                    tests.append(c.fails(value))
+                else:
+                    tests.append(f"EXISTS {{ ?focus {c.predicate} {value} }}")
+                listing = None if path is None else self.listing(c, path)
+                flagged.append(_Check(c, "flag", flag=f"b{len(tests) - 1}", listing=listing))
+        if flagged and path is None:
+            binds = " ".join(f"BIND(IF({t}, 1, 0) AS ?b{i})" for i, t in enumerate(tests))
+            sparql = f"SELECT * WHERE {{ {head} {binds} FILTER({' || '.join(tests)}) }}"
+            steps.append(_Step(sparql, tuple(flagged)))
+        elif flagged:
+            assert path is not None
+            aggregates = ["(COUNT(DISTINCT ?value) AS ?n)"] + [
+                f"(MAX(COALESCE(IF({t}, 1, 0), 0)) AS ?b{i})" for i, t in enumerate(tests)
+            ]
+            conditions = [f"?b{i} = 1" for i in range(len(tests))] + [
+                f"?n > {check.constraint.count}" for check in flagged if check.mode == "count"
+            ]
+            sparql = (
+                f"SELECT * WHERE {{ {{ SELECT ?focus {' '.join(aggregates)} WHERE {{ {head} "
+                f"?focus {path} ?value }} GROUP BY ?focus }} FILTER({' || '.join(conditions)}) }}"
+            )
+            steps.append(_Step(sparql, tuple(flagged)))
+        found: list[_Plan] = []
+        if steps:
+            found.append(
+                _Plan(tuple(steps), focus, shape, failing, owner_str, label, path_label)
+            )
         for child in shape.properties:
             if path is None:
                 child_focus = focus

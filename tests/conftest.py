@@ -44,6 +44,19 @@ def require_module(name: str, install: str = "pip install '.[dev]'") -> Any:
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _session_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The tests never touch the user's cache of reasoned graphs: they share one of their own
+    (subprocesses inherit it), so the shipped graph is reasoned once per session."""
+    old = os.environ.get("PPO_CACHE_DIR")
+    os.environ["PPO_CACHE_DIR"] = str(tmp_path_factory.mktemp("ppo-cache"))
+    yield
+    if old is None:
+        os.environ.pop("PPO_CACHE_DIR", None)
+    else:
+        os.environ["PPO_CACHE_DIR"] = old
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _memoised_owlrl() -> Iterator[None]:
     """Test-speed memo: the CLI tests reason the same inputs many times; owlrl is deterministic,
     so the closure of an input seen before is reused. The key is the input's named triples plus

@@ -9,18 +9,13 @@ import json
 import os
 import subprocess
 import sys
-from collections import Counter
 from pathlib import Path
 
 import pytest
-from rdflib import BNode, Graph, Literal, URIRef
 
 from ppo_graph import cache
-from ppo_graph.catalogue import default_catalogue
 from ppo_graph.cli import main
 from ppo_graph.engine import KnowledgeGraph
-from ppo_graph.query import run_query
-from ppo_graph.reason import Reasoned
 
 EXTENSION = """@prefix ppo: <https://w3id.org/ppo-graph/ontology#> .
 @prefix ppod: <https://w3id.org/ppo-graph/id/> .
@@ -183,73 +178,6 @@ def test_fast_commands_import_no_heavy_library(
         ).stdout.split(maxsplit=1)
         assert out[0] == "0", out
         assert out[1].strip() == "[]", f"imported: {out[1]}"
-
-
-# ------------------------------------------------------------------------------------------------
-# SPARQL: the engine (pyoxigraph) gives the reference rows (rdflib, initBindings)
-# ------------------------------------------------------------------------------------------------
-
-CASES: list[tuple[str, dict[str, str]]] = [(spec.name, {}) for spec in default_catalogue()] + [
-    ("role-duties", {"role": "Demand Management Process Owner"}),
-    ("role-duties", {"role": "ppod:ProcessPractitioner"}),
-    ("artefact-mentions", {"artefact": "AMIS"}),
-    ("process-interfaces", {"process": "ITSCM"}),
-    ("theme-duties", {"theme": "testing"}),
-    ("duty-search", {"phrase": '"} ; DROP ALL ; { "'}),
-    ("duty-search", {"phrase": "patters"}),
-]
-
-
-def _key(term: object) -> tuple[str, ...] | None:
-    from ppo_graph.tables import parts
-
-    if term is None:
-        return None
-    kind, text, datatype, language = parts(term)
-    if kind == "bnode":
-        return ("bnode",)
-    return (kind, text, datatype or "", (language or "").lower())
-
-
-@pytest.fixture(scope="module")
-def engine_and_union(_shipped_reasoned: Reasoned) -> tuple[KnowledgeGraph, Graph]:
-    return KnowledgeGraph.open(cache=False), _shipped_reasoned.union()
-
-
-@pytest.mark.parametrize(
-    "case", CASES, ids=lambda c: c[0] + "".join(f"[{v}]" for v in c[1].values())
-)
-def test_engine_rows_equal_the_reference(
-    engine_and_union: tuple[KnowledgeGraph, Graph], case: tuple[str, dict[str, str]]
-) -> None:
-    kg, union = engine_and_union
-    name, params = case
-    spec = default_catalogue().get(name)
-    ours = [tuple(_key(row[c]) for c in spec.columns) for row in kg.rows(spec, params)]
-    theirs = [tuple(_key(row[c]) for c in spec.columns) for row in run_query(union, spec, params)]
-    assert Counter(ours) == Counter(theirs)
-    if "ORDER BY" in spec.text:
-        assert ours == theirs, "same order where the query orders"
-
-
-def test_engine_parity_catches_a_binding_that_is_dropped(
-    engine_and_union: tuple[KnowledgeGraph, Graph], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Mutation: an engine that ignored the parameters would differ from the reference."""
-    from ppo_graph import sparql
-
-    kg, union = engine_and_union
-    spec = default_catalogue().get("role-duties")
-    params = {"role": "ppod:ProcessPractitioner"}
-    reference = len(run_query(union, spec, params))
-    monkeypatch.setattr(sparql, "with_values", lambda text, bindings, where="": text)
-    assert len(kg.rows(spec, params)) != reference
-
-
-def test_rdflib_terms_convert_for_the_key() -> None:
-    assert _key(URIRef("https://e/x")) == ("iri", "https://e/x", "", "")
-    assert _key(Literal("a", lang="EN"))[3] == "en"  # type: ignore[index]
-    assert _key(BNode()) == ("bnode",)
 
 
 # ------------------------------------------------------------------------------------------------
