@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -96,22 +95,17 @@ def read(key: str) -> Entry | None:
 
 def write(key: str, body: bytes, meta: dict[str, Any]) -> Path | None:
     """Store an entry atomically; a cache that cannot be written is skipped, not an error."""
+    from .errors import InputError
+    from .output import atomic_write
+
     folder = cache_dir()
     header = dict(meta, key=key, version=__version__, sha256=hashlib.sha256(body).hexdigest())
-    tmp: str | None = None
+    line = MAGIC + json.dumps(header, sort_keys=True).encode() + b"\n"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{key[:16]}.", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(MAGIC + json.dumps(header, sort_keys=True).encode() + b"\n")
-            handle.write(body)
-        os.replace(tmp, path_for(key))
-        tmp = None
-    except OSError:
+        atomic_write(path_for(key), [line, body])
+    except (OSError, InputError):
         return None
-    finally:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
     _prune(folder)
     return path_for(key)
 
@@ -124,13 +118,10 @@ def entries() -> list[Path]:
 
 
 def _prune(folder: Path) -> None:
-    """Keep the newest entries; remove temp files a killed writer left behind an hour ago."""
+    """Keep the newest entries (temp files of killed writers go at the next write)."""
     try:
         for stale in entries()[KEEP:]:
             stale.unlink(missing_ok=True)
-        for tmp in folder.glob(".*.tmp"):
-            if time.time() - tmp.stat().st_mtime > 3600:
-                tmp.unlink(missing_ok=True)
     except OSError:
         pass
 

@@ -46,7 +46,7 @@ def register(subparsers: Any) -> None:
         "turtle/nt). The file is written atomically.",
     )
     add_input_files(p)
-    p.add_argument("--out", type=Path, required=True, help="output file")
+    p.add_argument("--out", type=Path, required=True, help="output file; - for standard output")
     p.add_argument(
         "--format",
         choices=("turtle", "nt", "jsonld", "trig", "nquads"),
@@ -72,6 +72,10 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--out", type=Path, default=Path("ppo-out"), help="output folder (default: ppo-out)"
     )
+    p.add_argument(
+        "--answers", action="store_true", help="also print every canned question's answer"
+    )
+    p.add_argument("--no-cache", action="store_true", help="do not use the cache")
     p.set_defaults(handler=cmd_run)
 
 
@@ -80,7 +84,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     kg = open_graph(args)
     engine = "pyshacl" if args.format == "turtle" else args.shacl
-    report = kg.validate(args.shapes, engine=engine)
+    shapes = list(args.shapes)
+    for path in kg.shapes_in_data:
+        if path not in shapes:
+            print(
+                f"ppo validate: note: {path} declares SHACL shapes; they are used as shapes too "
+                "(give shapes with --shapes to keep them out of the data)",
+                file=sys.stderr,
+            )
+            shapes.append(path)
+    report = kg.validate(shapes, engine=engine)
     if args.format == "turtle":
         from .validate import format_turtle
 
@@ -94,16 +107,21 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .build import format_for_suffix, serialize
     from .output import atomic_write
 
-    if args.out.is_dir():
+    to_stdout = str(args.out) == "-"
+    if not to_stdout and args.out.is_dir():
         raise UsageError(f"--out {args.out} is a folder; give a file name")
-    fmt = args.format or format_for_suffix(args.out)
+    fmt = args.format or ("turtle" if to_stdout else format_for_suffix(args.out))
     kg = open_graph(args)
     reasoned = kg.reasoned()
-    atomic_write(args.out, serialize(reasoned, fmt))
+    if to_stdout:  # "-" is standard output, as for every Unix tool
+        sys.stdout.write(serialize(reasoned, fmt))
+        sys.stdout.flush()
+    else:
+        atomic_write(args.out, serialize(reasoned, fmt))
     for message in reasoned.inconsistencies:
         print(f"warning: OWL RL inconsistency: {message}", file=sys.stderr)
     print(
-        f"wrote {args.out} ({len(reasoned.asserted)} asserted + {len(reasoned.inferred)} inferred "
+        f"wrote {'standard output' if to_stdout else args.out} ({len(reasoned.asserted)} asserted + {len(reasoned.inferred)} inferred "
         f"triples, {fmt})",
         file=sys.stderr,
     )
@@ -126,75 +144,75 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    import importlib
+    import io
 
     from .build import serialize
+    from .catalogue import default_catalogue
+    from .engine import KnowledgeGraph
     from .output import atomic_write
+    from .query import answer_all
     from .report import format_text as validation_text
     from .stats import compute
     from .stats import format_text as stats_text
+    from .viz import write_default_picture
 
     out: Path = args.out
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out} exists and is not a folder")
     out.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    written: list[tuple[Path, str]] = []
 
-    def step(title: str) -> float:
-        print(f"\n== {title}", flush=True)
-        return time.perf_counter()
+    def save(name: str, content: str, what: str) -> None:
+        written.append((atomic_write(out / name, content), what))
 
-    from .engine import KnowledgeGraph
-
-    t = step("Build and reason: load the ontology and the encoded tutorial, OWL RL closure")
-    kg = KnowledgeGraph.open()
-    how = "from the cache" if kg.from_cache else f"reasoner: {kg.reasoner}"
-    print(
-        f"   {kg.asserted_count:,} triples loaded, {kg.inferred_count:,} inferred "
-        f"({how}) in {time.perf_counter() - t:.1f}s"
-    )
-    reasoned = kg.reasoned()
-    union = kg.rdflib_graph("union")
-    graph_file = atomic_write(out / "ppo-graph.trig", serialize(reasoned, "trig"))
-    print(f"   reasoned graph written to {graph_file}")
-
-    t = step("Validate: SHACL")
+    kg = KnowledgeGraph.open(cache=False if args.no_cache else None)
+    save("ppo-graph.trig", serialize(kg.reasoned(), "trig"), "the reasoned graph (TriG)")
     report = kg.validate()
-    sys.stdout.write("   " + validation_text(report).replace("\n", "\n   ").rstrip() + "\n")
-
-    t = step("Checks: the *-violation.rq queries (must return no rows)")
-    from .catalogue import default_catalogue
-
-    found = {}
-    for spec in default_catalogue():
-        if spec.kind == "check":
-            rows = kg.rows(spec)
-            if rows:
-                found[spec.name] = rows
-    if found:
-        for name, rows in found.items():
-            print(f"   {name}: {len(rows)} row(s); see: ppo query {name}")
-    else:
-        print(f"   none found ({time.perf_counter() - t:.1f}s)")
-
-    step("Summary")
+    save("validation.txt", validation_text(report), "the SHACL validation report")
+    checks = [spec for spec in default_catalogue() if spec.kind == "check"]
+    found = {spec.name: rows for spec in checks if (rows := kg.rows(spec))}
     stats = compute(kg)
-    sys.stdout.write(stats_text(stats))
+    save("stats.txt", stats_text(stats), "counts, duties per role")
+    answers = io.StringIO()
+    answer_all(kg, answers, limit=10_000)
+    save("answers.txt", answers.getvalue(), "every canned question's answer")
+    picture = write_default_picture(kg.rdflib_graph("union"), out)
+    written.append((picture, "the interactive interface picture (open it in a browser)"))
 
-    hooks = (
-        ("Canned questions", "ppo_graph.query", "answer_all", (kg, sys.stdout)),
-        ("Interface picture", "ppo_graph.viz", "write_default_picture", (union, out)),
-    )
-    for title, module_name, function, call_args in hooks:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        step(title)
-        result = getattr(module, function)(*call_args)
-        if isinstance(result, Path):
-            print(f"   interface picture written to {result.resolve()}")
-
-    print(f"\nDone. Outputs are in {out.resolve()}")
+    how = "from the cache" if kg.from_cache else f"{kg.reasoner} reasoner"
+    counts = stats.counts
+    questions = sum(1 for spec in default_catalogue() if spec.kind == "question")
+    lines = [
+        "ppo run: the PPO knowledge graph built, reasoned, validated, questioned and drawn",
+        "",
+        f"  graph       {kg.asserted_count:,} triples asserted + {kg.inferred_count:,} inferred ({how})",
+        f"  content     {counts['roles']} roles, {counts['duties']} duties, "
+        f"{counts['processes']} processes, {counts['artefacts']} artefacts, "
+        f"{counts['interfaces']} interfaces",
+    ]
+    if report.ok:
+        lines.append(f"  validation  conforms ({report.triples:,} triples, SHACL and OWL RL)")
+    else:
+        lines.append(
+            f"  validation  DOES NOT CONFORM: {len(report.violations)} result(s), "
+            f"{len(report.inconsistencies)} inconsistency(ies); see {out / 'validation.txt'}"
+        )
+    if found:
+        listed = ", ".join(f"{name} ({len(rows)})" for name, rows in found.items())
+        lines.append(f"  checks      {len(found)} of {len(checks)} found problems: {listed}")
+    else:
+        lines.append(f"  checks      {len(checks)} checks, none found a problem")
+    lines += [f"  questions   {questions} answered", "", f"Outputs in {out}:"]
+    width = max(len(str(path)) for path, _ in written)
+    lines += [f"  {path!s:<{width}}  {what}" for path, what in written]
+    lines.append(f"\nDone in {time.perf_counter() - started:.1f}s.")
+    if not args.answers:
+        lines.append(
+            f"The full answers are in {out / 'answers.txt'} (ppo run --answers prints them)."
+        )
+    print("\n".join(lines))
+    if args.answers:
+        print()
+        sys.stdout.write(answers.getvalue())
     return EXIT_OK if report.ok and not found else EXIT_FAILURES

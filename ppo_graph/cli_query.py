@@ -86,6 +86,13 @@ def register(subparsers: Any) -> None:
         help="deprecated: give extra RDF files as EXTRA arguments, as for every other command",
     )
     run.add_argument(
+        "--timeout",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="stop a query that runs longer than this (default: 60; 0 for no limit)",
+    )
+    run.add_argument(
         "--allow-remote",
         action="store_true",
         help="let a --file query use SERVICE or FROM (network access); refused by default",
@@ -176,7 +183,7 @@ def run_query_command(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     kg = open_graph(args, [*args.extra, *args.data])
-    rows = kg.rows(spec, params)
+    rows = kg.rows(spec, params, timeout=args.timeout)
     if args.format == Format.TABLE.value:
         about = textwrap.wrap(spec.question, args.width) if spec.question else []
         sys.stdout.write("\n".join([spec.title, *about, "", ""]))

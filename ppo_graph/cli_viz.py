@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .cli import add_input_files, open_graph
+from .errors import UsageError
 from .formats import PictureFormat as Format
 from .formats import View
 
@@ -81,15 +82,29 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run_viz(args: argparse.Namespace) -> int:
     from . import viz
 
-    fmt = Format(args.format) if args.format else None
-    if fmt is None and args.out is not None:
-        suffix = args.out.suffix.lower().lstrip(".")
-        fmt = Format(suffix) if suffix in {f.value for f in Format} else Format.HTML
-    fmt = fmt or Format.HTML
+    fmt = _picture_format(args.out, args.format)
     out: Path = args.out or Path(f"ppo-{args.view}.{fmt.value}")
     path = viz.write(_union(args), out, args.view, fmt, log=lambda m: print(m, file=sys.stderr))
     print(f"wrote {path}")
     return 0
+
+
+_SUFFIXES = {f.value: f for f in Format} | {"gv": Format.DOT, "htm": Format.HTML}
+
+
+def _picture_format(out: Path | None, asked: str | None) -> Format:
+    """The format from --format and the --out suffix; they must agree, and a suffix that names
+    none of the formats (x.pdf) is an error rather than HTML written into a .pdf."""
+    suffix = out.suffix.lower().lstrip(".") if out is not None else ""
+    from_suffix = _SUFFIXES.get(suffix)
+    if suffix and from_suffix is None:
+        known = ", ".join(f".{s}" for s in _SUFFIXES)
+        raise UsageError(f"--out {out}: ppo viz cannot write .{suffix} files (it writes {known})")
+    if asked and from_suffix and Format(asked) is not from_suffix:
+        raise UsageError(
+            f"--out {out} says {from_suffix.value} but --format says {asked}; make them agree"
+        )
+    return Format(asked) if asked else from_suffix or Format.HTML
 
 
 def _short(row: dict[str, Any], end: str) -> str:

@@ -26,7 +26,7 @@ from . import reasoner as fast_reasoner
 from .errors import UsageError
 from .parse import check_readable, format_for, triples
 from .paths import shapes_file, shipped_graph_files
-from .prefixes import ASSERTED_GRAPH, INFERRED_GRAPH
+from .prefixes import ASSERTED_GRAPH, INFERRED_GRAPH, RDF_NS, SH_NS
 from .report import ValidationReport
 
 if TYPE_CHECKING:
@@ -40,6 +40,8 @@ ReasonerName = Literal["auto", "fast", "owlrl"]
 ValidatorName = Literal["auto", "fast", "pyshacl"]
 #: An input this large gets a word on stderr before the slow steps.
 LARGE = 200_000
+#: User files this big in all get a warning on stderr (always, terminal or not).
+BIG_BYTES = 20_000_000
 
 
 def _progress_default() -> Callable[[str], None]:
@@ -62,8 +64,10 @@ class KnowledgeGraph:
     fallback: str | None = None  # why the reference reasoner ran instead of the fast one
     from_cache: bool = False
     cache_file: Path | None = None
+    shapes_in_data: list[Path] = field(default_factory=list)  # user files that declare shapes
     timings: dict[str, float] = field(default_factory=dict)
     _rdflib: dict[str, Graph] = field(default_factory=dict, repr=False)
+    _say: Callable[[str], None] = field(default=lambda message: None, repr=False)
 
     # -- building ------------------------------------------------------------------------------
 
@@ -91,6 +95,18 @@ class KnowledgeGraph:
         for path in files:
             check_readable(path)
             format_for(path)
+        user_files = [Path(p) for p in extra]
+        size = sum(p.stat().st_size for p in user_files)
+        if size >= BIG_BYTES:
+            names = ", ".join(str(p) for p in user_files[:3]) + (
+                " ..." if len(user_files) > 3 else ""
+            )
+            print(
+                f"ppo: warning: big input, {size / 1e6:.0f} MB ({names}): loading, reasoning and "
+                "validating may take a minute and a few GB of memory; the reasoned graph is "
+                "cached for the next command on the same files",
+                file=sys.stderr,
+            )
         if cache is None:
             cache = not os.environ.get("PPO_NO_CACHE")
         options = {
@@ -107,14 +123,20 @@ class KnowledgeGraph:
             if entry is not None:
                 graph = cls._from_entry(entry, files)
                 graph.timings["cache"] = time.perf_counter() - started
+                graph._say = say
                 return graph
 
         store = ox.Store()
         asserted_graph = ox.NamedNode(ASSERTED_GRAPH)
         t = time.perf_counter()
         asserted: list[Any] = []
+        shapes_in_data: list[Path] = []
+        shipped_files = set(shipped_graph_files()) if shipped else set()
         for path in files:
-            asserted.extend(triples(path))
+            found = list(triples(path))
+            if path not in shipped_files and _declares_shapes(found):
+                shapes_in_data.append(path)
+            asserted.extend(found)
         unique = list(dict.fromkeys(asserted))
         timings["load"] = time.perf_counter() - t
         large = len(unique) >= LARGE
@@ -122,7 +144,8 @@ class KnowledgeGraph:
             say(f"loaded {len(unique):,} triples from {len(files)} files")
         store.extend(ox.Quad(s, p, o, asserted_graph) for s, p, o in unique)
 
-        graph = cls(store, files, len(unique), 0, timings=timings)
+        graph = cls(store, files, len(unique), 0, timings=timings, _say=say)
+        graph.shapes_in_data = shapes_in_data
         if reasoning:
             t = time.perf_counter()
             if large:
@@ -139,6 +162,7 @@ class KnowledgeGraph:
                 "reasoner": graph.reasoner,
                 "fallback": graph.fallback,
                 "inputs": [str(p) for p in files if not _is_shipped(p)],
+                "shapes_in_data": [str(p) for p in shapes_in_data],
             }
             body = store.dump(format=ox.RdfFormat.N_QUADS) or b""
             graph.cache_file = cache_module.write(key, body, meta)
@@ -171,6 +195,7 @@ class KnowledgeGraph:
             fallback=meta.get("fallback"),
             from_cache=True,
             cache_file=cache_module.path_for(entry.key),
+            shapes_in_data=[Path(p) for p in meta.get("shapes_in_data") or []],
         )
 
     def _reason(
@@ -262,16 +287,21 @@ class KnowledgeGraph:
         return run(self.store, text, timeout=timeout)
 
     def rows(
-        self, name_or_spec: str | QuerySpec, params: Mapping[str, str] | None = None
+        self,
+        name_or_spec: str | QuerySpec,
+        params: Mapping[str, str] | None = None,
+        *,
+        timeout: float | None = None,
     ) -> list[dict[str, Any]]:
-        """A canned query (by name) or a parsed one: one dict per row, column -> pyoxigraph term."""
+        """A canned query (by name) or a parsed one: one dict per row, column -> pyoxigraph term;
+        ``timeout`` seconds stops a runaway query with :class:`~ppo_graph.sparql.QueryTimeout`."""
         from .catalogue import default_catalogue
         from .sparql import run_spec
 
         spec = (
             default_catalogue().get(name_or_spec) if isinstance(name_or_spec, str) else name_or_spec
         )
-        return run_spec(self.store, spec, params or {})
+        return run_spec(self.store, spec, params or {}, timeout=timeout)
 
     def ask(self, name: str, **params: str) -> list[dict[str, Any]]:
         """A canned query's rows as plain Python values (CURIE strings, ints, str)."""
@@ -286,6 +316,9 @@ class KnowledgeGraph:
     ) -> ValidationReport:
         """SHACL validation of the reasoned graph against the shipped shapes plus ``shapes``."""
         shape_files = [shapes_file(), *(Path(p) for p in shapes)]
+        started = time.perf_counter()
+        if len(self) >= LARGE:
+            self._say(f"validating {len(self):,} triples against the SHACL shapes ...")
         report: ValidationReport | None = None
         if engine in ("auto", "fast"):
             report = self._validate_fast(shape_files, required=engine == "fast")
@@ -296,6 +329,9 @@ class KnowledgeGraph:
             report.engine = "pyshacl"
         report.inconsistencies = list(self.inconsistencies)
         report.triples = len(self)
+        self.timings["validate"] = time.perf_counter() - started
+        if len(self) >= LARGE:
+            self._say(f"validated in {self.timings['validate']:.1f}s ({report.engine})")
         return report
 
     def _validate_fast(self, shape_files: list[Path], *, required: bool) -> ValidationReport | None:
@@ -310,11 +346,30 @@ class KnowledgeGraph:
         except shacl_fast.Unsupported as exc:
             if required:
                 raise UsageError(f"the fast SHACL path does not cover these shapes: {exc}") from exc
-            self.timings["validate_fallback"] = 1.0
+            self._say(f"using pySHACL (the reference validator): the shapes use {exc}")
             return None
         violations = compiled.validate(self.store)
         conforms = not any(v.severity == "Violation" for v in violations)
         return ValidationReport(conforms, violations, engine="fast")
+
+
+_SHAPE_MARKS = (SH_NS + "NodeShape", SH_NS + "PropertyShape")
+_SHAPE_PREDICATES = (
+    SH_NS + "targetClass",
+    SH_NS + "targetNode",
+    SH_NS + "property",
+    SH_NS + "path",
+)
+
+
+def _declares_shapes(found: list[Any]) -> bool:
+    """Whether a file's triples declare SHACL shapes."""
+    for _s, p, o in found:
+        if p.value in _SHAPE_PREDICATES:
+            return True
+        if p.value == RDF_NS + "type" and getattr(o, "value", None) in _SHAPE_MARKS:
+            return True
+    return False
 
 
 def _is_shipped(path: Path) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -12,21 +11,10 @@ from rdflib.util import guess_format
 
 from .errors import InputError
 from .namespaces import bind_prefixes
+from .parse import FORMATS as _FORMATS
+from .parse import refuse_entities
+from .parse import refuse_network as _refuse_network
 from .paths import shipped_graph_files
-
-_FORMATS = {
-    "ttl": "turtle",
-    "turtle": "turtle",
-    "nt": "nt",
-    "n3": "n3",
-    "rdf": "xml",
-    "owl": "xml",
-    "xml": "xml",
-    "jsonld": "json-ld",
-    "json": "json-ld",
-    "trig": "trig",
-    "nq": "nquads",
-}
 
 #: Formats that can carry named graphs; their triples are merged into the one graph.
 _DATASET_FORMATS = frozenset({"trig", "nquads", "json-ld"})
@@ -67,39 +55,6 @@ def _reason_of(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def _remote_contexts(node: object) -> list[str]:
-    """Remote ``@context``/``@import`` references in a JSON-LD document (rdflib would fetch them)."""
-    found: list[str] = []
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key in ("@context", "@import"):
-                values = value if isinstance(value, list) else [value]
-                found += [v for v in values if isinstance(v, str) and "://" in v]
-            found += _remote_contexts(value)
-    elif isinstance(node, list):
-        for item in node:
-            found += _remote_contexts(item)
-    return found
-
-
-def _refuse_network(path: Path, fmt: str) -> None:
-    """Nothing at run time reaches the network: a JSON-LD file naming a remote context is refused."""
-    if fmt != "json-ld":
-        return
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        line = getattr(exc, "lineno", None)
-        raise InputError(path, f"cannot parse as json-ld: {exc}", line) from exc
-    remote = _remote_contexts(document)
-    if remote:
-        raise InputError(
-            path,
-            f"refers to a remote JSON-LD context ({remote[0]}); ppo does not fetch anything from "
-            "the network: inline the context in the file",
-        )
-
-
 def _first_bad_line(path: Path, fmt: str) -> int | None:
     """N-Triples and N-Quads errors carry no line number: find it by parsing line by line."""
     try:
@@ -125,6 +80,8 @@ def parse_into(graph: Graph, path: Path) -> Graph:
         raise InputError(path, "is a folder, not an RDF file")
     fmt = _format_for(path)
     _refuse_network(path, fmt)
+    if fmt == "xml":
+        refuse_entities(path, fmt, path.read_bytes())
     try:
         if fmt in _DATASET_FORMATS:
             # Named graphs would be dropped by Graph.parse: merge every graph of the dataset.

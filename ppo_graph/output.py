@@ -16,7 +16,36 @@ def _umask() -> int:
     return mask
 
 
-def atomic_write(path: Path | str, content: str | bytes) -> Path:
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists but is not ours to signal
+        return True
+    return True
+
+
+def clean_stale_temps(target: Path) -> list[Path]:
+    """Remove the temp files that a killed writer of ``target`` left behind (their names carry
+    the writer's process id; a live writer's file is left alone)."""
+    removed = []
+    for tmp in target.parent.glob(f".{glob_escape(target.name)}.*.tmp"):
+        parts = tmp.name[len(target.name) + 2 :].split(".")
+        if parts and parts[0].isdigit() and not _alive(int(parts[0])):
+            try:
+                tmp.unlink()
+                removed.append(tmp)
+            except OSError:
+                pass
+    return removed
+
+
+def glob_escape(name: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
+
+
+def atomic_write(path: Path | str, content: str | bytes | list[bytes]) -> Path:
     """Write ``content`` to ``path`` via a temp file in the same folder and an atomic rename.
 
     A symbolic link is followed (its target is replaced, the link kept); anything that is not a
@@ -33,12 +62,17 @@ def atomic_write(path: Path | str, content: str | bytes) -> Path:
     if not folder.is_dir():
         raise InputError(target, f"folder {folder} does not exist")
     mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o666 & ~_umask()
-    data = content.encode("utf-8") if isinstance(content, str) else content
+    clean_stale_temps(target)
+    chunks = [content.encode("utf-8")] if isinstance(content, str) else content
+    if isinstance(chunks, bytes):
+        chunks = [chunks]
     tmp: str | None = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        prefix = f".{target.name}.{os.getpid()}."
+        fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=folder)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for chunk in chunks:
+                handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)

@@ -475,44 +475,40 @@ class _Shape:
 
 
 @dataclass(frozen=True)
-class _Check:
-    """How the rows of a query become results of one constraint.
+class _Unit:
+    """A shape as reached from a target through sh:property: whose results it reports."""
 
-    mode "row": each row is a result (``value``: "none", "focus" or "value", the row's ?value);
-    mode "count": a result when the row's ?n breaks the constraint's count;
-    mode "flag": a result when the row's ``flag`` variable is 1; for a property shape
-    ``listing`` then lists the failing values of the flagged focus nodes.
-    """
-
-    constraint: _Constraint
-    mode: str
-    value: str = "none"
-    flag: str = ""
-    listing: Callable[[str], str] | None = None
-
-
-@dataclass(frozen=True)
-class _Step:
-    sparql: str  # binds ?focus (and ?value or ?n and flags)
-    checks: tuple[_Check, ...]
-
-
-@dataclass(frozen=True)
-class _Plan:
-    """A shape reached from a target, as a few SPARQL queries that return failures only: an
-    anti-join for sh:minCount and for each sh:class, one aggregate for the rest."""
-
-    steps: tuple[_Step, ...]
-    focus: Callable[[str], str]  # focus node pattern, binding the given variable
     shape: _Shape
+    focus: Callable[[str], str]  # focus node pattern, binding the given variable
     failing: bool  # results make the graph non-conforming (pySHACL's allow_warnings rules)
     owner: str
     label: str
     path: str | None
 
 
-#: Above this many flagged focus nodes, a listing query scans all focus nodes instead.
-_MAX_LISTED = 2000
+@dataclass(frozen=True)
+class _Check:
+    """How a query row becomes a result of one constraint of a unit.
+
+    mode "row": each row is a result; ``value`` says which value node it names: "none",
+    "focus" or "value" (the row's ?value); mode "flag": a result naming the focus node as the
+    value when the row's ``flag`` variable is 1.
+    """
+
+    unit: _Unit
+    constraint: _Constraint
+    mode: str
+    value: str = "none"
+    flag: str = ""
+
+
+@dataclass(frozen=True)
+class _Step:
+    """One query returning failures only; a row's ?k (0 when unbound) picks its branch, the
+    checks of one unit (sibling property shapes share one query, one branch each)."""
+
+    sparql: str
+    branches: tuple[tuple[_Check, ...], ...]
 
 
 class CompiledShapes:
@@ -520,10 +516,10 @@ class CompiledShapes:
 
     def __init__(
         self,
-        plans: list[_Plan],
+        steps: list[_Step],
         functions: dict[ox.NamedNode, Callable[..., ox.Literal | None]],
     ) -> None:
-        self.plans = plans
+        self.steps = steps
         self._functions = functions
 
     def validate(
@@ -545,45 +541,28 @@ class CompiledShapes:
         namer = _Namer(prefixes, _describe_in(store))
         results: list[Violation] = []
         conforms = True
-        for plan in self.plans:
-            found = [
-                _violation(plan, c, namer, focus, value) for c, focus, value in self._run(store, plan)
-            ]
-            conforms = conforms and not (plan.failing and found)
-            results += found
+        for step in self.steps:
+            for check, focus, value in self._run(store, step):
+                results.append(_violation(check, namer, focus, value))
+                conforms = conforms and not check.unit.failing
         results.sort(
             key=lambda v: (v.shape_label, v.focus, v.path or "", v.message, v.value or "", v.shape)
         )
         return results, conforms
 
-    def _run(self, store: ox.Store, plan: _Plan) -> Iterator[tuple[_Constraint, Term, Term | None]]:
-        for step in plan.steps:
-            pending: dict[int, list[Term]] = {}
-            for row in self._select(store, step.sparql):
-                focus = row["focus"]
-                for index, check in enumerate(step.checks):
-                    c = check.constraint
-                    if check.mode == "row":
-                        value = {"none": None, "focus": focus}.get(check.value, row["value"])
-                        yield c, focus, value
-                    elif check.mode == "count":
-                        n = int(row["n"].value)
-                        if n < c.count if c.kind == "min" else n > c.count:
-                            yield c, focus, None
-                    elif row[check.flag].value == "1":
-                        if check.listing is None:
-                            yield c, focus, focus
-                        else:
-                            pending.setdefault(index, []).append(focus)
-            for index, foci in pending.items():
-                check = step.checks[index]
-                assert check.listing is not None
-                if len(foci) > _MAX_LISTED or any(isinstance(f, ox.BlankNode) for f in foci):
-                    binding = plan.focus("?focus")
-                else:
-                    binding = "VALUES ?focus { " + " ".join(str(f) for f in foci) + " }"
-                for row in self._select(store, check.listing(binding)):
-                    yield check.constraint, row["focus"], row["value"]
+    def _run(self, store: ox.Store, step: _Step) -> Iterator[tuple[_Check, Term, Term | None]]:
+        for row in self._select(store, step.sparql):
+            focus = row["focus"]
+            k = row["k"]
+            for check in step.branches[int(k.value) if k is not None else 0]:
+                if check.mode == "row":
+                    yield (
+                        check,
+                        focus,
+                        {"none": None, "focus": focus}.get(check.value, row["value"]),
+                    )
+                elif row[check.flag].value == "1":
+                    yield check, focus, focus
 
     def _select(self, store: ox.Store, sparql: str) -> ox.QuerySolutions:
         solutions = store.query(
@@ -593,23 +572,21 @@ class CompiledShapes:
         return solutions
 
 
-def _violation(
-    plan: _Plan, constraint: _Constraint, namer: _Namer, focus: Term, value: Term | None
-) -> Violation:
-    shape = plan.shape
-    if shape.messages:
-        message = shape.messages[0]
+def _violation(check: _Check, namer: _Namer, focus: Term, value: Term | None) -> Violation:
+    unit = check.unit
+    if unit.shape.messages:
+        message = unit.shape.messages[0]
     else:
-        assert constraint.generic is not None
-        message = constraint.generic(namer, focus, value)
+        assert check.constraint.generic is not None
+        message = check.constraint.generic(namer, focus, value)
     return Violation(
-        shape=plan.owner,
-        shape_label=plan.label,
+        shape=unit.owner,
+        shape_label=unit.label,
         focus=_term_str(focus),
-        path=plan.path,
+        path=unit.path,
         value=_term_str(value) if value is not None else None,
         message=message,
-        severity=shape.severity.rsplit("#", 1)[-1],
+        severity=unit.shape.severity.rsplit("#", 1)[-1],
     )
 
 
@@ -1261,24 +1238,10 @@ class _Compiler:
             raise Unsupported(f"{shape.name} has more than one sh:name")
         return _term_str(names[0]) if names else None
 
-    def listing(self, c: _Constraint, path: str) -> Callable[[str], str]:
-        """The query listing the values that fail ``c`` for the focus nodes ``binding`` binds."""
-        if c.cls:
-            test = f"MINUS {{ ?value <{RDF_TYPE}>/<{RDFS_SUBCLASSOF}>* {c.cls} }}"
-        elif c.kind == "value":
-            assert c.fails is not None
-            test = f"FILTER({c.fails('?value')})"
-        else:
-            test = f". ?focus {c.predicate} ?value"
-
-        def listing(binding: str) -> str:
-            return f"SELECT DISTINCT ?focus ?value WHERE {{ {binding} ?focus {path} ?value {test} }}"
-
-        return listing
-
-    def plans(
+    def units(
         self, shape: _Shape, focus: Callable[[str], str], chain: tuple[_Shape, ...]
-    ) -> list[_Plan]:
+    ) -> list[_Unit]:
+        """The reporting shapes of a chain of sh:property from a targeted shape."""
         if shape.deactivated:
             return []
         if shape in chain[:-1]:
@@ -1292,67 +1255,13 @@ class _Compiler:
                     )
         failing = all(s.severity not in _ALLOWED_SEVERITIES for s in chain)
         owner = self.owner(shape.node)
-        owner_str, label, path_label = _term_str(owner), self.label(owner), self.path_label(shape)
-
+        found: list[_Unit] = []
+        if shape.constraints:
+            unit = _Unit(
+                shape, focus, failing, _term_str(owner), self.label(owner), self.path_label(shape)
+            )
+            found.append(unit)
         path = shape.path
-        head = focus("?focus")
-        steps: list[_Step] = []
-        flagged: list[_Check] = []
-        tests: list[str] = []  # SPARQL expressions, true when the value fails, for `flagged`
-        value = "?focus" if path is None else "?value"
-        for c in shape.constraints:
-            if c.kind == "min":
-                assert path is not None
-                sparql = f"SELECT DISTINCT ?focus WHERE {{ {head} MINUS {{ ?focus {path} ?value }} }}"
-                steps.append(_Step(sparql, (_Check(c, "row"),)))
-                if c.count > 1:
-                    sparql = (
-                        f"SELECT ?focus WHERE {{ {head} ?focus {path} ?value }} GROUP BY ?focus "
-                        f"HAVING (COUNT(DISTINCT ?value) < {c.count})"
-                    )
-                    steps.append(_Step(sparql, (_Check(c, "row"),)))
-            elif c.kind == "max":
-                flagged.append(_Check(c, "count"))
-            elif c.cls:
-                minus = f"MINUS {{ {value} <{RDF_TYPE}>/<{RDFS_SUBCLASSOF}>* {c.cls} }}"
-                if path is None:
-                    sparql = f"SELECT DISTINCT ?focus WHERE {{ {head} {minus} }}"
-                    steps.append(_Step(sparql, (_Check(c, "row", value="focus"),)))
-                else:
-                    sparql = (
-                        f"SELECT DISTINCT ?focus ?value WHERE {{ {head} ?focus {path} ?value {minus} }}"
-                    )
-                    steps.append(_Step(sparql, (_Check(c, "row", value="value"),)))
-            else:
-                if c.kind == "value":
-                    assert c.fails is not None
-                    tests.append(c.fails(value))
-                else:
-                    tests.append(f"EXISTS {{ ?focus {c.predicate} {value} }}")
-                listing = None if path is None else self.listing(c, path)
-                flagged.append(_Check(c, "flag", flag=f"b{len(tests) - 1}", listing=listing))
-        if flagged and path is None:
-            binds = " ".join(f"BIND(IF({t}, 1, 0) AS ?b{i})" for i, t in enumerate(tests))
-            sparql = f"SELECT * WHERE {{ {head} {binds} FILTER({' || '.join(tests)}) }}"
-            steps.append(_Step(sparql, tuple(flagged)))
-        elif flagged:
-            assert path is not None
-            aggregates = ["(COUNT(DISTINCT ?value) AS ?n)"] + [
-                f"(MAX(COALESCE(IF({t}, 1, 0), 0)) AS ?b{i})" for i, t in enumerate(tests)
-            ]
-            conditions = [f"?b{i} = 1" for i in range(len(tests))] + [
-                f"?n > {check.constraint.count}" for check in flagged if check.mode == "count"
-            ]
-            sparql = (
-                f"SELECT * WHERE {{ {{ SELECT ?focus {' '.join(aggregates)} WHERE {{ {head} "
-                f"?focus {path} ?value }} GROUP BY ?focus }} FILTER({' || '.join(conditions)}) }}"
-            )
-            steps.append(_Step(sparql, tuple(flagged)))
-        found: list[_Plan] = []
-        if steps:
-            found.append(
-                _Plan(tuple(steps), focus, shape, failing, owner_str, label, path_label)
-            )
         for child in shape.properties:
             if path is None:
                 child_focus = focus
@@ -1364,8 +1273,108 @@ class _Compiler:
                     x = self.var("f")
                     return f"{{ SELECT DISTINCT {out} WHERE {{ {parent(x)} {x} {p} {out} }} }}"
 
-            found += self.plans(child, child_focus, (*chain, child))
+            found += self.units(child, child_focus, (*chain, child))
         return found
+
+    def node_steps(self, unit: _Unit) -> list[_Step]:
+        """The queries of a node shape's own constraints (the value node is the focus node)."""
+        head = unit.focus("?focus")
+        steps: list[_Step] = []
+        flagged: list[_Check] = []
+        tests: list[str] = []
+        for c in unit.shape.constraints:
+            if c.cls:
+                sparql = (
+                    f"SELECT DISTINCT ?focus WHERE {{ {head} "
+                    f"MINUS {{ ?focus <{RDF_TYPE}>/<{RDFS_SUBCLASSOF}>* {c.cls} }} }}"
+                )
+                steps.append(_Step(sparql, ((_Check(unit, c, "row", value="focus"),),)))
+                continue
+            assert c.kind in ("value", "disjoint")
+            if c.fails is not None:
+                tests.append(c.fails("?focus"))
+            else:
+                tests.append(f"EXISTS {{ ?focus {c.predicate} ?focus }}")
+            flagged.append(_Check(unit, c, "flag", flag=f"b{len(tests) - 1}"))
+        if flagged:
+            binds = " ".join(f"BIND(IF({t}, 1, 0) AS ?b{i})" for i, t in enumerate(tests))
+            sparql = f"SELECT * WHERE {{ {head} {binds} FILTER({' || '.join(tests)}) }}"
+            steps.append(_Step(sparql, (tuple(flagged),)))
+        return steps
+
+    def property_steps(self, units: list[_Unit]) -> list[_Step]:
+        """The queries of sibling property shapes (same focus nodes), each returning failures
+        only, with a UNION branch per constraint so that the focus nodes are found once: an
+        anti-join for sh:minCount, a self-join for sh:maxCount 0 or 1, an anti-join for
+        sh:class and a filter for the value constraints. Rare counts above 1 are aggregated."""
+        head = units[0].focus("?focus")
+        steps: list[_Step] = []
+        found: dict[str, list[tuple[_Check, str]]] = {
+            "min": [],
+            "max": [],
+            "class": [],
+            "value": [],
+        }
+        for u in units:
+            path = u.shape.path
+            assert path is not None
+            for c in u.shape.constraints:
+                if c.kind in ("min", "max") and c.count > 1:
+                    op = "<" if c.kind == "min" else ">"
+                    sparql = (
+                        f"SELECT ?focus WHERE {{ {head} ?focus {path} ?value }} GROUP BY ?focus "
+                        f"HAVING (COUNT(DISTINCT ?value) {op} {c.count})"
+                    )
+                    steps.append(_Step(sparql, ((_Check(u, c, "row"),),)))
+                if c.kind == "min":
+                    found["min"].append((_Check(u, c, "row"), f"?focus {path} ?value"))
+                elif c.kind == "max" and c.count == 0:
+                    found["max"].append((_Check(u, c, "row"), f"?focus {path} ?value"))
+                elif c.kind == "max" and c.count == 1:
+                    pattern = f"?focus {path} ?a . ?focus {path} ?b FILTER(!sameTerm(?a, ?b))"
+                    found["max"].append((_Check(u, c, "row"), pattern))
+                elif c.cls:
+                    found["class"].append((_Check(u, c, "row", value="value"), c.cls))
+                elif c.kind == "value":
+                    assert c.fails is not None
+                    test = c.fails("?value")
+                    check = _Check(u, c, "row", value="value")
+                    found["value"].append((check, f"?focus {path} ?value FILTER({test})"))
+                elif c.kind == "disjoint":
+                    pattern = f"?focus {path} ?value . ?focus {c.predicate} ?value"
+                    found["value"].append((_Check(u, c, "row", value="value"), pattern))
+
+        def union(patterns: list[str]) -> str:
+            return " UNION ".join(f"{{ {p} BIND({k} AS ?k) }}" for k, p in enumerate(patterns))
+
+        def branches(entries: list[tuple[_Check, str]]) -> tuple[tuple[_Check, ...], ...]:
+            return tuple((check,) for check, _ in entries)
+
+        if found["min"]:
+            keys = " ".join(str(k) for k in range(len(found["min"])))
+            sparql = (
+                f"SELECT DISTINCT ?focus ?k WHERE {{ {head} VALUES ?k {{ {keys} }} "
+                f"MINUS {{ {union([p for _, p in found['min']])} }} }}"
+            )
+            steps.append(_Step(sparql, branches(found["min"])))
+        if found["max"]:
+            sparql = f"SELECT DISTINCT ?focus ?k WHERE {{ {head} {union([p for _, p in found['max']])} }}"
+            steps.append(_Step(sparql, branches(found["max"])))
+        if found["class"]:
+            paths = [f"?focus {check.unit.shape.path} ?value" for check, _ in found["class"]]
+            instances = [f"?value <{RDF_TYPE}>/<{RDFS_SUBCLASSOF}>* {c}" for _, c in found["class"]]
+            sparql = (
+                f"SELECT DISTINCT ?focus ?value ?k WHERE {{ {head} {union(paths)} "
+                f"MINUS {{ {union(instances)} }} }}"
+            )
+            steps.append(_Step(sparql, branches(found["class"])))
+        if found["value"]:
+            sparql = (
+                f"SELECT DISTINCT ?focus ?value ?k WHERE {{ {head} "
+                f"{union([p for _, p in found['value']])} }}"
+            )
+            steps.append(_Step(sparql, branches(found["value"])))
+        return steps
 
     def compile(self) -> CompiledShapes:
         self.discover()
@@ -1378,7 +1387,7 @@ class _Compiler:
         for group in self.g.subjects(RDF_TYPE, ox.NamedNode(_sh("PropertyGroup"))):
             self.g.objects(group, RDF_TYPE)
             self.g.objects(group, _sh("order"))
-        plans: list[_Plan] = []
+        units: list[_Unit] = []
         for shape in self.shapes.values():
             if not shape.targets:
                 continue
@@ -1387,7 +1396,16 @@ class _Compiler:
                 union = " UNION ".join(t(out) for t in targets)
                 return f"{{ SELECT DISTINCT {out} WHERE {{ {union} }} }}"
 
-            plans += self.plans(shape, top, (shape,))
+            units += self.units(shape, top, (shape,))
+        steps: list[_Step] = []
+        siblings: dict[int, list[_Unit]] = {}
+        for unit in units:
+            if unit.shape.path is None:
+                steps += self.node_steps(unit)
+            else:
+                siblings.setdefault(id(unit.focus), []).append(unit)
+        for group in siblings.values():
+            steps += self.property_steps(group)
         unused = [t for t in self.g.relevant if t not in self.g.used]
         if unused:
             s, p, o = unused[0]
@@ -1395,7 +1413,7 @@ class _Compiler:
                 f"{self.show(s)} {self.show(ox.NamedNode(p))} {self.show(o)}: "
                 "not supported by the fast path"
             )
-        return CompiledShapes(plans, self.functions)
+        return CompiledShapes(steps, self.functions)
 
 
 def _int_or_none(text: str) -> int | None:

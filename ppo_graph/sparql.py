@@ -10,14 +10,17 @@ rdflib's ``initBindings`` (the reference) are proven by ``tests/test_oxigraph_pa
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import UsageError
 from .prefixes import ASSERTED_GRAPH, INFERRED_GRAPH, PPO_NS, PREFIXES, RDFS_NS, SKOS_NS
 
 if TYPE_CHECKING:
     from .catalogue import Param, QuerySpec
+
+T = TypeVar("T")
 
 _TOKEN = re.compile(
     r"""
@@ -86,6 +89,24 @@ def syntax_error(exc: SyntaxError) -> tuple[str, int | None, int | None]:
     return text.strip(), None, None
 
 
+def is_select_star(text: str) -> bool:
+    items = [v.upper() for k, v in tokens(text) if k in ("word", "other")]
+    for index, value in enumerate(items):
+        if value == "SELECT":
+            rest = [v for v in items[index + 1 : index + 3] if v not in ("DISTINCT", "REDUCED")]
+            return bool(rest) and rest[0] == "*"
+    return False
+
+
+def in_order_of_appearance(text: str, columns: list[str]) -> list[str]:
+    """``SELECT *`` columns in the order the query first names them (pyoxigraph sorts them)."""
+    first: dict[str, int] = {}
+    for index, (kind, value) in enumerate(tokens(text)):
+        if kind == "var":
+            first.setdefault(value[1:], index)
+    return sorted(columns, key=lambda c: (first.get(c, len(first)), c))
+
+
 def check_syntax(text: str) -> list[str]:
     """Parse the query (on an empty store: no data, no network) and return its result columns;
     a SyntaxError is raised for bad text. The caller refuses SERVICE and updates first."""
@@ -93,14 +114,57 @@ def check_syntax(text: str) -> list[str]:
 
     result = ox.Store().query(text)
     if isinstance(result, ox.QuerySolutions):
-        return [v.value for v in result.variables]
+        columns = [v.value for v in result.variables]
+        return in_order_of_appearance(text, columns) if is_select_star(text) else columns
     return []
 
 
+class QueryTimeout(UsageError):
+    """A query ran longer than its time limit."""
+
+
+def with_deadline(work: Callable[[], T], timeout: float | None, what: str = "the query") -> T:
+    """``work()`` with a time limit. pyoxigraph evaluates without holding the GIL, so the query
+    runs in a daemon thread and the caller stops waiting at the deadline (the process then exits
+    with the error; the thread dies with it)."""
+    if not timeout or timeout <= 0:
+        return work()
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = work()
+        except BaseException as exc:  # handed to the caller's thread
+            box["error"] = exc
+
+    thread = threading.Thread(target=target, name="ppo-query", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive():
+        raise QueryTimeout(
+            f"{what} did not finish within {timeout:g} s and was stopped; simplify it, or give "
+            "--timeout SECONDS (0 for no limit)"
+        )
+    if "error" in box:
+        raise box["error"]
+    return box["value"]  # type: ignore[no-any-return]
+
+
 def run(store: Any, text: str, *, timeout: float | None = None) -> Any:
-    """Run query text on the union of the store's graphs."""
-    del timeout  # accepted for a uniform signature; pyoxigraph has no per-query deadline
-    return store.query(text, use_default_graph_as_union=True)
+    """Run query text on the union of the store's graphs (results materialised when a
+    ``timeout`` applies)."""
+    if not timeout:
+        return store.query(text, use_default_graph_as_union=True)
+
+    def work() -> Any:
+        import pyoxigraph as ox
+
+        result = store.query(text, use_default_graph_as_union=True)
+        if isinstance(result, ox.QuerySolutions | ox.QueryTriples):
+            return list(result)
+        return result
+
+    return with_deadline(work, timeout)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -241,11 +305,17 @@ def with_values(text: str, bindings: Mapping[str, Any], where: str = "") -> str:
     return f"{text[:at]}\n  VALUES ({names}) {{ ({values}) }}\n{text[at:]}"
 
 
-def run_spec(store: Any, spec: QuerySpec, params: Mapping[str, str]) -> list[dict[str, Any]]:
+def run_spec(
+    store: Any, spec: QuerySpec, params: Mapping[str, str], *, timeout: float | None = None
+) -> list[dict[str, Any]]:
     """A parsed query's rows on the store: column -> term (None when unbound)."""
+    text = with_values(spec.text, bind(store, spec, params), str(spec.path))
+    return with_deadline(lambda: _rows(store, spec, text), timeout, f"query {spec.name!r}")
+
+
+def _rows(store: Any, spec: QuerySpec, text: str) -> list[dict[str, Any]]:
     import pyoxigraph as ox
 
-    text = with_values(spec.text, bind(store, spec, params), str(spec.path))
     result = store.query(text, use_default_graph_as_union=True)
     if isinstance(result, ox.QueryBoolean):
         return [{"ask": ox.Literal("true" if bool(result) else "false",
@@ -255,7 +325,8 @@ def run_spec(store: Any, spec: QuerySpec, params: Mapping[str, str]) -> list[dic
         return [
             {"subject": t.subject, "predicate": t.predicate, "object": t.object} for t in triples
         ]
-    names = [v.value for v in result.variables]
+    available = [v.value for v in result.variables]
+    names = list(spec.columns) if set(spec.columns) <= set(available) else available
     return [{name: solution[name] for name in names} for solution in result]
 
 

@@ -648,6 +648,13 @@ def _inline(page: str, library: str) -> str:
     return before + library + after
 
 
+class _HtmlLabel(str):
+    """A Graphviz HTML-like label that this module built itself (written as ``<...>``); every
+    other value, a user's label included, is quoted and escaped."""
+
+    __slots__ = ()
+
+
 def _dot_quote(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
@@ -657,8 +664,8 @@ def _dot_attrs(attrs: dict[str, Any]) -> str:
     for key, value in attrs.items():
         if isinstance(value, bool):
             value = "true" if value else "false"
-        if isinstance(value, str) and value.startswith("<") and value.endswith(">"):
-            parts.append(f"{key}={value}")  # an HTML-like label
+        if isinstance(value, _HtmlLabel):
+            parts.append(f"{key}={value}")  # an HTML-like label built by this module
         else:
             parts.append(f"{key}={_dot_quote(str(value))}")
     return ", ".join(parts)
@@ -687,7 +694,9 @@ def _legend_table(scene: Scene) -> str:
         f"{right[i] if i < len(right) else blank}</TR>"
         for i in range(max(len(left), len(right)))
     ]
-    return '<<TABLE BORDER="0" CELLSPACING="2" CELLPADDING="2">' + "".join(rows) + "</TABLE>>"
+    return _HtmlLabel(
+        '<<TABLE BORDER="0" CELLSPACING="2" CELLPADDING="2">' + "".join(rows) + "</TABLE>>"
+    )
 
 
 def to_dot(scene: Scene, *, legend: bool = True) -> str:

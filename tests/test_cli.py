@@ -206,6 +206,14 @@ def test_run_writes_outputs_and_reports(capsys: pytest.CaptureFixture[str], tmp_
     out = tmp_path / "out"
     code, text, _ = run(capsys, "run", "--out", str(out))
     assert code == 0
-    assert (out / "ppo-graph.trig").is_file()
-    assert "Conforms" in text
-    assert "Duties per role" in text
+    for name in ("ppo-graph.trig", "validation.txt", "stats.txt", "answers.txt"):
+        assert (out / name).is_file() and str(out / name) in text
+    assert (out / "ppo-interfaces.html").is_file()
+    assert "  validation  conforms" in text
+    assert "Conforms" in (out / "validation.txt").read_text(encoding="utf-8")
+    assert "Duties per role" in (out / "stats.txt").read_text(encoding="utf-8")
+    answers = (out / "answers.txt").read_text(encoding="utf-8")
+    assert "== CAB attendance and change assessment" in answers
+    assert len(text.splitlines()) <= 25, "a short summary; the answers live in answers.txt"
+    code, full, _ = run(capsys, "run", "--out", str(out), "--answers")
+    assert code == 0 and answers in full

@@ -201,3 +201,28 @@ def test_query_takes_extra_files_like_every_command(
     unreasoned = json.loads(capsys.readouterr().out)
     analyst = next(r for r in unreasoned if r["role"] == "Capacity Analyst")
     assert (analyst["direct"], analyst["total"]) == (1, 0)  # nothing carried without reasoning
+
+
+def test_progress_for_large_inputs(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Large inputs say what they are doing (load, reason, validate); small ones stay quiet."""
+    from ppo_graph import engine
+
+    said: list[str] = []
+    KnowledgeGraph.open(progress=said.append, cache=False).validate()
+    assert said == []
+    monkeypatch.setattr(engine, "LARGE", 1000)
+    kg = KnowledgeGraph.open(progress=said.append, cache=False)
+    kg.validate()
+    assert [m.split()[0] for m in said if not m[0].isdigit()] == [
+        "loaded",
+        "reasoning",
+        "validating",
+        "validated",
+    ]
+    assert "triples inferred" in said[2]
+    # not a terminal (as under pytest): the default progress writes nothing
+    assert engine._progress_default() is not None
+    engine._progress_default()("hello")
+    assert "hello" not in capsys.readouterr().err

@@ -334,9 +334,33 @@ def test_viz_format_from_out_suffix(
     out = tmp_path / "picture.graphml"
     assert cli.main(["viz", "--view", "roles", "--out", str(out)]) == 0
     assert nx.read_graphml(out).graph["view"] == "roles"
-    out = tmp_path / "picture.svg"
-    assert cli.main(["viz", "--out", str(out), "--format", "dot"]) == 0  # --format wins
+    out = tmp_path / "picture.gv"
+    assert cli.main(["viz", "--out", str(out)]) == 0
     assert out.read_text(encoding="utf-8").startswith("digraph")
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "message"),
+    [
+        ("x.png", "svg", "--out .*x.png says png but --format says svg"),
+        ("x.pdf", None, "cannot write .pdf files"),
+        ("x.pdf", "svg", "cannot write .pdf files"),
+    ],
+)
+def test_viz_refuses_a_suffix_that_disagrees_with_the_format(
+    fast_union: Graph,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    fmt: str | None,
+    message: str,
+) -> None:
+    """Issue 8: no HTML or SVG written into a .pdf or .png."""
+    out = tmp_path / name
+    argv = ["viz", "--out", str(out)] + (["--format", fmt] if fmt else [])
+    assert cli.main(argv) == 2
+    assert re.search(message, capsys.readouterr().err)
+    assert not out.exists()
 
 
 def test_viz_rejects_unknown_choices_and_missing_folders(
