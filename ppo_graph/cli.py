@@ -8,6 +8,7 @@ libraries (owlrl, pyshacl, networkx) are imported inside the commands, so ``ppo 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import sys
 from collections.abc import Sequence
@@ -93,10 +94,8 @@ def _tolerant_output() -> None:
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
-            try:
+            with contextlib.suppress(ValueError, OSError):  # a closed or odd stream: as it is
                 reconfigure(errors="backslashreplace")
-            except (ValueError, OSError):  # a closed or unusual stream: leave it as it is
-                pass
 
 
 def main(argv: Sequence[str] | None = None) -> int:

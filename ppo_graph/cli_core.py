@@ -104,7 +104,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import format_for_suffix, serialize
+    from .build import format_for_suffix, serialize, serialize_store
     from .output import atomic_write
 
     to_stdout = str(args.out) == "-"
@@ -112,17 +112,19 @@ def cmd_build(args: argparse.Namespace) -> int:
         raise UsageError(f"--out {args.out} is a folder; give a file name")
     fmt = args.format or ("turtle" if to_stdout else format_for_suffix(args.out))
     kg = open_graph(args)
-    reasoned = kg.reasoned()
+    text = serialize_store(kg, fmt)
+    if text is None:
+        text = serialize(kg.reasoned(), fmt)
     if to_stdout:  # "-" is standard output, as for every Unix tool
-        sys.stdout.write(serialize(reasoned, fmt))
+        sys.stdout.write(text)
         sys.stdout.flush()
     else:
-        atomic_write(args.out, serialize(reasoned, fmt))
-    for message in reasoned.inconsistencies:
+        atomic_write(args.out, text)
+    for message in kg.inconsistencies:
         print(f"warning: OWL RL inconsistency: {message}", file=sys.stderr)
     print(
-        f"wrote {'standard output' if to_stdout else args.out} ({len(reasoned.asserted)} asserted + {len(reasoned.inferred)} inferred "
-        f"triples, {fmt})",
+        f"wrote {'standard output' if to_stdout else args.out} ({kg.asserted_count} asserted + "
+        f"{kg.inferred_count} inferred triples, {fmt})",
         file=sys.stderr,
     )
     return EXIT_OK
@@ -146,7 +148,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     import io
 
-    from .build import serialize
+    from .build import serialize_store
     from .catalogue import default_catalogue
     from .engine import KnowledgeGraph
     from .output import atomic_write
@@ -167,7 +169,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         written.append((atomic_write(out / name, content), what))
 
     kg = KnowledgeGraph.open(cache=False if args.no_cache else None)
-    save("ppo-graph.trig", serialize(kg.reasoned(), "trig"), "the reasoned graph (TriG)")
+    save("ppo-graph.trig", serialize_store(kg, "trig") or "", "the reasoned graph (TriG)")
     report = kg.validate()
     save("validation.txt", validation_text(report), "the SHACL validation report")
     checks = [spec for spec in default_catalogue() if spec.kind == "check"]

@@ -163,7 +163,12 @@ def run_query_command(args: argparse.Namespace) -> int:
     from .tables import format_rows
 
     if args.name and args.file:
-        raise UsageError("give a query NAME or --file FILE.rq, not both")
+        from .parse import FORMATS
+
+        if Path(args.name).suffix.lower().lstrip(".") not in FORMATS:
+            raise UsageError("give a query NAME or --file FILE.rq, not both")
+        args.extra = [Path(args.name), *args.extra]  # `--file my.rq extra.ttl`: a data file
+        args.name = None
     if not args.name and not args.file:
         raise UsageError("give a query NAME (see `ppo queries`) or --file FILE.rq")
     if args.width < 20:

@@ -70,10 +70,12 @@ def refuse_network(path: Path, fmt: str) -> None:
         return
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
+        remote = remote_contexts(document)
     except (ValueError, UnicodeDecodeError) as exc:
         line = getattr(exc, "lineno", None)
-        raise InputError(path, f"cannot parse as json-ld: {exc}", line) from exc
-    remote = remote_contexts(document)
+        raise InputError(path, f"cannot parse as json-ld: {printable(str(exc))}", line) from exc
+    except RecursionError as exc:
+        raise InputError(path, "cannot parse as json-ld: nested too deeply") from exc
     if remote:
         raise InputError(
             path,

@@ -168,6 +168,19 @@ def _sh(local: str) -> str:
     return SH_NS + local
 
 
+#: Where a SPARQL template takes its variable (a NUL cannot occur in SPARQL text we write).
+_V = "\x00"
+
+
+def _fill(template: str) -> Callable[[str], str]:
+    """A SPARQL snippet whose variable (``_V``) is given later."""
+
+    def fill(variable: str) -> str:
+        return template.replace(_V, variable)
+
+    return fill
+
+
 def _iri(value: str) -> str:
     return f"<{value}>"
 
@@ -434,9 +447,9 @@ def _describe_in(store: ox.Store) -> Callable[[ox.BlankNode], list[Pair]]:
     def describe(node: ox.BlankNode) -> list[Pair]:
         pairs: list[Pair] = []
         for quad in store.quads_for_pattern(node, None, None, None):
-            pair = (quad.predicate, quad.object)
-            if pair not in pairs and not isinstance(quad.object, ox.Triple):
-                pairs.append(pair)
+            o = quad.object
+            if not isinstance(o, ox.Triple) and (quad.predicate, o) not in pairs:
+                pairs.append((quad.predicate, o))
         return pairs
 
     return describe
@@ -444,6 +457,8 @@ def _describe_in(store: ox.Store) -> Callable[[ox.BlankNode], list[Pair]]:
 
 # --- the compiled model -------------------------------------------------------------------------
 
+#: A SPARQL extension function (pyoxigraph calls it with the terms of a row).
+Function = Callable[..., ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None]
 #: Builds a default message from (data namer, focus node, value node).
 Generic = Callable[[_Namer, Term, Term | None], str]
 
@@ -517,7 +532,7 @@ class CompiledShapes:
     def __init__(
         self,
         steps: list[_Step],
-        functions: dict[ox.NamedNode, Callable[..., ox.Literal | None]],
+        functions: dict[ox.NamedNode, Function],
     ) -> None:
         self.steps = steps
         self._functions = functions
@@ -555,14 +570,13 @@ class CompiledShapes:
             focus = row["focus"]
             k = row["k"]
             for check in step.branches[int(k.value) if k is not None else 0]:
-                if check.mode == "row":
-                    yield (
-                        check,
-                        focus,
-                        {"none": None, "focus": focus}.get(check.value, row["value"]),
-                    )
-                elif row[check.flag].value == "1":
-                    yield check, focus, focus
+                if check.mode == "flag":
+                    if row[check.flag].value == "1":
+                        yield check, focus, focus
+                elif check.value == "value":
+                    yield check, focus, row["value"]
+                else:
+                    yield check, focus, focus if check.value == "focus" else None
 
     def _select(self, store: ox.Store, sparql: str) -> ox.QuerySolutions:
         solutions = store.query(
@@ -631,14 +645,14 @@ class _Compiler:
         self.g = _Graph(store)
         self.namer = _Namer(prefixes, self.g.describe)
         self.counter = itertools.count()
-        self.functions: dict[ox.NamedNode, Callable[..., ox.Literal | None]] = {}
+        self.functions: dict[ox.NamedNode, Function] = {}
         self.shapes: dict[Term, _Shape] = {}
         self._expanding: list[_Shape] = []
 
     def var(self, stem: str = "x") -> str:
         return f"?{stem}{next(self.counter)}"
 
-    def function(self, fn: Callable[..., ox.Literal | None]) -> str:
+    def function(self, fn: Function) -> str:
         name = ox.NamedNode(f"{_FUNCTION_NS}f{len(self.functions)}")
         self.functions[name] = fn
         return str(name)
@@ -686,9 +700,12 @@ class _Compiler:
     def read_shape(self, node: Term, path_node: Term | None) -> _Shape:
         g = self.g
         for t in g.objects(node, RDF_TYPE):
-            if isinstance(t, ox.NamedNode) and t.value.startswith(SH_NS):
-                if t.value not in (_sh("NodeShape"), _sh("PropertyShape")):
-                    raise Unsupported(f"{self.show(node)} is a {self.show(t)}")
+            if (
+                isinstance(t, ox.NamedNode)
+                and t.value.startswith(SH_NS)
+                and t.value not in (_sh("NodeShape"), _sh("PropertyShape"))
+            ):
+                raise Unsupported(f"{self.show(node)} is a {self.show(t)}")
         severities = g.objects(node, _sh("severity"))
         if len(severities) > 1:
             raise Unsupported(f"{self.show(node)} has more than one sh:severity")
@@ -771,26 +788,29 @@ class _Compiler:
                 continue  # a blank node of the shapes graph has no instances in the data
             if not isinstance(cls, ox.NamedNode):
                 raise Unsupported(f"{shape.name}: sh:targetClass {cls} is not an IRI")
-            cls_iri = _iri(cls.value)
             shape.targets.append(
-                lambda v, c=cls_iri: f"{{ {v} <{RDF_TYPE}>/<{RDFS_SUBCLASSOF}>* {c} }}"
+                _fill(f"{{ {_V} <{RDF_TYPE}>/<{RDFS_SUBCLASSOF}>* {_iri(cls.value)} }}")
             )
         nodes = g.objects(node, _sh("targetNode"))
         if nodes:
             if any(isinstance(n, ox.BlankNode) for n in nodes):
                 raise Unsupported(f"{shape.name}: blank node in sh:targetNode")
             listed = " ".join(str(n) for n in nodes)
-            shape.targets.append(lambda v, t=listed: f"{{ VALUES {v} {{ {t} }} }}")
-        for key, template in (
-            ("targetSubjectsOf", "{{ {v} {p} {x} }}"),
-            ("targetObjectsOf", "{{ {x} {p} {v} }}"),
-        ):
+            shape.targets.append(_fill(f"{{ VALUES {_V} {{ {listed} }} }}"))
+        for key in ("targetSubjectsOf", "targetObjectsOf"):
             for p in g.objects(node, _sh(key)):
                 if not isinstance(p, ox.NamedNode):
                     raise Unsupported(f"{shape.name}: sh:{key} {p} is not an IRI")
-                shape.targets.append(
-                    lambda v, p=_iri(p.value), t=template: t.format(v=v, p=p, x=self.var())
-                )
+                shape.targets.append(self._linked(_iri(p.value), key == "targetSubjectsOf"))
+
+    def _linked(self, predicate: str, subject: bool) -> Callable[[str], str]:
+        """Focus nodes that are subjects (or objects) of ``predicate``."""
+
+        def pattern(v: str) -> str:
+            other = self.var()
+            return f"{{ {v} {predicate} {other} }}" if subject else f"{{ {other} {predicate} {v} }}"
+
+        return pattern
 
     # -- constraints --
 
@@ -861,7 +881,7 @@ class _Compiler:
                 component,
                 "value",
                 fails=fails,
-                generic=(lambda n, f, v, m=message: m) if message is not None else None,
+                generic=_fixed(message) if message is not None else None,
                 no_generic=no_generic,
             )
         )
@@ -875,7 +895,7 @@ class _Compiler:
             self._value(
                 shape,
                 "Class",
-                lambda v, c=c: f"NOT EXISTS {{ {v} <{RDF_TYPE}>/<{RDFS_SUBCLASSOF}>* {c} }}",
+                _fill(f"NOT EXISTS {{ {_V} <{RDF_TYPE}>/<{RDFS_SUBCLASSOF}>* {c} }}"),
                 message,
                 "several sh:class values",
             )
@@ -885,30 +905,28 @@ class _Compiler:
         dt = self._single(shape, "datatype", values)
         if not isinstance(dt, ox.NamedNode):
             raise Unsupported(f"{shape.name}: sh:datatype {dt} is not an IRI")
-        d = dt.value
+        d, v = dt.value, _V
+        typed = f"isLiteral({v}) && datatype({v}) = <{d}>"
         if d == XSD_STRING:
-            test = f"isLiteral({{v}}) && datatype({{v}}) = <{XSD_STRING}>"
+            test = typed
         elif d == RDF_LANGSTRING:
-            test = 'isLiteral({v}) && lang({v}) != ""'
+            test = f'isLiteral({v}) && lang({v}) != ""'
         elif d == RDFS_LITERAL:
-            test = "isLiteral({v})"
+            test = f"isLiteral({v})"
         elif d in (XSD_INTEGER, XSD_DECIMAL, XSD_DOUBLE, XSD_FLOAT):
-            test = f"isLiteral({{v}}) && datatype({{v}}) = <{d}> && isNumeric({{v}})"
+            test = f"{typed} && isNumeric({v})"  # well-formed, as rdflib's ill_typed says
         elif d == XSD_BOOLEAN:
-            test = (
-                f"isLiteral({{v}}) && datatype({{v}}) = <{d}> && "
-                '(str({v}) = "true" || str({v}) = "false")'
-            )
+            test = f'{typed} && (str({v}) = "true" || str({v}) = "false")'
         elif d in (XSD_NS + "anyURI", XSD_NS + "language") or not d.startswith(
             (XSD_NS, RDF_NS, RDFS_NS)
         ):
-            test = f"isLiteral({{v}}) && datatype({{v}}) = <{d}>"
+            test = typed  # rdflib accepts any lexical form of these
         else:
             raise Unsupported(f"{shape.name}: sh:datatype {self.show(dt)} is not supported")
         self._value(
             shape,
             "Datatype",
-            lambda v, t=test: f"!({t.format(v=v)})",
+            _fill(f"!({test})"),
             f"Value is not Literal with datatype {self.show(dt)}",
         )
 
@@ -920,44 +938,36 @@ class _Compiler:
         self._value(
             shape,
             "NodeKind",
-            lambda v, t=template: t.format(v=v),
+            _fill(template.replace("{v}", _V)),
             f"Value is not of Node Kind {self.show(kind)}",
         )
 
-    def _length_function(self) -> str:
-        def length(term: Term) -> ox.Literal:
-            return ox.Literal(str(len(_value_string(term))), datatype=ox.NamedNode(XSD_INTEGER))
-
-        return self.function(length)
-
     def _length(self, shape: _Shape, local: str, values: list[Term]) -> None:
         rule = self._single(shape, local, values)
+        limit = _int_or_none(rule.value) if isinstance(rule, ox.Literal) else None
         if not (
             isinstance(rule, ox.Literal)
             and rule.datatype.value in _XSD_INTEGERS
-            and isinstance(_int_or_none(rule.value), int)
-            and int(rule.value) >= 0
+            and limit is not None
+            and limit >= 0
         ):
             raise Unsupported(f"{shape.name}: sh:{local} is not a non-negative integer")
-        limit = int(rule.value)
         if local == "minLength" and limit == 0:
-            return  # always passes
-        fn = self._length_function()
+            return  # pySHACL: always passes
+        fn = self.function(_length)
         op, word = ("<", ">=") if local == "minLength" else (">", "<=")
-
-        def fails(v: str) -> str:
-            size = (
-                f"IF(isLiteral({v}) && datatype({v}) != <{XSD_STRING}> && "
-                f"datatype({v}) != <{RDF_LANGSTRING}>, {fn}({v}), STRLEN(STR({v})))"
-            )
-            return f"isBlank({v}) || {size} {op} {limit}"
-
+        v = _V
+        # oxigraph's lexical form is rdflib's for strings and IRIs; Python says for the rest
+        size = (
+            f"IF(isLiteral({v}) && datatype({v}) != <{XSD_STRING}> && "
+            f"datatype({v}) != <{RDF_LANGSTRING}>, {fn}({v}), STRLEN(STR({v})))"
+        )
         shape.constraints.append(
             _Constraint(
                 local[0].upper() + local[1:],
                 "value",
-                fails=fails,
-                generic=lambda n, f, v: f"String length not {word} {n.literal(rule)}",
+                fails=_fill(f"isBlank({v}) || {size} {op} {limit}"),
+                generic=_fixed_literal(f"String length not {word} ", rule),
             )
         )
 
@@ -971,9 +981,10 @@ class _Compiler:
         flag_values = {_term_str(f) for f in self.g.objects(shape.node, _sh("flags"))}
         if len(flag_values) > 1:
             raise Unsupported(f"{shape.name}: more than one sh:flags")
-        flags = next(iter(flag_values), "").lower()
+        flags = next(iter(flag_values), "").lower()  # pySHACL honours i and m only
         re_flags = (re.I if "i" in flags else 0) | (re.M if "m" in flags else 0)
         sparql_flags = "".join(f for f in "im" if f in flags)
+        v = _V
         for pattern in values:
             if not isinstance(pattern, ox.Literal):
                 raise Unsupported(f"{shape.name}: sh:pattern {pattern} is not a literal")
@@ -982,34 +993,32 @@ class _Compiler:
                 compiled = re.compile(text, re_flags)
             except re.error as exc:
                 raise Unsupported(f"{shape.name}: bad sh:pattern {text!r}: {exc}") from exc
-
-            def matches(term: Term, compiled: re.Pattern[str] = compiled) -> ox.Literal:
-                return _TRUE if compiled.search(_value_string(term)) else _FALSE
-
-            fn = self.function(matches)
+            fn = self.function(_searcher(compiled))
             if _SAFE_PATTERN.fullmatch(text):
-                regex = f"REGEX(STR({{v}}), {ox.Literal(text)}, {ox.Literal(sparql_flags)})"
+                regex = f"REGEX(STR({v}), {ox.Literal(text)}, {ox.Literal(sparql_flags)})"
                 test = (
-                    f"IF(isIRI({{v}}) || (isLiteral({{v}}) && (datatype({{v}}) = <{XSD_STRING}> "
-                    f"|| datatype({{v}}) = <{RDF_LANGSTRING}>)), {regex}, {fn}({{v}}))"
+                    f"IF(isIRI({v}) || (isLiteral({v}) && (datatype({v}) = <{XSD_STRING}> "
+                    f"|| datatype({v}) = <{RDF_LANGSTRING}>)), {regex}, {fn}({v}))"
                 )
             else:
-                test = f"{fn}({{v}})"
+                test = f"{fn}({v})"
             self._value(
                 shape,
                 "Pattern",
-                lambda v, t=test: f"isBlank({v}) || !({t.format(v=v)})",
+                _fill(f"isBlank({v}) || !({test})"),
                 f"Value does not match pattern '{text}'" if len(values) == 1 else None,
                 "several sh:pattern values",
             )
 
     def _range(self, shape: _Shape, local: str, values: list[Term]) -> None:
+        v = _V
         op, numeric_ok, greater_ok = {
             "minInclusive": (">=", "{v} >= {b}", True),
             "minExclusive": (">", "{v} > {b}", True),
-            "maxInclusive": ("<=", "({v} <= {b} || {v} != {v})", False),
+            "maxInclusive": ("<=", "({v} <= {b} || {v} != {v})", False),  # NaN passes a max
             "maxExclusive": ("<", "({v} < {b} || {v} != {v})", False),
         }[local]
+        strings = ", ".join(_iri(d) for d in _STRING_VALUED)
         for bound in values:
             if not (
                 isinstance(bound, ox.Literal)
@@ -1018,20 +1027,19 @@ class _Compiler:
             ):
                 raise Unsupported(f"{shape.name}: sh:{local} {bound} is not a number")
             b, db = str(bound), bound.datatype.value
-            strings = ", ".join(_iri(d) for d in _STRING_VALUED)
-            # pySHACL compares values of other datatypes by their datatype IRIs (rdflib's order);
-            # Python datetime and time values cannot be compared with numbers at all.
+            # pySHACL refuses string values; it orders other non-numeric literals by their
+            # datatype IRIs (rdflib's order), and Python datetimes and times cannot be compared
             other = (
-                f"isLiteral({{v}}) && !isNumeric({{v}}) && !(datatype({{v}}) IN ({strings}, "
-                f"<{XSD_NS}dateTime>, <{XSD_NS}time>)) && datatype({{v}}) != <{db}> && "
-                f'{"" if greater_ok else "!"}(STR(datatype({{v}})) > "{db}")'
+                f"isLiteral({v}) && !isNumeric({v}) && !(datatype({v}) IN ({strings}, "
+                f"<{XSD_NS}dateTime>, <{XSD_NS}time>)) && datatype({v}) != <{db}> && "
+                f'{"" if greater_ok else "!"}(STR(datatype({v})) > "{db}")'
             )
-            ok = f"(isNumeric({{v}}) && {numeric_ok.format(v='{v}', b=b)}) || ({other})"
+            numeric = numeric_ok.replace("{v}", v).replace("{b}", b)
             message = f"Value is not {op} {self.show(bound)}" if len(values) == 1 else None
             self._value(
                 shape,
                 local[0].upper() + local[1:],
-                lambda v, t=ok: f"!COALESCE({t.format(v=v)}, false)",
+                _fill(f"!COALESCE((isNumeric({v}) && {numeric}) || ({other}), false)"),
                 message,
                 f"several sh:{local} values",
             )
@@ -1084,36 +1092,12 @@ class _Compiler:
 
     def _logical(self, shape: _Shape, local: str, values: list[Term]) -> None:
         for value in values:
-            if local == "not":
-                members = [self.shapes[value]]
-            else:
-                members = self._members(shape, local, value)
+            members = [self.shapes[value]] if local == "not" else self._members(shape, local, value)
             try:
                 listed: str | None = " , ".join(self.namer.node(m.node) for m in members)
             except Unsupported:
                 listed = None  # a member prints a literal whose Python value is not reproduced
-            if local == "xone":
-
-                def fails(v: str, members: list[_Shape] = members) -> str:
-                    terms = []
-                    for m in members:
-                        bad = self.violates(m, v)
-                        terms.append("1" if bad is None else f"IF({bad}, 0, 1)")
-                    return f"({' + '.join(terms)}) != 1"
-
-            else:
-
-                def fails(v: str, local: str = local, members: list[_Shape] = members) -> str:
-                    bad = [self.violates(m, v) for m in members]
-                    if local == "not":
-                        return "true" if bad[0] is None else f"!({bad[0]})"
-                    if local == "and":
-                        parts = [f"({b})" for b in bad if b is not None]
-                        return " || ".join(parts) or "false"
-                    if any(b is None for b in bad):  # or: a member that always conforms
-                        return "false"
-                    return " && ".join(f"({b})" for b in bad)
-
+            fails = self._logical_test(local, members)
             text = {
                 "not": "must not conform to shape",
                 "and": "must conform to all shapes in",
@@ -1136,6 +1120,24 @@ class _Compiler:
                     no_generic=f"several sh:{local} values, or a member prints an opaque literal",
                 )
             )
+
+    def _logical_test(self, local: str, members: list[_Shape]) -> Callable[[str], str]:
+        """SPARQL for "the value fails sh:not / sh:and / sh:or / sh:xone of these members"."""
+
+        def fails(v: str) -> str:
+            bad = [self.violates(m, v) for m in members]  # None: the member always conforms
+            if local == "not":
+                return "true" if bad[0] is None else f"!({bad[0]})"
+            if local == "and":
+                return " || ".join(f"({b})" for b in bad if b is not None) or "false"
+            if local == "or":
+                if any(b is None for b in bad):
+                    return "false"
+                return " && ".join(f"({b})" for b in bad)
+            counts = ["1" if b is None else f"IF({b}, 0, 1)" for b in bad]  # xone
+            return f"({' + '.join(counts)}) != 1"
+
+        return fails
 
     def c_not(self, shape: _Shape, values: list[Term]) -> None:
         self._logical(shape, "not", values)
@@ -1384,9 +1386,9 @@ class _Compiler:
             for s, _ in self.g.subject_objects(_sh(pred)):
                 if s not in self.shapes:
                     raise Unsupported(f"sh:{pred} on {self.show(s)}, which is not a shape")
-        for group in self.g.subjects(RDF_TYPE, ox.NamedNode(_sh("PropertyGroup"))):
-            self.g.objects(group, RDF_TYPE)
-            self.g.objects(group, _sh("order"))
+        for property_group in self.g.subjects(RDF_TYPE, ox.NamedNode(_sh("PropertyGroup"))):
+            self.g.objects(property_group, RDF_TYPE)  # sh:group's values: presentation only
+            self.g.objects(property_group, _sh("order"))
         units: list[_Unit] = []
         for shape in self.shapes.values():
             if not shape.targets:
@@ -1421,6 +1423,38 @@ def _int_or_none(text: str) -> int | None:
         return int(text)
     except ValueError:
         return None
+
+
+def _length(term: Term) -> ox.Literal:
+    """The length pySHACL measures: of the string form rdflib gives a non-string literal."""
+    return ox.Literal(str(len(_value_string(term))), datatype=ox.NamedNode(XSD_INTEGER))
+
+
+def _searcher(compiled: re.Pattern[str]) -> Callable[[Term], ox.Literal]:
+    """pySHACL's sh:pattern test (Python's ``re``), as a SPARQL function."""
+
+    def search(term: Term) -> ox.Literal:
+        return _TRUE if compiled.search(_value_string(term)) else _FALSE
+
+    return search
+
+
+def _fixed(message: str) -> Generic:
+    """A default message that does not name data nodes."""
+
+    def generic(namer: _Namer, focus: Term, value: Term | None) -> str:
+        return message
+
+    return generic
+
+
+def _fixed_literal(text: str, lit: ox.Literal) -> Generic:
+    """A default message ending with a literal of the shapes graph (printed per data graph)."""
+
+    def generic(namer: _Namer, focus: Term, value: Term | None) -> str:
+        return text + namer.literal(lit)
+
+    return generic
 
 
 def compile_shapes(

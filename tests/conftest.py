@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -116,3 +117,10 @@ def reasoned(_shipped_reasoned: Reasoned) -> Reasoned:
 @pytest.fixture
 def reasoned_union(reasoned: Reasoned) -> Graph:
     return reasoned.union()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The fuzz test's seed and case counts, so a failing run can be replayed."""
+    fuzz = sys.modules.get("test_fuzz")
+    if fuzz is not None:
+        terminalreporter.write_line(fuzz.summary())

@@ -101,6 +101,7 @@ def test_every_fixture_same_closure(fixture: Path) -> None:
     compare(graph, reason(graph))
 
 
+@pytest.mark.filterwarnings("ignore:Parsing weird boolean")  # the ill-typed fixture, on purpose
 @pytest.mark.parametrize("name", sorted(CLASHES))
 def test_clashes_and_schema_same_as_owlrl(tmp_path: Path, name: str) -> None:
     path = tmp_path / name
