@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING, Any, Literal
 from . import cache as cache_module
 from . import reasoner as fast_reasoner
 from .errors import UsageError
-from .parse import check_readable, format_for, triples
+from .parse import check_readable, format_for, load_into, triples
 from .paths import shapes_file, shipped_graph_files
-from .prefixes import ASSERTED_GRAPH, INFERRED_GRAPH, RDF_NS, SH_NS
+from .prefixes import ASSERTED_GRAPH, INFERRED_GRAPH
 from .report import ValidationReport
 
 if TYPE_CHECKING:
@@ -72,7 +72,18 @@ class KnowledgeGraph:
     # -- building ------------------------------------------------------------------------------
 
     @classmethod
-    def open(
+    def open(cls, *args: Any, **kwargs: Any) -> KnowledgeGraph:
+        """The shipped graph (unless ``shipped=False``) plus ``extra`` files, reasoned.
+
+        ``cache`` defaults to on unless ``PPO_NO_CACHE`` is set; ``reasoner="auto"`` uses the fast
+        reasoner and falls back to owlrl for input it does not cover, ``"owlrl"`` forces the
+        reference, ``"fast"`` refuses such input with an error.
+        """
+        with fast_reasoner.no_gc():
+            return cls._open(*args, **kwargs)
+
+    @classmethod
+    def _open(
         cls,
         extra: Iterable[Path | str] = (),
         *,
@@ -82,12 +93,6 @@ class KnowledgeGraph:
         shipped: bool = True,
         progress: Callable[[str], None] | None = None,
     ) -> KnowledgeGraph:
-        """The shipped graph (unless ``shipped=False``) plus ``extra`` files, reasoned.
-
-        ``cache`` defaults to on unless ``PPO_NO_CACHE`` is set; ``reasoner="auto"`` uses the fast
-        reasoner and falls back to owlrl for input it does not cover, ``"owlrl"`` forces the
-        reference, ``"fast"`` refuses such input with an error.
-        """
         import pyoxigraph as ox
 
         say = progress or _progress_default()
@@ -129,28 +134,24 @@ class KnowledgeGraph:
         store = ox.Store()
         asserted_graph = ox.NamedNode(ASSERTED_GRAPH)
         t = time.perf_counter()
-        asserted: list[Any] = []
         shapes_in_data: list[Path] = []
         shipped_files = set(shipped_graph_files()) if shipped else set()
         for path in files:
-            found = list(triples(path))
-            if path not in shipped_files and _declares_shapes(found):
+            if load_into(store, path, asserted_graph) and path not in shipped_files:
                 shapes_in_data.append(path)
-            asserted.extend(found)
-        unique = list(dict.fromkeys(asserted))
+        count = len(store)
         timings["load"] = time.perf_counter() - t
-        large = len(unique) >= LARGE
+        large = count >= LARGE
         if large:
-            say(f"loaded {len(unique):,} triples from {len(files)} files")
-        store.extend(ox.Quad(s, p, o, asserted_graph) for s, p, o in unique)
+            say(f"loaded {count:,} triples from {len(files)} files")
 
-        graph = cls(store, files, len(unique), 0, timings=timings, _say=say)
+        graph = cls(store, files, count, 0, timings=timings, _say=say)
         graph.shapes_in_data = shapes_in_data
         if reasoning:
             t = time.perf_counter()
             if large:
-                say(f"reasoning (OWL RL) over {len(unique):,} triples ...")
-            graph._reason(unique, reasoner, say)
+                say(f"reasoning (OWL RL) over {count:,} triples ...")
+            graph._reason(reasoner, say)
             timings["reason"] = time.perf_counter() - t
             if large:
                 say(f"{graph.inferred_count:,} triples inferred in {timings['reason']:.1f}s")
@@ -198,13 +199,17 @@ class KnowledgeGraph:
             shapes_in_data=[Path(p) for p in meta.get("shapes_in_data") or []],
         )
 
-    def _reason(
-        self, asserted: list[Any], reasoner: ReasonerName, say: Callable[[str], None]
-    ) -> None:
+    def _reason(self, reasoner: ReasonerName, say: Callable[[str], None]) -> None:
         import pyoxigraph as ox
 
         inferred_graph = ox.NamedNode(INFERRED_GRAPH)
         if reasoner in ("auto", "fast"):
+            asserted = (
+                (q.subject, q.predicate, q.object)
+                for q in self.store.quads_for_pattern(
+                    None, None, None, ox.NamedNode(ASSERTED_GRAPH)
+                )
+            )
             try:
                 closure = fast_reasoner.reason(asserted, fast_reasoner.oxigraph_terms())
             except fast_reasoner.Unsupported as exc:
@@ -213,8 +218,10 @@ class KnowledgeGraph:
                 self.fallback = str(exc)
                 say(f"using owlrl (the reference reasoner): the input uses {exc}")
             else:
-                self.store.extend(ox.Quad(s, p, o, inferred_graph) for s, p, o in closure.inferred)
-                self.inferred_count = len(closure.inferred)
+                self.store.load(
+                    closure.ntriples(), format=ox.RdfFormat.N_TRIPLES, to_graph=inferred_graph
+                )
+                self.inferred_count = len(closure)
                 self.inconsistencies = sorted(closure.inconsistencies)
                 self.reasoner = "fast"
                 return
@@ -351,25 +358,6 @@ class KnowledgeGraph:
         violations = compiled.validate(self.store)
         conforms = not any(v.severity == "Violation" for v in violations)
         return ValidationReport(conforms, violations, engine="fast")
-
-
-_SHAPE_MARKS = (SH_NS + "NodeShape", SH_NS + "PropertyShape")
-_SHAPE_PREDICATES = (
-    SH_NS + "targetClass",
-    SH_NS + "targetNode",
-    SH_NS + "property",
-    SH_NS + "path",
-)
-
-
-def _declares_shapes(found: list[Any]) -> bool:
-    """Whether a file's triples declare SHACL shapes."""
-    for _s, p, o in found:
-        if p.value in _SHAPE_PREDICATES:
-            return True
-        if p.value == RDF_NS + "type" and getattr(o, "value", None) in _SHAPE_MARKS:
-            return True
-    return False
 
 
 def _is_shipped(path: Path) -> bool:

@@ -111,11 +111,8 @@ def check_readable(path: Path) -> None:
         raise InputError(path, "is a folder, not an RDF file")
 
 
-def triples(path: Path | str) -> Iterator[Any]:
-    """The triples of one RDF file as pyoxigraph ``Triple``s (named graphs merged into one)."""
-    import pyoxigraph as ox
-
-    path = Path(path)
+def _read(path: Path) -> tuple[str, bytes]:
+    """A file's format and bytes, after the checks every RDF file passes before any parser."""
     check_readable(path)
     fmt = format_for(path)
     refuse_network(path, fmt)
@@ -124,6 +121,26 @@ def triples(path: Path | str) -> Iterator[Any]:
     except OSError as exc:
         raise InputError(path, f"cannot read: {exc.strerror or exc}") from exc
     refuse_entities(path, fmt, data)
+    return fmt, data
+
+
+def _parse_error(path: Path, fmt: str, exc: Exception) -> InputError:
+    if isinstance(exc, SyntaxError):
+        line = exc.lineno if isinstance(exc.lineno, int) else None
+        message = printable(str(exc.msg if exc.msg else exc))
+        if exc.offset and line is not None and "column" not in message:
+            message += f" (column {exc.offset})"
+        return InputError(path, f"cannot parse as {fmt}: {message}", line)
+    return InputError(path, f"cannot parse as {fmt}: {printable(str(exc))}")
+
+
+def triples(path: Path | str) -> Iterator[Any]:
+    """The triples of one RDF file as pyoxigraph ``Triple``s (named graphs merged into one;
+    blank nodes renamed apart from every other file's)."""
+    import pyoxigraph as ox
+
+    path = Path(path)
+    fmt, data = _read(path)
     try:
         for quad in ox.parse(
             data,
@@ -132,11 +149,51 @@ def triples(path: Path | str) -> Iterator[Any]:
             rename_blank_nodes=True,
         ):
             yield quad.triple
-    except SyntaxError as exc:
-        line = exc.lineno if isinstance(exc.lineno, int) else None
-        message = printable(str(exc.msg if exc.msg else exc))
-        if exc.offset and line is not None and "column" not in message:
-            message += f" (column {exc.offset})"
-        raise InputError(path, f"cannot parse as {fmt}: {message}", line) from exc
-    except (ValueError, OSError) as exc:
-        raise InputError(path, f"cannot parse as {fmt}: {printable(str(exc))}") from exc
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise _parse_error(path, fmt, exc) from exc
+
+
+_SHACL = b"http://www.w3.org/ns/shacl#"
+
+
+def load_into(store: Any, path: Path | str, graph: Any) -> bool:
+    """Load one RDF file into ``graph`` of ``store``; whether the file declares SHACL shapes.
+
+    A graph format with no blank node labels goes straight into the store (pyoxigraph's parser
+    and store, no Python objects per triple); anything else goes through :func:`triples`, which
+    merges named graphs and keeps each file's blank nodes apart.
+    """
+    import pyoxigraph as ox
+
+    path = Path(path)
+    fmt, data = _read(path)
+    mentions_shacl = _SHACL in data
+    if fmt in ("turtle", "nt", "n3", "xml") and b"_:" not in data and not mentions_shacl:
+        try:
+            store.load(
+                data, format=_ox_format(fmt), base_iri=path.resolve().as_uri(), to_graph=graph
+            )
+        except (SyntaxError, ValueError, OSError) as exc:
+            raise _parse_error(path, fmt, exc) from exc
+        return False
+    found = list(triples(path))
+    store.extend(ox.Quad(s, p, o, graph) for s, p, o in found)
+    return mentions_shacl and declares_shapes(found)
+
+
+_SHAPE_MARKS = ("http://www.w3.org/ns/shacl#NodeShape", "http://www.w3.org/ns/shacl#PropertyShape")
+_SHAPE_PREDICATES = tuple(
+    "http://www.w3.org/ns/shacl#" + name
+    for name in ("targetClass", "targetNode", "property", "path")
+)
+_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def declares_shapes(found: list[Any]) -> bool:
+    """Whether triples declare SHACL shapes."""
+    for _s, p, o in found:
+        if p.value in _SHAPE_PREDICATES:
+            return True
+        if p.value == _TYPE and getattr(o, "value", None) in _SHAPE_MARKS:
+            return True
+    return False

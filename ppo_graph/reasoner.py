@@ -19,10 +19,12 @@ adapter, and internally on integers, so a million triples reason in seconds, not
 
 from __future__ import annotations
 
+import gc
 import re
 import time
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -154,9 +156,45 @@ def rdflib_terms() -> Terms:
 class Closure:
     """What the rules added to the input (trivial tautologies left out) and what clashed."""
 
-    inferred: list[Triple]
+    inferred_ids: list[tuple[int, int, int]]
+    names: list[Term]
     inconsistencies: list[str] = field(default_factory=list)
     seconds: float = 0.0
+
+    @property
+    def inferred(self) -> list[Triple]:
+        names = self.names
+        return [(names[s], names[p], names[o]) for s, p, o in self.inferred_ids]
+
+    def __len__(self) -> int:
+        return len(self.inferred_ids)
+
+    def ntriples(self) -> bytes:
+        """The inferred triples as N-Triples (each term's ``str()``: pyoxigraph's terms print
+        in N-Triples syntax), for a store to load in one call."""
+        cache: dict[int, str] = {}
+
+        def nt(i: int) -> str:
+            found = cache.get(i)
+            if found is None:
+                found = cache[i] = str(self.names[i])
+            return found
+
+        return "".join(f"{nt(s)} {nt(p)} {nt(o)} .\n" for s, p, o in self.inferred_ids).encode()
+
+
+class _Lazy:
+    """A list-like cache of a per-term value, computed on first use."""
+
+    def __init__(self, names: list[Term], compute: Callable[[int], Any]) -> None:
+        self._values: list[Any] = [None] * len(names)
+        self._compute = compute
+
+    def __getitem__(self, index: int) -> Any:
+        value = self._values[index]
+        if value is None:
+            value = self._values[index] = self._compute(index)
+        return value
 
 
 # ---------------------------------------------------------------------------------------------
@@ -304,8 +342,26 @@ def _closure_of(edges: dict[int, set[int]]) -> dict[int, set[int]]:
     return result
 
 
+@contextmanager
+def no_gc() -> Iterator[None]:
+    """Millions of small tuples and no cycles among them: the cyclic garbage collector would
+    only rescan them again and again (3x the run time at a million triples), so it pauses."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def reason(triples: Iterable[Triple], terms: Terms) -> Closure:
     """The OWL RL closure of ``triples`` under the rules above; raises :class:`Unsupported`."""
+    with no_gc():
+        return _reason(triples, terms)
+
+
+def _reason(triples: Iterable[Triple], terms: Terms) -> Closure:
     started = time.perf_counter()
     ids: dict[Term, int] = {}
     names: list[Term] = []
@@ -326,9 +382,12 @@ def reason(triples: Iterable[Triple], terms: Terms) -> Closure:
         _INVERSE, _CHAIN, _DISJOINT, _CLASS, _THING, _NOTHING, _TRANSITIVE, _SYMMETRIC, _RESOURCE,
         *_PROPERTY_TYPES,
     )}  # fmt: skip
-    text = [terms.text(t) for t in names]  # every term's string, once
     is_literal = [terms.is_literal(t) for t in names]
-    builtin = [not lit and t.startswith(_BUILTIN) for t, lit in zip(text, is_literal, strict=True)]
+    text = _Lazy(names, lambda i: terms.text(names[i]))  # a term's string, when needed
+    builtin = _Lazy(
+        names,
+        lambda i: not is_literal[i] and terms.is_iri(names[i]) and text[i].startswith(_BUILTIN),
+    )
     TYPE = v[_TYPE]
 
     # --- refuse what the rules do not cover --------------------------------------------------
@@ -457,17 +516,26 @@ def reason(triples: Iterable[Triple], terms: Terms) -> Closure:
     out_index: dict[tuple[int, int], set[int]] = defaultdict(set)  # (s, p) -> objects
     in_index: dict[tuple[int, int], set[int]] = defaultdict(set)  # (p, o) -> subjects
     joined = set(transitive) | set(chains)
+    # Instances: owl:Thing adds only the tautology (x a owl:Thing), so it is left out here and
+    # stands in for every individual in the disjointness check below.
+    thing = v[_THING]
+    sup_instance = {c: frozenset(sups - {thing}) for c, sups in sup_class.items()}
+    for table in (domains, ranges):
+        for p in list(table):
+            table[p] = table[p] - {thing}
     work: list[tuple[int, int, int]] = [*asserted, *schema]
     push = work.append
+    add = full.add
     while work:
         triple = work.pop()
         if triple in full:
             continue
-        full.add(triple)
+        add(triple)
         s, p, o = triple
         if p == TYPE:
-            for c in sup_class.get(o, ()):
-                push((s, TYPE, c))
+            # the superclass sets are closed: their types need no processing of their own
+            for c in sup_instance.get(o, ()):
+                add((s, TYPE, c))
             continue
         if p in joined:
             out_index[(s, p)].add(o)
@@ -503,7 +571,7 @@ def reason(triples: Iterable[Triple], terms: Terms) -> Closure:
                     push((x, prop, y))
 
     # --- inconsistencies ----------------------------------------------------------------------
-    types = defaultdict(set)
+    types: dict[int, set[int]] = defaultdict(set)
     for s, p, o in full:
         if p == TYPE:
             types[s].add(o)
@@ -514,29 +582,26 @@ def reason(triples: Iterable[Triple], terms: Terms) -> Closure:
                 errors.append(message)
     for c1, c2 in by_pred.get(v[_DISJOINT], ()):
         for s, classes in types.items():
-            if c1 in classes and c2 in classes:
+            if (c1 == thing or c1 in classes) and (c2 == thing or c2 in classes):
                 message = (
                     f"Disjoint classes {text[c1]} and {text[c2]} have a common individual {text[s]}"
                 )
                 if message not in errors:
                     errors.append(message)
 
+    full -= asserted
+    trivial_types = {thing, v[_RESOURCE]}
+    class_axioms = {v[_SUBCLASS], v[_EQCLASS]}
+    property_axioms = {v[_SUBPROP], v[_EQPROP]}
     inferred = [
-        (names[s], names[p], names[o])
-        for s, p, o in full - asserted
-        if not _trivial(s, p, o, v, builtin, is_literal)
-    ]
-    return Closure(inferred, errors, time.perf_counter() - started)
-
-
-def _trivial(
-    s: int, p: int, o: int, v: dict[str, int], builtin: list[bool], is_literal: list[bool]
-) -> bool:
-    """The tautologies reason.py leaves out of owlrl's closure too."""
-    if is_literal[s] or builtin[s]:
-        return True
-    if p == v[_TYPE] and (o == v[_THING] or o == v[_RESOURCE]):
-        return True
-    if p in (v[_SUBCLASS], v[_EQCLASS]) and (s == o or o == v[_THING]):
-        return True
-    return p in (v[_SUBPROP], v[_EQPROP]) and s == o
+        (s, p, o)
+        for s, p, o in full
+        if not (
+            is_literal[s]
+            or (p == TYPE and o in trivial_types)
+            or (p in class_axioms and (s == o or o == thing))
+            or (p in property_axioms and s == o)
+            or builtin[s]
+        )
+    ]  # the tautologies reason.py leaves out of owlrl's closure too
+    return Closure(inferred, names, errors, time.perf_counter() - started)
