@@ -9,15 +9,14 @@ keeps working.
 
 from __future__ import annotations
 
-import re
 import textwrap
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
-from rdflib.namespace import SKOS, XSD
+from rdflib.namespace import SKOS
 from rdflib.term import Identifier
 
 from .catalogue import (
@@ -27,10 +26,14 @@ from .catalogue import (
     Catalogue,
     Param,
     QuerySpec,
+    TermMaker,
+    bind_all,
     check_param_names,
     default_catalogue,
     load_user_query,
+    local_name,
     parse_query_file,
+    resolve_value,
 )
 from .errors import UsageError
 from .namespaces import PPO
@@ -90,72 +93,33 @@ def _instances(graph: Graph, cls: URIRef) -> set[URIRef]:
     return {s for c in classes for s in graph.subjects(RDF.type, c) if isinstance(s, URIRef)}
 
 
-def _local_name(iri: str) -> str:
-    return re.split(r"[/#]", iri)[-1]
-
-
-def _normal(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "", text.lower())
+_MAKER = TermMaker(
+    iri=URIRef,
+    literal=Literal,
+    typed=lambda value, datatype: Literal(value, datatype=URIRef(datatype)),
+)
 
 
 def resolve_param(graph: Graph, param: Param, raw: str) -> Identifier:
-    """The RDF term for a parameter value given as text.
+    """The rdflib term for a parameter value given as text (``catalogue.resolve_value``)."""
 
-    An IRI parameter accepts a CURIE (``ppod:X``), a full IRI, or a label, abbreviation or local
-    name (case, spaces and punctuation ignored); it must name an instance of the parameter's
-    class, or a UsageError lists the instances that exist.
-    """
-    if param.kind == "literal":
-        if param.datatype == str(XSD.integer) and not re.fullmatch(r"[+-]?[0-9]+", raw.strip()):
-            raise UsageError(f"parameter {param.name}: {raw!r} is not an integer")
-        if param.datatype is not None:
-            return Literal(raw.strip(), datatype=URIRef(param.datatype))
-        return Literal(raw)
-    assert param.cls is not None
-    candidates = _instances(graph, URIRef(param.cls))
-    iri = expand_curie(raw)
-    if iri is not None and URIRef(iri) in candidates:
-        return URIRef(iri)
-    wanted = _normal(raw)
+    def instances() -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {}
+        for candidate in _instances(graph, URIRef(param.cls or "")):
+            names = found.setdefault(str(candidate), {local_name(str(candidate))})
+            for prop in LABEL_PROPERTIES:
+                names.update(str(v) for v in graph.objects(candidate, prop))
+        return found
 
-    def names_of(candidate: URIRef) -> Iterator[str]:
-        yield _local_name(str(candidate))
-        for prop in LABEL_PROPERTIES:
-            yield from (str(v) for v in graph.objects(candidate, prop))
-
-    matches = sorted(
-        c for c in candidates if wanted and any(_normal(n) == wanted for n in names_of(c))
-    )
-    if len(matches) == 1:
-        return matches[0]
-    if len(matches) > 1:
-        names = ", ".join(display(m) for m in matches)
-        raise UsageError(f"parameter {param.name}: {raw!r} is ambiguous; it could be {names}")
-    valid = ", ".join(sorted(display(c) for c in candidates)) or "(none in this graph)"
-    raise UsageError(
-        f"parameter {param.name}: {raw!r} is not a {display(URIRef(param.cls))}; valid values: {valid}"
-    )
+    term: Identifier = resolve_value(param, raw, instances, _MAKER)
+    return term
 
 
 def bind_params(graph: Graph, spec: QuerySpec, params: Mapping[str, str]) -> dict[str, Identifier]:
-    """``initBindings`` for the query: declared defaults overridden by ``params``.
-
-    A user's query may bind any of its variables; a value that looks like a CURIE or an IRI
-    becomes an IRI, anything else a plain literal.
-    """
-    check_param_names(spec, params)
-    declared = {p.name: p for p in spec.params}
-    bindings: dict[str, Identifier] = {}
-    for name, raw in params.items():
-        param = declared.get(name)
-        if param is None:
-            iri = expand_curie(raw)
-            bindings[name] = URIRef(iri) if iri is not None else Literal(raw)
-        else:
-            bindings[name] = resolve_param(graph, param, raw)
-    for param in spec.params:
-        if param.name not in bindings:
-            bindings[param.name] = resolve_param(graph, param, param.default)
+    """``initBindings`` for the query (``catalogue.bind_all``, the same rules as the engine)."""
+    bindings: dict[str, Identifier] = bind_all(
+        spec, params, lambda p, raw: resolve_param(graph, p, raw), _MAKER
+    )
     return bindings
 
 

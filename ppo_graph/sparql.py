@@ -18,7 +18,7 @@ from .errors import UsageError
 from .prefixes import ASSERTED_GRAPH, INFERRED_GRAPH, PPO_NS, PREFIXES, RDFS_NS, SKOS_NS
 
 if TYPE_CHECKING:
-    from .catalogue import Param, QuerySpec
+    from .catalogue import Param, QuerySpec, TermMaker
 
 T = TypeVar("T")
 
@@ -172,14 +172,6 @@ def run(store: Any, text: str, *, timeout: float | None = None) -> Any:
 # ---------------------------------------------------------------------------------------------
 
 
-def _normal(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "", text.lower())
-
-
-def _local_name(iri: str) -> str:
-    return re.split(r"[/#]", iri)[-1]
-
-
 def expand_curie(text: str) -> str | None:
     """``ppod:X`` -> full IRI, ``<iri>`` or ``https://...`` -> IRI; None if it is neither."""
     text = text.strip()
@@ -201,71 +193,44 @@ SELECT ?x ?name WHERE {{
 }}"""
 
 
-def resolve_param(store: Any, param: Param, raw: str) -> Any:
-    """The pyoxigraph term for a parameter value given as text (see ``query.resolve_param``,
-    the rdflib reference with the same rules)."""
+def _maker() -> TermMaker:
     import pyoxigraph as ox
 
-    from .tables import display
+    from .catalogue import TermMaker
 
-    if param.kind == "literal":
-        if param.datatype == "http://www.w3.org/2001/XMLSchema#integer" and not re.fullmatch(
-            r"[+-]?[0-9]+", raw.strip()
+    return TermMaker(
+        iri=ox.NamedNode,
+        literal=ox.Literal,
+        typed=lambda value, datatype: ox.Literal(value, datatype=ox.NamedNode(datatype)),
+    )
+
+
+def resolve_param(store: Any, param: Param, raw: str) -> Any:
+    """The pyoxigraph term for a parameter value given as text (``catalogue.resolve_value``)."""
+    import pyoxigraph as ox
+
+    from .catalogue import local_name, resolve_value
+
+    def instances() -> dict[str, set[str]]:
+        names: dict[str, set[str]] = {}
+        values = f"WHERE {{ VALUES ?class {{ {ox.NamedNode(param.cls or '')} }}"
+        for solution in store.query(
+            _INSTANCES.replace("WHERE {", values, 1), use_default_graph_as_union=True
         ):
-            raise UsageError(f"parameter {param.name}: {raw!r} is not an integer")
-        if param.datatype is not None:
-            return ox.Literal(raw.strip(), datatype=ox.NamedNode(param.datatype))
-        return ox.Literal(raw)
-    assert param.cls is not None
-    names: dict[str, set[str]] = {}
-    query = _INSTANCES.replace(
-        "WHERE {", f"WHERE {{ VALUES ?class {{ {ox.NamedNode(param.cls)} }}", 1
-    )
-    for solution in store.query(query, use_default_graph_as_union=True):
-        iri = solution["x"].value
-        found = names.setdefault(iri, {_local_name(iri)})
-        if solution["name"] is not None:
-            found.add(solution["name"].value)
-    iri = expand_curie(raw)
-    if iri is not None and iri in names:
-        return ox.NamedNode(iri)
-    wanted = _normal(raw)
-    matches = sorted(
-        c for c, ns in names.items() if wanted and any(_normal(n) == wanted for n in ns)
-    )
-    if len(matches) == 1:
-        return ox.NamedNode(matches[0])
-    if len(matches) > 1:
-        listed = ", ".join(display(ox.NamedNode(m)) for m in matches)
-        raise UsageError(f"parameter {param.name}: {raw!r} is ambiguous; it could be {listed}")
-    valid = ", ".join(sorted(display(ox.NamedNode(c)) for c in names)) or "(none in this graph)"
-    raise UsageError(
-        f"parameter {param.name}: {raw!r} is not a {display(ox.NamedNode(param.cls))}; "
-        f"valid values: {valid}"
-    )
+            iri = solution["x"].value
+            found = names.setdefault(iri, {local_name(iri)})
+            if solution["name"] is not None:
+                found.add(solution["name"].value)
+        return names
+
+    return resolve_value(param, raw, instances, _maker())
 
 
 def bind(store: Any, spec: QuerySpec, params: Mapping[str, str]) -> dict[str, Any]:
-    """Terms for every parameter: the declared defaults overridden by ``params``. A user's query
-    may bind any of its variables; a value that looks like a CURIE or IRI becomes an IRI."""
-    import pyoxigraph as ox
+    """Terms for every parameter, on the engine's store (``catalogue.bind_all``)."""
+    from .catalogue import bind_all
 
-    from .catalogue import check_param_names
-
-    check_param_names(spec, params)
-    declared = {p.name: p for p in spec.params}
-    bindings: dict[str, Any] = {}
-    for name, raw in params.items():
-        param = declared.get(name)
-        if param is None:
-            iri = expand_curie(raw)
-            bindings[name] = ox.NamedNode(iri) if iri is not None else ox.Literal(raw)
-        else:
-            bindings[name] = resolve_param(store, param, raw)
-    for param in spec.params:
-        if param.name not in bindings:
-            bindings[param.name] = resolve_param(store, param, param.default)
-    return bindings
+    return bind_all(spec, params, lambda p, raw: resolve_param(store, p, raw), _maker())
 
 
 def _where_brace(text: str) -> int | None:
