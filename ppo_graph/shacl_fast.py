@@ -1,13 +1,21 @@
 """A fast SHACL validation path over pyoxigraph that gives pySHACL's verdict.
 
 pySHACL (``ppo_graph.validate``) stays the reference engine. This module compiles a shapes graph
-held in a ``pyoxigraph.Store`` into SPARQL queries, one per constraint, and evaluates them inside
-oxigraph over the union of the data store's graphs, so that validation scales to millions of
-quads. It returns the same results as ``validate.validate`` (pySHACL with ``inference="none"``,
-``allow_warnings=True``, ``advanced=True``), field by field, for every shapes graph it accepts;
-anything outside the supported subset raises :class:`Unsupported` from :func:`compile_shapes`,
-so that the caller can fall back to pySHACL. No triple in the ``sh:`` namespace is silently
-ignored.
+held in a ``pyoxigraph.Store`` into SPARQL queries and evaluates them inside oxigraph over the
+union of all graphs of the data store, so that validation scales to millions of quads. Every query
+returns failures only; sibling property shapes (same focus nodes) share one query per kind of
+check, a UNION branch per constraint: an anti-join for ``sh:minCount``, a self-join for
+``sh:maxCount`` 0 or 1 (an aggregate above), an anti-join for ``sh:class`` and a filter for the
+other value constraints; a node shape's own constraints take one query, plus one per
+``sh:class``. Conformance to the members of ``sh:not``/``sh:and``/``sh:or``/``sh:xone`` is
+compiled to nested ``EXISTS`` expressions.
+
+:meth:`CompiledShapes.validate` returns the same results as ``validate.validate`` (pySHACL with
+``inference="none"``, ``allow_warnings=True``, ``advanced=True``), field by field, for every
+shapes graph :func:`compile_shapes` accepts; :meth:`CompiledShapes.check` adds pySHACL's
+``conforms`` flag. Anything outside the supported subset raises :class:`Unsupported` from
+:func:`compile_shapes`, naming the construct, so that the caller can fall back to pySHACL. No
+triple in the ``sh:`` namespace is silently ignored.
 
 Supported: node and property shapes (typed or implicit); ``sh:targetClass`` (SHACL instances,
 ``rdf:type/rdfs:subClassOf*`` in the data), ``sh:targetNode`` (IRIs and literals),
@@ -34,12 +42,16 @@ parameter in a default message).
 
 Known limits that no shapes graph can avoid, because a ``pyoxigraph.Store`` canonicalises
 literals when it stores them (``"01"^^xsd:integer`` becomes ``"1"``, ``xsd:int``, ``xsd:long``
-and the other integer types become ``xsd:integer``, ``"2.50"^^xsd:decimal`` becomes ``"2.5"``):
-a value of a derived integer type passes ``sh:datatype xsd:integer`` here (pySHACL flags it), and
-decimal and date/time values are reported in oxigraph's canonical lexical form. rdflib's own
-literal normalisation (``"1"^^xsd:double`` is ``"1.0"``, booleans are ``true``/``false``) is
-reproduced. Plain and ``xsd:string`` literals are indistinguishable in a store; pySHACL's default
-messages are reproduced for plain ones.
+and the other integer types become ``xsd:integer``, ``"2.50"^^xsd:decimal`` becomes ``"2.5"``,
+language tags are lower-cased): a value of a derived integer type passes ``sh:datatype
+xsd:integer`` here (pySHACL flags it), and decimal and date/time values are reported in
+oxigraph's canonical lexical form. rdflib's own literal normalisation (``"1"^^xsd:double`` is
+``"1.0"``, booleans are ``true``/``false``) is reproduced. Plain and ``xsd:string`` literals are
+indistinguishable in a store; pySHACL's default messages are reproduced for plain ones. Those
+messages print IRIs with the prefixes of the rdflib graphs pySHACL sees: rdflib's defaults and
+the project's, plus the ``prefixes`` given to :func:`compile_shapes` (those declared in the
+shapes files, which ``validate.load_shapes`` binds) and to :meth:`CompiledShapes.validate` (those
+bound in the data graph handed to pySHACL, if any).
 """
 
 from __future__ import annotations
@@ -634,10 +646,36 @@ _NODE_KINDS = {
     _sh("BlankNodeOrLiteral"): "isIRI({v})",
     _sh("IRIOrLiteral"): "isBlank({v})",
 }
-#: Python ``re`` and oxigraph's REGEX agree on patterns made of these characters only.
-_SAFE_PATTERN = re.compile(
-    r"(?!.*\(\?)(?:[A-Za-z0-9 _:/#@%=!,'<>;\"^.*+?()|-]|\\[.\\()*+?|^\[\]d-]|\[[^\[\]\\&~]+\])*"
+#: The pieces of a regular expression that Python's ``re`` and oxigraph's REGEX (Rust's regex
+#: crate) read alike: ASCII characters and operators, escaped operators, ``\d``, simple
+#: character classes, counted repetition, and ``$``.
+_PATTERN_TOKEN = re.compile(
+    r"[A-Za-z0-9 _:/#@%=!,'<>;\"^.*+?()|-]"
+    r"|\\[.\\()*+?|^$\[\]{}d-]"
+    r"|\[[^\[\]\\&~]+\]"
+    r"|\{[0-9]+(?:,[0-9]*)?\}"
+    r"|\$"
 )
+
+
+def _sparql_regex(pattern: str, multiline: bool) -> str | None:
+    """``pattern`` for oxigraph's REGEX with Python's meaning, or None when unsure."""
+    if "(?" in pattern:
+        return None
+    pieces: list[str] = []
+    position = 0
+    while position < len(pattern):
+        match = _PATTERN_TOKEN.match(pattern, position)
+        if match is None:
+            return None
+        piece = match.group()
+        if piece.startswith("{") and (not pieces or pieces[-1] in ("(", "|", "^")):
+            return None  # Python reads a brace with nothing to repeat as a character
+        if piece == "$" and not multiline:
+            piece = "(?:\\n?\\z)"  # Python's $ also matches before a final newline
+        pieces.append(piece)
+        position = match.end()
+    return "".join(pieces)
 
 
 class _Compiler:
@@ -732,9 +770,10 @@ class _Compiler:
         if path_node is not None:
             g.objects(node, _sh("path"))
             path = self.path(path_node, inverse=False, depth=0)
+        name = self.show(node)
         shape = _Shape(
             node=node,
-            name=self.show(node),
+            name=name if len(name) <= 160 else name[:157] + "...",
             path=path,
             path_node=path_node,
             severity=severity,
@@ -837,7 +876,9 @@ class _Compiler:
             raise Unsupported(f"{shape.name}: sh:{local} on a node shape")
         if not (isinstance(value, ox.Literal) and value.datatype.value == XSD_INTEGER):
             raise Unsupported(f"{shape.name}: sh:{local} is not an xsd:integer")
-        count = int(value.value)
+        count = _int_or_none(value.value)
+        if count is None:
+            raise Unsupported(f"{shape.name}: sh:{local} is not an xsd:integer")
         if count < 0:
             raise Unsupported(f"{shape.name}: negative sh:{local}")
         return count
@@ -994,8 +1035,9 @@ class _Compiler:
             except re.error as exc:
                 raise Unsupported(f"{shape.name}: bad sh:pattern {text!r}: {exc}") from exc
             fn = self.function(_searcher(compiled))
-            if _SAFE_PATTERN.fullmatch(text):
-                regex = f"REGEX(STR({v}), {ox.Literal(text)}, {ox.Literal(sparql_flags)})"
+            translated = _sparql_regex(text, "m" in flags)
+            if translated is not None:
+                regex = f"REGEX(STR({v}), {ox.Literal(translated)}, {ox.Literal(sparql_flags)})"
                 test = (
                     f"IF(isIRI({v}) || (isLiteral({v}) && (datatype({v}) = <{XSD_STRING}> "
                     f"|| datatype({v}) = <{RDF_LANGSTRING}>)), {regex}, {fn}({v}))"
@@ -1264,19 +1306,19 @@ class _Compiler:
             )
             found.append(unit)
         path = shape.path
+        child_focus = focus if path is None else self._values_of(focus, path)
         for child in shape.properties:
-            if path is None:
-                child_focus = focus
-            else:
-
-                def child_focus(
-                    out: str, parent: Callable[[str], str] = focus, p: str = path
-                ) -> str:
-                    x = self.var("f")
-                    return f"{{ SELECT DISTINCT {out} WHERE {{ {parent(x)} {x} {p} {out} }} }}"
-
             found += self.units(child, child_focus, (*chain, child))
         return found
+
+    def _values_of(self, focus: Callable[[str], str], path: str) -> Callable[[str], str]:
+        """The focus nodes of the property shapes nested in a property shape: its values."""
+
+        def values(out: str) -> str:
+            x = self.var("f")
+            return f"{{ SELECT DISTINCT {out} WHERE {{ {focus(x)} {x} {path} {out} }} }}"
+
+        return values
 
     def node_steps(self, unit: _Unit) -> list[_Step]:
         """The queries of a node shape's own constraints (the value node is the focus node)."""

@@ -211,6 +211,12 @@ def resolve_param(store: Any, param: Param, raw: str) -> Any:
 
     from .catalogue import local_name, resolve_value
 
+    iri = expand_curie(raw)
+    if iri is not None and param.kind == "iri":  # the common case, without listing them all
+        member = f"ASK {{ {ox.NamedNode(iri)} a/<{RDFS_NS}subClassOf>* {ox.NamedNode(param.cls or '')} }}"
+        if store.query(member, use_default_graph_as_union=True):
+            return ox.NamedNode(iri)
+
     def instances() -> dict[str, set[str]]:
         names: dict[str, set[str]] = {}
         values = f"WHERE {{ VALUES ?class {{ {ox.NamedNode(param.cls or '')} }}"
