@@ -134,21 +134,25 @@ def _parse_error(path: Path, fmt: str, exc: Exception) -> InputError:
     return InputError(path, f"cannot parse as {fmt}: {printable(str(exc))}")
 
 
-def triples(path: Path | str) -> Iterator[Any]:
+def triples(path: Path | str, *, prefixes: dict[str, str] | None = None) -> Iterator[Any]:
     """The triples of one RDF file as pyoxigraph ``Triple``s (named graphs merged into one;
-    blank nodes renamed apart from every other file's)."""
+    blank nodes renamed apart from every other file's). The file's prefix declarations are
+    added to ``prefixes`` when given."""
     import pyoxigraph as ox
 
     path = Path(path)
     fmt, data = _read(path)
     try:
-        for quad in ox.parse(
+        parser = ox.parse(
             data,
             format=_ox_format(fmt),
             base_iri=path.resolve().as_uri(),
             rename_blank_nodes=True,
-        ):
+        )
+        for quad in parser:
             yield quad.triple
+        if prefixes is not None:
+            prefixes.update(getattr(parser, "prefixes", None) or {})
     except (SyntaxError, ValueError, OSError) as exc:
         raise _parse_error(path, fmt, exc) from exc
 
