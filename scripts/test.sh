@@ -9,5 +9,5 @@ echo "== ruff check";          .venv/bin/ruff check .
 echo "== ruff format --check"; .venv/bin/ruff format --check .
 echo "== mypy";                .venv/bin/mypy
 # Two workers (the machines here have two cores); a file's tests stay on one worker, so each
-# worker reasons the shipped graph once. Pass -p no:xdist to run in one process.
+# worker reasons the shipped graph once. Pass -n 0 to run in one process.
 echo "== pytest";              .venv/bin/pytest -n 2 --dist loadfile "$@"
