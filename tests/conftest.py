@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import random
 import shutil
 import sys
 from collections.abc import Iterator
@@ -122,8 +123,22 @@ def reasoned_union(reasoned: Reasoned) -> Graph:
     return reasoned.union()
 
 
+# The fuzz test's seed is chosen here, in the process that starts the run, so that every
+# pytest-xdist worker uses the same one and the header can print it before any test runs.
+os.environ.setdefault("PPO_FUZZ_SEED", str(random.SystemRandom().randrange(1 << 32)))
+os.environ.setdefault("PPO_FUZZ_CASES", "150")
+
+
+def pytest_report_header() -> str:
+    seed, cases = os.environ["PPO_FUZZ_SEED"], int(os.environ["PPO_FUZZ_CASES"])
+    return (
+        f"fuzz: seed {seed} (replay with PPO_FUZZ_SEED={seed}), {cases} loader cases and "
+        f"{max(cases // 10, 8)} ppo validate + ppo build cases"
+    )
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """The fuzz test's seed and case counts, so a failing run can be replayed."""
+    """The fuzz test's counts (in a single-process run; workers keep theirs)."""
     fuzz = sys.modules.get("test_fuzz")
-    if fuzz is not None:
+    if fuzz is not None and fuzz.COUNTS["loader"]:
         terminalreporter.write_line(fuzz.summary())
