@@ -29,7 +29,7 @@ from hypothesis import strategies as st  # noqa: E402
 SEED = int(os.environ.get("PPO_FUZZ_SEED") or random.SystemRandom().randrange(1 << 32))
 #: (tests/conftest.py chooses the seed for the whole run and prints it in the header)
 LOADER_CASES = int(os.environ.get("PPO_FUZZ_CASES", "150"))
-COMMAND_CASES = max(LOADER_CASES // 10, 8)
+COMMAND_CASES = max(LOADER_CASES // 20, 8)
 FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "rdf": "xml"}
 COUNTS: dict[str, int] = {"loader": 0, "command": 0, "parsed": 0, "refused": 0}
 

@@ -124,28 +124,31 @@ def test_a_narrow_output_encoding_escapes_instead_of_crashing(encoding: str) -> 
     assert any("organization’s" in row["text"] for row in rows)
 
 
-def test_user_labels_are_escaped_in_every_picture_format(tmp_path: Path) -> None:
+def test_user_labels_are_escaped_in_every_picture_format(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     extension = tmp_path / "legacy.ttl"
     extension.write_text(LEGACY, encoding="utf-8")
     label = '<Legacy R&D process> "quoted" \\N & more'
     dot = tmp_path / "l.dot"
-    assert ppo("viz", str(extension), "--out", str(dot)).returncode == 0
+    assert main(["viz", str(extension), "--out", str(dot)]) == 0
     if shutil.which("dot") or os.environ.get("CI", "").lower() == "true":
         graphviz = require_tool("dot", "apt-get install graphviz")
         checked = subprocess.run([graphviz, "-Tsvg", str(dot)], capture_output=True, text=True)
         assert checked.returncode == 0, checked.stderr
         ET.fromstring(checked.stdout)
     graphml = tmp_path / "l.graphml"
-    assert ppo("viz", str(extension), "--out", str(graphml)).returncode == 0
+    assert main(["viz", str(extension), "--out", str(graphml)]) == 0
     labels = {attrs.get("label") for _, attrs in nx.read_graphml(graphml).nodes(data=True)}
     assert label in labels
     svg = tmp_path / "l.svg"
-    assert ppo("viz", str(extension), "--out", str(svg)).returncode == 0
+    assert main(["viz", str(extension), "--out", str(svg)]) == 0
     ET.parse(svg)  # well-formed XML whatever the label holds
     html = tmp_path / "l.html"
-    assert ppo("viz", str(extension), "--out", str(html)).returncode == 0
+    assert main(["viz", str(extension), "--out", str(html)]) == 0
     page = html.read_text(encoding="utf-8")
     assert "<Legacy R&D" not in page  # only ever inside escaped JSON or text
+    assert "Traceback" not in capsys.readouterr().err
 
 
 def test_an_empty_query_file_says_it_is_empty(

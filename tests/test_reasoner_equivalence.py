@@ -80,8 +80,8 @@ def compare(graph: Graph, ref: Reasoned) -> Counter[str]:
     return Counter(str(p) for _, p, _ in ref.inferred)
 
 
-def test_shipped_graph_same_closure(_shipped_reasoned: Reasoned) -> None:
-    per_predicate = compare(_shipped_reasoned.asserted, _shipped_reasoned)
+def test_shipped_graph_same_closure(_shipped_owlrl: Reasoned) -> None:
+    per_predicate = compare(_shipped_owlrl.asserted, _shipped_owlrl)
     # every entailment kind the queries, shapes and views use is exercised here
     used = {
         "https://w3id.org/ppo-graph/ontology#carriesDuty",  # property chain
@@ -123,7 +123,7 @@ def test_clashes_and_schema_same_as_owlrl(tmp_path: Path, name: str) -> None:
     ],
 )
 def test_a_reasoner_missing_one_rule_fails_the_comparison(
-    monkeypatch: pytest.MonkeyPatch, _shipped_reasoned: Reasoned, rule: str, why: str
+    monkeypatch: pytest.MonkeyPatch, _shipped_owlrl: Reasoned, rule: str, why: str
 ) -> None:
     """Mutation: switch one rule off and the comparison with owlrl must fail."""
     real = reasoner._closure_of
@@ -141,7 +141,7 @@ def test_a_reasoner_missing_one_rule_fails_the_comparison(
     else:
         monkeypatch.setattr(reasoner, "_DOMAIN", "urn:nothing")
     with pytest.raises(AssertionError):
-        compare(_shipped_reasoned.asserted, _shipped_reasoned)
+        compare(_shipped_owlrl.asserted, _shipped_owlrl)
 
 
 @pytest.mark.parametrize(
@@ -175,12 +175,12 @@ def test_uncovered_input_is_refused_and_the_engine_uses_owlrl(tmp_path: Path, ax
     assert kg.inconsistencies == sorted(ref.inconsistencies)
 
 
-def test_engine_parse_equals_rdflib_parse(_shipped_reasoned: Reasoned) -> None:
+def test_engine_parse_equals_rdflib_parse(_shipped_owlrl: Reasoned) -> None:
     """The engine reads the shipped files with pyoxigraph; rdflib (the reference) reads the same
     triples, and the engine's inferred graph is owlrl's."""
     kg = KnowledgeGraph.open(cache=False)
     assert kg.reasoner == "fast"
-    assert kg.rdflib_graph("asserted").isomorphic(_shipped_reasoned.asserted)
+    assert kg.rdflib_graph("asserted").isomorphic(_shipped_owlrl.asserted)
     assert {_key(t) for t in kg.rdflib_graph("inferred")} == {
-        _key(t) for t in _shipped_reasoned.inferred
+        _key(t) for t in _shipped_owlrl.inferred
     }

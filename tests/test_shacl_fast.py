@@ -29,13 +29,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FIXTURES, require_module
+from conftest import FIXTURES, fast_reasoned, require_module
 from rdflib import BNode, Graph, Namespace
 
 from ppo_graph.load import load_graph
 from ppo_graph.paths import ontology_dir, shapes_file
 from ppo_graph.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH
-from ppo_graph.reason import Reasoned, reason
+from ppo_graph.reason import Reasoned
 from ppo_graph.report import Violation
 from ppo_graph.validate import load_shapes, validate
 
@@ -201,14 +201,14 @@ def case(name: str) -> Case:
     base, _, mode = name.partition("+")
     if base == "broken":
         graph = load_graph([FIXTURES / "broken.ttl"])
-        return _case(reason(graph) if mode else graph)
+        return _case(fast_reasoned(graph) if mode else graph)
     folder, stem = base.split("/")
     fixture = FIXTURES / folder / f"{stem}.ttl"
     if folder == "shacl_fast":
         shapes = fixture.with_name(stem.removesuffix("-data") + "-shapes.ttl")
         return _case(load_graph([*_tbox(), fixture], shipped=False), (shapes,))
     graph = _fixture_graph(fixture)
-    return _case(reason(graph) if mode else graph)
+    return _case(fast_reasoned(graph) if mode else graph)
 
 
 def assert_same(found: Case) -> None:
