@@ -152,7 +152,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .catalogue import default_catalogue
     from .engine import KnowledgeGraph
     from .output import atomic_write
-    from .query import answer_all
+    from .query import answer_all, run_checks
     from .report import format_text as validation_text
     from .stats import compute
     from .stats import format_text as stats_text
@@ -172,8 +172,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     save("ppo-graph.trig", serialize_store(kg, "trig") or "", "the reasoned graph (TriG)")
     report = kg.validate()
     save("validation.txt", validation_text(report), "the SHACL validation report")
-    checks = [spec for spec in default_catalogue() if spec.kind == "check"]
-    found = {spec.name: rows for spec in checks if (rows := kg.rows(spec))}
+    checks = run_checks(kg)
+    found = {name: rows for name, rows in checks.items() if rows}
     stats = compute(kg)
     save("stats.txt", stats_text(stats), "counts, duties per role")
     answers = io.StringIO()

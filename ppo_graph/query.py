@@ -150,10 +150,15 @@ def run_query(
     ]
 
 
-def run_checks(graph: Graph, catalogue: Catalogue | None = None) -> dict[str, list[Row]]:
-    """Every check query's rows (empty lists when the graph passes)."""
+def run_checks(graph: Any, catalogue: Catalogue | None = None) -> dict[str, list[Row]]:
+    """Every check query's rows (empty lists when the graph passes), on a
+    :class:`~ppo_graph.engine.KnowledgeGraph` or an rdflib Graph."""
     cat = catalogue or default_catalogue()
-    return {spec.name: run_query(graph, spec) for spec in cat if spec.kind == "check"}
+    return {
+        spec.name: graph.rows(spec) if hasattr(graph, "rows") else run_query(graph, spec)
+        for spec in cat
+        if spec.kind == "check"
+    }
 
 
 def answer_all(

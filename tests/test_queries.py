@@ -711,7 +711,7 @@ def test_check_passes_on_the_shipped_graph(answers: dict[str, list[Row]], name: 
 
 
 def test_run_checks_covers_every_check(engine: KnowledgeGraph) -> None:
-    results = run_checks(engine.rdflib_graph())
+    results = run_checks(engine)
     assert sorted(results) == [p.stem for p in CHECK_FILES]
     assert all(rows == [] for rows in results.values())
 
