@@ -1,11 +1,14 @@
 """ppo-graph: a knowledge graph of the ITIL v3 PPO roles and responsibilities.
 
-The library is a chain of plain functions over rdflib graphs, one module per step:
+One engine, :class:`ppo_graph.engine.KnowledgeGraph`, loads the shipped graph plus the user's
+files, reasons, caches the result and answers SPARQL and SHACL for every command::
 
-    load.load_graph()  ->  reason.reason()  ->  validate.validate() / query / interfaces / viz
+    parse -> reasoner (fast OWL RL rules) -> cache -> sparql / shacl_fast / interfaces / viz
 
-Each step takes and returns graphs, so a faster engine can replace one step without touching the
-commands in :mod:`ppo_graph.cli`.
+The design card's engines stay the reference: :mod:`ppo_graph.load` (rdflib),
+:mod:`ppo_graph.reason` (owlrl), :mod:`ppo_graph.validate` (pySHACL) and :mod:`ppo_graph.query`
+(rdflib SPARQL). Each fast step is tested equal to them on the same inputs, and the engine falls
+back to them for input a fast step does not cover.
 """
 
 __version__ = "0.1.0"
