@@ -294,10 +294,21 @@ class KnowledgeGraph:
 
     # -- SPARQL --------------------------------------------------------------------------------
 
-    def query(self, text: str, *, timeout: float | None = None) -> Any:
-        """Run SPARQL text on the union of asserted and inferred triples (pyoxigraph results)."""
-        from .sparql import run
+    def query(self, text: str, *, timeout: float | None = None, allow_remote: bool = False) -> Any:
+        """Run SPARQL text on the union of asserted and inferred triples (pyoxigraph results).
 
+        Read-only: an update is refused, and so are ``SERVICE`` and ``FROM`` (pyoxigraph would
+        fetch from other hosts) unless ``allow_remote`` is given."""
+        from .sparql import is_update, remote_access, run
+
+        if is_update(text):
+            raise UsageError("SPARQL updates are refused: the graph is read-only")
+        remote = remote_access(text)
+        if remote and not allow_remote:
+            raise UsageError(
+                f"the query would reach beyond the local graph ({'; '.join(remote)}); "
+                "pass allow_remote=True if that is intended"
+            )
         return run(self.store, text, timeout=timeout)
 
     def rows(

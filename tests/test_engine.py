@@ -226,3 +226,21 @@ def test_progress_for_large_inputs(
     assert engine._progress_default() is not None
     engine._progress_default()("hello")
     assert "hello" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "SELECT * FROM <http://127.0.0.1:9/data.ttl> WHERE { ?s ?p ?o }",
+        "LOAD <http://127.0.0.1:9/data.ttl>",
+        "DROP ALL",
+    ],
+)
+def test_the_python_api_stays_local_and_read_only(cache_dir: Path, text: str) -> None:
+    from ppo_graph.errors import UsageError
+
+    kg = KnowledgeGraph.open()
+    with pytest.raises(UsageError, match=r"refused|beyond the local graph"):
+        kg.query(text)
+    assert kg.query("ASK { ?s ?p ?o }")
