@@ -44,29 +44,28 @@ def _closure_of(edges: dict[int, set[int]]) -> dict[int, set[int]]:
     return result
 
 
+def _sub_edges(g: Coded, sub: int, equivalent: int) -> dict[int, set[int]]:
+    """x -> y for each x ⊑ y, and both ways for each x ≡ y (scm-eqc1, scm-eqp1)."""
+    edges: dict[int, set[int]] = defaultdict(set)
+    for s, o in g.by_pred.get(sub, ()):
+        edges[s].add(o)
+    for s, o in g.by_pred.get(equivalent, ()):
+        if s != o:
+            edges[s].add(o)
+            edges[o].add(s)
+    return edges
+
+
 def close_schema(g: Coded) -> Schema:
     v, by_pred = g.v, g.by_pred
     declared_classes = {s for s, o in by_pred.get(v.type, ()) if o == v.cls}
     declared_classes.add(v.thing)  # cls-thing
-    sub: dict[int, set[int]] = defaultdict(set)
-    for s, o in by_pred.get(v.subclass, ()):
-        sub[s].add(o)
-    for s, o in by_pred.get(v.eqclass, ()):
-        if s != o:
-            sub[s].add(o)
-            sub[o].add(s)
+    sub = _sub_edges(g, v.subclass, v.eqclass)
     for c in declared_classes:
         sub[c].add(v.thing)  # scm-cls: c ⊑ owl:Thing and owl:Nothing ⊑ c
         sub[v.nothing].add(c)
     sup_class = _closure_of(sub)
-    subp: dict[int, set[int]] = defaultdict(set)
-    for s, o in by_pred.get(v.subprop, ()):
-        subp[s].add(o)
-    for s, o in by_pred.get(v.eqprop, ()):
-        if s != o:
-            subp[s].add(o)
-            subp[o].add(s)
-    sup_prop = _closure_of(subp)
+    sup_prop = _closure_of(_sub_edges(g, v.subprop, v.eqprop))
     sub_prop: dict[int, set[int]] = defaultdict(set)
     for p, supers in sup_prop.items():
         for q in supers:
