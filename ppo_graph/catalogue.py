@@ -1,311 +1,57 @@
-"""The canned SPARQL catalogue: every ``.rq`` file in ``queries/``, its header parsed strictly and
-its query parsed up front (by pyoxigraph, on an empty store), with no RDF library imported.
-
-Every ``.rq`` file opens with a comment header::
-
-    # title: Duties of a role, own and inherited
-    # question: Which duties does a role carry, listed for it or inherited?
-    # param: role = ppod:CapacityManagementProcessManager (IRI of a ppo:Role)
-    #   The role whose duties are listed (indented lines continue the previous field).
-    # columns: duty, how, listedFor, text
+"""The canned SPARQL catalogue: every ``.rq`` file in ``queries/``, each parsed once
+(:mod:`ppo_graph.query_file`), with no RDF library imported.
 
 ``questions/`` holds queries for people; ``checks/NAME-violation.rq`` must return no rows on the
-shipped graph. Parameters are bound as terms (see :mod:`ppo_graph.sparql`), never spliced into
-the query text, so a value cannot change the query.
+shipped graph. Parameters are bound as terms (:mod:`ppo_graph.bindings`), never spliced into
+the query text, so a value cannot change the query. The names of those two modules are
+importable from here too.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from functools import cache, cached_property
+from collections.abc import Iterable, Iterator
+from functools import cache
 from pathlib import Path
-from typing import Any
-from typing import Literal as Lit
 
+from .bindings import XSD_INTEGER, TermMaker, bind_all, check_param_names, local_name, resolve_value
 from .errors import InputError, UsageError
 from .paths import queries_dir
-from .prefixes import compact
-from .sparql import expand_curie, remote_access, tokens, variables
+from .query_file import (
+    CHECK_COLUMNS,
+    Kind,
+    Param,
+    QuerySpec,
+    load_user_query,
+    parse_query_file,
+    refuse_remote,
+)
 
-Kind = Lit["question", "check"]
+__all__ = [
+    "CHECK_COLUMNS",
+    "CHECK_SUFFIX",
+    "FOLDERS",
+    "XSD_INTEGER",
+    "Catalogue",
+    "Kind",
+    "Param",
+    "QuerySpec",
+    "TermMaker",
+    "bind_all",
+    "check_param_names",
+    "default_catalogue",
+    "load_user_query",
+    "local_name",
+    "parse_query_file",
+    "refuse_remote",
+    "resolve_value",
+]
 
 #: Folder of the catalogue -> kind of query it holds.
 FOLDERS: dict[str, Kind] = {"questions": "question", "checks": "check"}
 CHECK_SUFFIX = "-violation"
-#: Columns every check must return, so a failing check names the node, property and value.
-CHECK_COLUMNS = ("focus", "property", "value", "message")
-
-_HEADER_KEYS = ("title", "question", "param", "columns", "method")
-_REQUIRED_KEYS = ("title", "question", "columns")
-_PARAM_RE = re.compile(
-    r"""^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*=\s*
-        (?P<default>"[^"]*"|\S+)\s*
-        \((?P<type>[^)]*)\)\s*(?P<desc>.*)$""",
-    re.VERBOSE,
-)
-_TYPE_IRI_RE = re.compile(r"^IRI of an? (?P<cls>\S+)$")
-_TYPE_LITERAL_RE = re.compile(r"^literal(?: (?P<dt>\S+))?$")
-_FIELD_RE = re.compile(r"^#\s?(?P<key>[a-z]+):\s*(?P<value>.*)$")
-_CONTINUATION_RE = re.compile(r"^#\s{2,}(?P<value>\S.*)$")
 _NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-
-
-# ---------------------------------------------------------------------------------------------
-# The catalogue
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Param:
-    """A query parameter: the variable it binds, its default and what a value must be."""
-
-    name: str
-    default: str
-    kind: Lit["iri", "literal"]
-    cls: str | None = None  # IRI of the class an IRI value must be an instance of
-    datatype: str | None = None  # IRI of a literal value's datatype
-    description: str = ""
-
-    @property
-    def type_text(self) -> str:
-        if self.kind == "iri":
-            return f"IRI of a {compact(self.cls or '')}"
-        return f"literal {compact(self.datatype)}" if self.datatype else "literal"
-
-
-@dataclass(frozen=True)
-class QuerySpec:
-    """A parsed query file: its header metadata and the prepared query."""
-
-    name: str
-    path: Path
-    kind: Kind | Lit["user"]
-    title: str
-    question: str
-    params: tuple[Param, ...]
-    columns: tuple[str, ...]
-    method: str
-    text: str
-
-    @cached_property
-    def prepared(self) -> Any:
-        """rdflib's parsed form, for the reference engine (made on first use)."""
-        from rdflib.plugins.sparql import prepareQuery
-
-        return prepareQuery(self.text)
-
-
-@dataclass(frozen=True)
-class _Header:
-    fields: dict[str, list[tuple[int, str]]]
-    end_line: int
-
-
-def _parse_header(text: str, path: Path, strict: bool = True) -> _Header:
-    """The ``# key: value`` lines before the first line of SPARQL.
-
-    Strict (the catalogue): every comment line of the header must be a known field. Not strict
-    (a user's file): other comment lines are ignored.
-    """
-    fields: dict[str, list[tuple[int, str]]] = {}
-    last: tuple[str, int] | None = None
-    end_line = 1
-    for number, raw in enumerate(text.splitlines(), start=1):
-        end_line = number
-        line = raw.rstrip()
-        if not line.strip():
-            last = None
-            continue
-        if not line.startswith("#"):
-            break
-        if line.strip() == "#":
-            continue
-        continued = _CONTINUATION_RE.match(line)
-        if continued and last is not None:
-            key, index = last
-            line_no, value = fields[key][index]
-            fields[key][index] = (line_no, f"{value} {continued.group('value').strip()}")
-            continue
-        match = _FIELD_RE.match(line)
-        if not strict and (not match or match.group("key") not in _HEADER_KEYS):
-            last = None
-            continue
-        if not match:
-            raise InputError(path, f"header line is not '# key: value': {line!r}", number)
-        key = match.group("key")
-        if key not in _HEADER_KEYS:
-            raise InputError(
-                path, f"unknown header field {key!r} (known: {', '.join(_HEADER_KEYS)})", number
-            )
-        if key != "param" and key in fields:
-            raise InputError(path, f"header field {key!r} given twice", number)
-        fields.setdefault(key, []).append((number, match.group("value").strip()))
-        last = (key, len(fields[key]) - 1)
-    return _Header(fields, end_line)
-
-
-def _parse_param(path: Path, line: int, value: str) -> Param:
-    match = _PARAM_RE.match(value)
-    if not match:
-        raise InputError(
-            path,
-            "param must read 'NAME = DEFAULT (IRI of a CLASS)' or 'NAME = \"DEFAULT\" (literal)'",
-            line,
-        )
-    type_text = match.group("type").strip()
-    default = match.group("default")
-    if default.startswith('"'):
-        default = default[1:-1]
-    iri_type = _TYPE_IRI_RE.match(type_text)
-    if iri_type:
-        cls = expand_curie(iri_type.group("cls"))
-        if cls is None:
-            raise InputError(path, f"unknown class {iri_type.group('cls')!r} in param", line)
-        return Param(match.group("name"), default, "iri", cls=cls, description=match["desc"])
-    literal_type = _TYPE_LITERAL_RE.match(type_text)
-    if literal_type:
-        datatype = expand_curie(literal_type.group("dt")) if literal_type.group("dt") else None
-        if literal_type.group("dt") and datatype is None:
-            raise InputError(path, f"unknown datatype {literal_type.group('dt')!r}", line)
-        return Param(
-            match.group("name"), default, "literal", datatype=datatype, description=match["desc"]
-        )
-    raise InputError(
-        path,
-        f"param type must be 'IRI of a CLASS' or 'literal [DATATYPE]', not {type_text!r}",
-        line,
-    )
-
-
-def _refuse_update(text: str, path: Path) -> None:
-    from .sparql import is_update
-
-    if not any(True for _ in tokens(text)):
-        raise InputError(
-            path, "the file is empty: it holds no SPARQL query (only comments or blanks)"
-        )
-    if is_update(text):
-        raise InputError(
-            path,
-            "this is a SPARQL update (INSERT/DELETE/LOAD/DROP/CLEAR...); ppo query runs "
-            "read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE) only",
-        )
-
-
-def _check(text: str, path: Path) -> list[str]:
-    """Parse the query with pyoxigraph (on an empty store) and return its result columns; errors
-    name the file and line, and updates are refused before anything runs."""
-    from .sparql import check_syntax
-
-    try:
-        return check_syntax(text)
-    except SyntaxError as exc:
-        raise _syntax_error(text, path, exc) from exc
-
-
-def _syntax_error(text: str, path: Path, exc: SyntaxError) -> InputError:
-    """The error for a query that does not parse. pyoxigraph's messages list every expected
-    character class, so on this (rare, slow-is-fine) path rdflib's parser is asked for its
-    shorter message and line; pyoxigraph's is kept if rdflib has none."""
-    from .sparql import syntax_error
-
-    try:
-        from rdflib.plugins.sparql import prepareQuery
-
-        prepareQuery(text)
-    except Exception as rdflib_exc:  # pyparsing and rdflib raise several types
-        line = getattr(rdflib_exc, "lineno", None)
-        col = getattr(rdflib_exc, "col", None)
-        message = getattr(rdflib_exc, "msg", None) or str(rdflib_exc).strip().splitlines()[0]
-        if isinstance(line, int):
-            where = f" (column {col})" if isinstance(col, int) else ""
-            return InputError(path, f"SPARQL syntax error: {message}{where}", line)
-        return InputError(path, f"SPARQL syntax error: {message}")
-    message, line, column = syntax_error(exc)
-    where = f" (column {column})" if column is not None else ""
-    return InputError(path, f"SPARQL syntax error: {message[:300]}{where}", line)
-
-
-def refuse_remote(text: str, path: Path, allow_remote: bool) -> None:
-    remote = remote_access(text)
-    if remote and not allow_remote:
-        raise UsageError(
-            f"{path}: the query would reach beyond the local graph ({'; '.join(remote)}); "
-            "pass --allow-remote if that is intended"
-        )
-
-
-def parse_query_file(
-    path: Path,
-    kind: Kind | Lit["user"],
-    name: str | None = None,
-    *,
-    strict: bool = True,
-    allow_remote: bool = False,
-) -> QuerySpec:
-    """Read and parse one ``.rq`` file; a catalogue file (``strict``) must have a full header."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise InputError(path, "no such file") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(path, f"cannot read: {exc}") from exc
-    header = _parse_header(text, path, strict)
-    if strict:
-        for key in _REQUIRED_KEYS:
-            if key not in header.fields:
-                raise InputError(path, f"header has no '# {key}:' line", header.end_line)
-    _refuse_update(text, path)
-    remote = remote_access(text) if kind == "user" else []
-    if remote and not allow_remote:
-        refuse_remote(text, path, allow_remote)
-    # A query allowed to reach other hosts is not tried on the empty store: that would connect.
-    actual = () if remote else tuple(_check(text, path))
-
-    def one(key: str, fallback: str) -> str:
-        values = header.fields.get(key)
-        return values[0][1] if values else fallback
-
-    params = tuple(
-        _parse_param(path, line, value) for line, value in header.fields.get("param", [])
-    )
-    query_variables = variables(text)
-    seen: set[str] = set()
-    for (line, _), param in zip(header.fields.get("param", []), params, strict=True):
-        if param.name in seen:
-            raise InputError(path, f"param {param.name!r} declared twice", line)
-        seen.add(param.name)
-        if param.name not in query_variables:
-            raise InputError(path, f"param {param.name!r} is not a variable of the query", line)
-    columns_line, columns_text = header.fields.get("columns", [(header.end_line, "")])[0]
-    columns = tuple(c.strip() for c in columns_text.split(",") if c.strip())
-    if strict and actual and columns != actual:
-        raise InputError(
-            path,
-            f"'# columns:' lists {', '.join(columns)} but the query selects {', '.join(actual)}",
-            columns_line,
-        )
-    if kind == "check":
-        missing = [c for c in CHECK_COLUMNS if c not in actual]
-        if missing:
-            raise InputError(path, f"a check must select ?{', ?'.join(missing)}", columns_line)
-    if not columns:
-        columns = actual
-    return QuerySpec(
-        name=name or path.stem,
-        path=path,
-        kind=kind,
-        title=one("title", path.name),
-        question=one("question", ""),
-        params=params,
-        columns=columns,
-        method=one("method", ""),
-        text=text,
-    )
 
 
 class Catalogue:
@@ -361,101 +107,3 @@ class Catalogue:
 def default_catalogue() -> Catalogue:
     """The shipped catalogue, parsed once per process."""
     return Catalogue.load()
-
-
-def load_user_query(path: Path | str, *, allow_remote: bool = False) -> QuerySpec:
-    """A user's own query file: the header is optional, SERVICE and FROM need ``allow_remote``."""
-    return parse_query_file(Path(path), "user", strict=False, allow_remote=allow_remote)
-
-
-def check_param_names(spec: QuerySpec, params: Mapping[str, str]) -> None:
-    """A UsageError naming the first parameter the query does not declare (or use)."""
-    declared = [p.name for p in spec.params]
-    for name in params:
-        if name in declared:
-            continue
-        if spec.kind == "user" and name in variables(spec.text):
-            continue  # a user's query without a header: any of its variables can be bound
-        known = ", ".join(declared) or "none"
-        raise UsageError(f"query {spec.name!r} has no parameter {name!r} (parameters: {known})")
-
-
-# ---------------------------------------------------------------------------------------------
-# Binding parameters: one set of rules for both engines
-# ---------------------------------------------------------------------------------------------
-
-XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
-
-
-@dataclass(frozen=True)
-class TermMaker:
-    """How one engine makes terms: an IRI, a plain literal, a typed literal."""
-
-    iri: Any
-    literal: Any
-    typed: Any
-
-
-def _normal(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "", text.lower())
-
-
-def local_name(iri: str) -> str:
-    return re.split(r"[/#]", iri)[-1]
-
-
-def resolve_value(param: Param, raw: str, instances: Any, make: TermMaker) -> Any:
-    """The term for a parameter value given as text.
-
-    A literal parameter becomes a literal of its datatype (an integer must look like one). An
-    IRI parameter accepts a CURIE (``ppod:X``), a full IRI, or a label, abbreviation or local
-    name (case, spaces and punctuation ignored); ``instances()`` gives the instances of the
-    parameter's class with their names (IRI -> set of names), and the value must name one of
-    them, or a UsageError lists those that exist.
-    """
-    if param.kind == "literal":
-        if param.datatype == XSD_INTEGER and not re.fullmatch(r"[+-]?[0-9]+", raw.strip()):
-            raise UsageError(f"parameter {param.name}: {raw!r} is not an integer")
-        if param.datatype is not None:
-            return make.typed(raw.strip(), param.datatype)
-        return make.literal(raw)
-    assert param.cls is not None
-    names: dict[str, set[str]] = instances()
-    iri = expand_curie(raw)
-    if iri is not None and iri in names:
-        return make.iri(iri)
-    wanted = _normal(raw)
-    matches = sorted(
-        c for c, found in names.items() if wanted and any(_normal(n) == wanted for n in found)
-    )
-    if len(matches) == 1:
-        return make.iri(matches[0])
-    if len(matches) > 1:
-        listed = ", ".join(compact(m) for m in matches)
-        raise UsageError(f"parameter {param.name}: {raw!r} is ambiguous; it could be {listed}")
-    valid = ", ".join(sorted(compact(c) for c in names)) or "(none in this graph)"
-    raise UsageError(
-        f"parameter {param.name}: {raw!r} is not a {compact(param.cls)}; valid values: {valid}"
-    )
-
-
-def bind_all(
-    spec: QuerySpec, params: Mapping[str, str], resolve: Any, make: TermMaker
-) -> dict[str, Any]:
-    """Terms for every parameter: the declared defaults overridden by ``params``. A user's query
-    may bind any of its variables; a value that looks like a CURIE or IRI becomes an IRI,
-    anything else a plain literal. ``resolve(param, raw)`` resolves a declared parameter."""
-    check_param_names(spec, params)
-    declared = {p.name: p for p in spec.params}
-    bindings: dict[str, Any] = {}
-    for name, raw in params.items():
-        param = declared.get(name)
-        if param is None:
-            iri = expand_curie(raw)
-            bindings[name] = make.iri(iri) if iri is not None else make.literal(raw)
-        else:
-            bindings[name] = resolve(param, raw)
-    for param in spec.params:
-        if param.name not in bindings:
-            bindings[param.name] = resolve(param, param.default)
-    return bindings

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     import pyoxigraph as ox
     from rdflib import Graph
 
-    from .catalogue import QuerySpec
+    from .query_file import QuerySpec
     from .reason import Reasoned
 
 ReasonerName = Literal["auto", "fast", "owlrl"]

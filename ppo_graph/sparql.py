@@ -18,7 +18,8 @@ from .errors import UsageError
 from .prefixes import ASSERTED_GRAPH, INFERRED_GRAPH, PPO_NS, PREFIXES, RDFS_NS, SKOS_NS
 
 if TYPE_CHECKING:
-    from .catalogue import Param, QuerySpec, TermMaker
+    from .bindings import TermMaker
+    from .query_file import Param, QuerySpec
 
 T = TypeVar("T")
 
@@ -196,7 +197,7 @@ SELECT ?x ?name WHERE {{
 def _maker() -> TermMaker:
     import pyoxigraph as ox
 
-    from .catalogue import TermMaker
+    from .bindings import TermMaker
 
     return TermMaker(
         iri=ox.NamedNode,
@@ -206,10 +207,10 @@ def _maker() -> TermMaker:
 
 
 def resolve_param(store: Any, param: Param, raw: str) -> Any:
-    """The pyoxigraph term for a parameter value given as text (``catalogue.resolve_value``)."""
+    """The pyoxigraph term for a parameter value given as text (``bindings.resolve_value``)."""
     import pyoxigraph as ox
 
-    from .catalogue import local_name, resolve_value
+    from .bindings import local_name, resolve_value
 
     iri = expand_curie(raw)
     if iri is not None and param.kind == "iri":  # the common case, without listing them all
@@ -233,8 +234,8 @@ def resolve_param(store: Any, param: Param, raw: str) -> Any:
 
 
 def bind(store: Any, spec: QuerySpec, params: Mapping[str, str]) -> dict[str, Any]:
-    """Terms for every parameter, on the engine's store (``catalogue.bind_all``)."""
-    from .catalogue import bind_all
+    """Terms for every parameter, on the engine's store (``bindings.bind_all``)."""
+    from .bindings import bind_all
 
     return bind_all(spec, params, lambda p, raw: resolve_param(store, p, raw), _maker())
 

@@ -10,7 +10,7 @@ import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from rdflib import BNode, Graph
@@ -28,10 +28,7 @@ def require_tool(command: str, install: str) -> str:
     found = shutil.which(command)
     if found:
         return found
-    message = f"needs `{command}` on PATH: install it with `{install}`"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{message} (CI=true, so this is a failure, not a skip)")
-    pytest.skip(message)
+    skip_or_fail(f"needs `{command}` on PATH: install it with `{install}`")
 
 
 def require_module(name: str, install: str = "pip install '.[dev]'") -> Any:
@@ -39,10 +36,14 @@ def require_module(name: str, install: str = "pip install '.[dev]'") -> Any:
     try:
         return importlib.import_module(name)
     except ImportError:
-        message = f"needs the Python package {name}: {install}"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"{message} (CI=true, so this is a failure, not a skip)")
-        pytest.skip(message, allow_module_level=True)
+        skip_or_fail(f"needs the Python package {name}: {install}")
+
+
+def skip_or_fail(message: str) -> NoReturn:
+    """Skip, saying what to install; under CI=true, where everything is installed, fail."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{message} (CI=true, so this is a failure, not a skip)")
+    pytest.skip(message, allow_module_level=True)
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -20,6 +20,7 @@ from ppo_graph.engine import KnowledgeGraph
 from ppo_graph.load import load_graph
 from ppo_graph.paths import ontology_dir
 from ppo_graph.reason import Reasoned, reason
+from ppo_graph.reasoner import coding, schema
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TBOX = [p for p in sorted(ontology_dir().glob("*.ttl")) if p.name != "shapes.ttl"]
@@ -126,20 +127,20 @@ def test_a_reasoner_missing_one_rule_fails_the_comparison(
     monkeypatch: pytest.MonkeyPatch, _shipped_owlrl: Reasoned, rule: str, why: str
 ) -> None:
     """Mutation: switch one rule off and the comparison with owlrl must fail."""
-    real = reasoner._closure_of
+    real = schema._closure_of
     if rule == "chain":
-        monkeypatch.setattr(reasoner, "_CHAIN", "urn:nothing")
+        monkeypatch.setattr(coding, "_CHAIN", "urn:nothing")
     elif rule == "inverse":
-        monkeypatch.setattr(reasoner, "_INVERSE", "urn:nothing")
+        monkeypatch.setattr(coding, "_INVERSE", "urn:nothing")
     elif rule == "subproperty":
         calls = iter(range(100))
 
         def no_property_closure(edges: dict[int, set[int]]) -> dict[int, set[int]]:
             return real(edges) if next(calls) == 0 else {}
 
-        monkeypatch.setattr(reasoner, "_closure_of", no_property_closure)
+        monkeypatch.setattr(schema, "_closure_of", no_property_closure)
     else:
-        monkeypatch.setattr(reasoner, "_DOMAIN", "urn:nothing")
+        monkeypatch.setattr(coding, "_DOMAIN", "urn:nothing")
     with pytest.raises(AssertionError):
         compare(_shipped_owlrl.asserted, _shipped_owlrl)
 

@@ -41,6 +41,7 @@ from ppo_graph.validate import load_shapes, validate
 
 ox = require_module("pyoxigraph")
 from ppo_graph import shacl_fast  # noqa: E402  (needs pyoxigraph)
+from ppo_graph.shacl_fast import compiler, model  # noqa: E402
 
 T = Namespace("https://w3id.org/ppo-graph/test#")
 SHAPE_FIXTURES = sorted((FIXTURES / "shapes").glob("*.ttl"))
@@ -288,7 +289,7 @@ def test_data_spread_over_named_graphs_is_validated_as_one() -> None:
 
 def _without(component: str) -> Callable[..., None]:
     """A constraint reader that reads the parameter, then drops what it compiled."""
-    original = getattr(shacl_fast._Compiler, f"c_{component}")
+    original = getattr(compiler._Compiler, f"c_{component}")
 
     def reader(self: Any, shape: Any, values: list[Any]) -> None:
         constraints, properties = len(shape.constraints), len(shape.properties)
@@ -311,7 +312,7 @@ def _first_difference(
 ) -> str | None:
     """The first case (whose name starts with ``where``) on which the fast path, compiled with
     ``_Compiler.attribute`` replaced, disagrees with pySHACL."""
-    monkeypatch.setattr(shacl_fast._Compiler, attribute, replacement)
+    monkeypatch.setattr(compiler._Compiler, attribute, replacement)
     compiled: dict[tuple[Path, ...], shacl_fast.CompiledShapes] = {}
     for name in MUTATION_ORDER:
         if not name.startswith(where):
@@ -353,7 +354,7 @@ def test_a_missing_constraint_kind_is_caught(
 
 
 def test_ignoring_inverse_paths_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
-    original = shacl_fast._Compiler.path
+    original = compiler._Compiler.path
 
     def forward_only(self: Any, node: Any, inverse: bool, depth: int) -> str:
         return str(original(self, node, False, depth))
@@ -364,8 +365,8 @@ def test_ignoring_inverse_paths_is_caught(monkeypatch: pytest.MonkeyPatch) -> No
 
 def test_a_wrong_severity_rule_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
     """Treating sh:Warning shapes like sh:Violation ones inside sh:not changes a verdict."""
-    monkeypatch.setattr(shacl_fast, "_ALLOWED_SEVERITIES", frozenset())
-    assert _first_difference(monkeypatch, "c_not", shacl_fast._Compiler.c_not)
+    monkeypatch.setattr(model, "_ALLOWED_SEVERITIES", frozenset())
+    assert _first_difference(monkeypatch, "c_not", compiler._Compiler.c_not)
 
 
 # --- what the fast path refuses -----------------------------------------------------------------
