@@ -11,11 +11,12 @@ from typing import Any
 
 from rdflib import Dataset, Graph, URIRef
 
+from . import prefixes
 from .namespaces import PREFIXES, bind_prefixes
 from .reason import Reasoned
 
-ASSERTED_GRAPH = URIRef("https://w3id.org/ppo-graph/graph/asserted")
-INFERRED_GRAPH = URIRef("https://w3id.org/ppo-graph/graph/inferred")
+ASSERTED_GRAPH = URIRef(prefixes.ASSERTED_GRAPH)
+INFERRED_GRAPH = URIRef(prefixes.INFERRED_GRAPH)
 
 FORMATS = {
     "turtle": ("turtle", False),

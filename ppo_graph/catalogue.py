@@ -400,10 +400,6 @@ def _normal(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", text.lower())
 
 
-def local_name(iri: str) -> str:
-    return re.split(r"[/#]", iri)[-1]
-
-
 def resolve_value(param: Param, raw: str, instances: Any, make: TermMaker) -> Any:
     """The term for a parameter value given as text.
 

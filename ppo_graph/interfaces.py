@@ -25,6 +25,7 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 
 from .namespaces import PPO, PREFIXES
+from .prefixes import local_name
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -148,10 +149,6 @@ def _query(name: str) -> Query:
 def _rows(g: Graph, name: str) -> Iterable[Any]:
     """The query's rows in a stable order, so graphs, layouts and outputs are reproducible."""
     return sorted(g.query(_query(name)), key=lambda row: tuple(str(v) for v in row))
-
-
-def local_name(iri: str) -> str:
-    return re.split(r"[#/]", str(iri).rstrip("/#"))[-1]
 
 
 def label_of(g: Graph, node: URIRef) -> str:

@@ -31,13 +31,12 @@ from .catalogue import (
     check_param_names,
     default_catalogue,
     load_user_query,
-    local_name,
     parse_query_file,
     resolve_value,
 )
 from .errors import UsageError
 from .namespaces import PPO
-from .sparql import expand_curie
+from .prefixes import expand_curie, local_name
 from .tables import (
     Row,
     display,
