@@ -7,6 +7,8 @@ import json
 import sys
 from typing import Any
 
+from .errors import EXIT_OK
+
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
@@ -29,12 +31,12 @@ def cmd_cache(args: argparse.Namespace) -> int:
     if args.action == "clear":
         removed = cache.clear()
         print(f"removed {removed} cached graph(s) from {cache.cache_dir()}")
-        return 0
+        return EXIT_OK
     entries = cache.describe(cache.entries())
     if args.format == "json":
         payload = {"folder": str(cache.cache_dir()), "entries": entries}
         sys.stdout.write(json.dumps(payload, indent=2) + "\n")
-        return 0
+        return EXIT_OK
     total = sum(int(e["bytes"]) for e in entries)
     print(f"cache folder: {cache.cache_dir()}")
     print(f"{len(entries)} reasoned graph(s), {total / 1e6:.1f} MB")
@@ -44,4 +46,4 @@ def cmd_cache(args: argparse.Namespace) -> int:
             f"  {e['modified']}  {e['asserted']} asserted + {e['inferred']} inferred "
             f"({e['reasoner']})  {extra}"
         )
-    return 0
+    return EXIT_OK

@@ -8,8 +8,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .cli import EXIT_FAILURES, EXIT_OK, add_input_files, open_graph
-from .errors import UsageError
+from .cli_common import add_input_files, open_graph
+from .errors import EXIT_FAILURES, EXIT_OK, UsageError
 
 
 def register(subparsers: Any) -> None:

@@ -9,15 +9,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .cli import add_input_files, open_graph
-from .errors import UsageError
+from .cli_common import add_input_files, open_graph
+from .errors import EXIT_FAILURES, EXIT_OK, UsageError
 from .formats import Format
 
 if TYPE_CHECKING:
     from .catalogue import QuerySpec
-
-EXIT_OK = 0
-EXIT_ROWS_FROM_CHECK = 1
 
 
 def register(subparsers: Any) -> None:
@@ -195,5 +192,5 @@ def run_query_command(args: argparse.Namespace) -> int:
     sys.stdout.write(format_rows(rows, spec.columns or None, args.format, width=args.width))
     if spec.kind == "check" and rows:
         print(f"ppo query: check {spec.name} found {len(rows)} violation(s)", file=sys.stderr)
-        return EXIT_ROWS_FROM_CHECK
+        return EXIT_FAILURES
     return EXIT_OK

@@ -14,7 +14,7 @@ import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .cli import add_input_files, open_graph
+from .cli_common import add_input_files, open_graph
 from .errors import UsageError
 from .formats import PictureFormat as Format
 from .formats import View
