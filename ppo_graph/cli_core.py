@@ -148,11 +148,11 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     import io
 
+    from .answers import answer_all, run_checks
     from .build import serialize_store
     from .catalogue import default_catalogue
     from .engine import KnowledgeGraph
     from .output import atomic_write
-    from .query import answer_all, run_checks
     from .report import format_text as validation_text
     from .stats import compute
     from .stats import format_text as stats_text
