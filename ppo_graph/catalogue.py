@@ -30,10 +30,11 @@ from .paths import queries_dir
 from .prefixes import compact
 from .sparql import expand_curie, remote_access, tokens, variables
 
-Kind = Lit["question", "check"]
+Kind = Lit["question", "check", "report"]
 
-#: Folder of the catalogue -> kind of query it holds.
-FOLDERS: dict[str, Kind] = {"questions": "question", "checks": "check"}
+#: Folder of the catalogue -> kind of query it holds (``reports/``: what ``ppo stats``,
+#: ``ppo interfaces`` and ``ppo viz`` are computed from).
+FOLDERS: dict[str, Kind] = {"questions": "question", "checks": "check", "reports": "report"}
 CHECK_SUFFIX = "-violation"
 #: Columns every check must return, so a failing check names the node, property and value.
 CHECK_COLUMNS = ("focus", "property", "value", "message")

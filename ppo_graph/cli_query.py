@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .catalogue import FOLDERS
 from .cli_common import add_input_files, open_graph
 from .errors import EXIT_FAILURES, EXIT_OK, UsageError
 from .formats import Format
@@ -21,11 +22,14 @@ def register(subparsers: Any) -> None:
     listing = subparsers.add_parser(
         "queries",
         help="list the canned SPARQL queries with their titles and parameters",
-        description="The catalogue of canned queries: questions for people, and checks "
-        "(NAME-violation) that must return no rows.",
+        description="The catalogue of canned queries: questions for people, checks "
+        "(NAME-violation) that must return no rows, and the reports the other commands are "
+        "computed from.",
     )
     listing.add_argument(
-        "--kind", choices=("question", "check"), help="list only questions or only checks"
+        "--kind",
+        choices=tuple(FOLDERS.values()),
+        help="list only the questions, the checks or the reports",
     )
     listing.add_argument(
         "--format",
@@ -136,7 +140,11 @@ def list_queries(args: argparse.Namespace) -> int:
 
 def catalogue_text(specs: Iterable[QuerySpec], width: int = 80) -> str:
     """The catalogue for people: each name, its title, and its parameters with defaults."""
-    headings = {"question": "Questions", "check": "Checks (each must return no rows)"}
+    headings = {
+        "question": "Questions",
+        "check": "Checks (each must return no rows)",
+        "report": "Reports (what ppo stats, ppo interfaces and ppo viz are computed from)",
+    }
     out: list[str] = []
     kind = None
     for spec in specs:

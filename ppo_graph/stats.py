@@ -1,39 +1,10 @@
 """Counts for ``ppo stats``: roles, duties per role (direct and inherited), processes,
-artefacts, interfaces and triples."""
+artefacts, interfaces and triples, from the catalogue's ``queries/reports/stats-*.rq``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
-
-from .prefixes import sparql_prologue
-
-_PREFIXES = sparql_prologue()
-
-_ROLE_DUTIES = (
-    _PREFIXES
-    + """
-SELECT ?role ?label (COUNT(DISTINCT ?own) AS ?direct) (COUNT(DISTINCT ?any) AS ?total)
-WHERE {
-  ?role a ppo:Role ; rdfs:label ?label .
-  OPTIONAL { ?own ppo:isDutyOf ?role }
-  OPTIONAL { ?role ppo:carriesDuty ?any }
-}
-GROUP BY ?role ?label ORDER BY ?label
-"""
-)
-
-_COUNT = _PREFIXES + "\nSELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a {cls} }}"
-
-_INTERFACE_TYPES = (
-    _PREFIXES
-    + """
-SELECT ?label (COUNT(DISTINCT ?i) AS ?n) WHERE {
-  ?i a ppo:Interface , ?type . ?type rdfs:subClassOf ppo:Interface ; rdfs:label ?label .
-  FILTER(?type != ppo:Interface)
-} GROUP BY ?label ORDER BY DESC(?n) ?label
-"""
-)
 
 
 @dataclass
@@ -53,38 +24,22 @@ class Stats:
     inferred_triples: int = 0
 
 
-COUNTED = (
-    ("roles", "ppo:Role"),
-    ("duties", "ppo:Duty"),
-    ("processes", "ppo:Process"),
-    ("PPO processes", "ppo:PPOProcess"),
-    ("artefacts", "ppo:Artefact"),
-    ("interfaces", "ppo:Interface"),
-    ("parties and bodies", "ppo:Party"),
-    ("external roles", "ppo:ExternalRole"),
-    ("themes", "skos:Concept"),
-    ("source defects", "ppo:SourceDefect"),
-)
-
-
-def _rows(kg: Any, query: str) -> list[dict[str, str]]:
-    """SELECT results as dicts of strings (unbound variables left out); IRIs in full."""
-    result = kg.query(query)
-    names = [v.value for v in result.variables]
-    return [{n: s[n].value for n in names if s[n] is not None} for s in result]
+def _rows(kg: Any, name: str) -> list[dict[str, str]]:
+    """A report query's rows (``queries/reports/NAME.rq``) as dicts of strings, unbound
+    variables left out; IRIs in full."""
+    return [{k: v.value for k, v in row.items() if v is not None} for row in kg.rows(name)]
 
 
 def compute(kg: Any) -> Stats:
     """Counts over the engine's reasoned graph (without reasoning inherited duties read 0)."""
     stats = Stats(asserted_triples=kg.asserted_count, inferred_triples=kg.inferred_count)
-    for row in _rows(kg, _ROLE_DUTIES):
+    for row in _rows(kg, "stats-role-duties"):
         direct, total = int(row["direct"]), int(row["total"])
         stats.roles.append(RoleCount(row["role"], row["label"], direct, max(total - direct, 0)))
-    for name, cls in COUNTED:
-        (row,) = _rows(kg, _COUNT.format(cls=cls))
-        stats.counts[name] = int(row["n"])
-    for row in _rows(kg, _INTERFACE_TYPES):
-        stats.interface_types[row["label"]] = int(row["n"])
+    for row in _rows(kg, "stats-counts"):
+        stats.counts[row["what"]] = int(row["count"])
+    for row in _rows(kg, "stats-interface-types"):
+        stats.interface_types[row["type"]] = int(row["interfaces"])
     return stats
 
 
