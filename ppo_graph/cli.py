@@ -21,6 +21,7 @@ from .errors import EXIT_FAILURES, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, PPOErr
 COMMAND_MODULES = (
     "ppo_graph.cli_core",
     "ppo_graph.cli_viz",
+    "ppo_graph.cli_interfaces",
     "ppo_graph.cli_query",
     "ppo_graph.cli_cache",
 )

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from .catalogue import FOLDERS
 from .cli_common import add_input_files, open_graph
 from .errors import EXIT_FAILURES, EXIT_OK, UsageError
-from .formats import Format
+from .formats import Format, choices
 
 if TYPE_CHECKING:
     from .catalogue import QuerySpec
@@ -33,7 +33,7 @@ def register(subparsers: Any) -> None:
     )
     listing.add_argument(
         "--format",
-        choices=[f.value for f in Format],
+        choices=choices(*Format),
         default=Format.TABLE.value,
         help="output format (default: table)",
     )
@@ -71,7 +71,7 @@ def register(subparsers: Any) -> None:
     )
     run.add_argument(
         "--format",
-        choices=[f.value for f in Format],
+        choices=choices(*Format),
         default=Format.TABLE.value,
         help="output format (default: table, wrapped to fit --width columns)",
     )

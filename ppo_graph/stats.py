@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .tables import format_columns
+
 
 @dataclass
 class RoleCount:
@@ -44,21 +46,18 @@ def compute(kg: Any) -> Stats:
 
 
 def format_text(stats: Stats) -> str:
-    lines = ["PPO knowledge graph", ""]
-    width = max(len(name) for name in stats.counts)
-    for name, value in stats.counts.items():
-        lines.append(f"  {name:<{width}}  {value:>5}")
-    lines.append(f"  {'triples asserted':<{width}}  {stats.asserted_triples:>5}")
-    lines.append(f"  {'triples inferred':<{width}}  {stats.inferred_triples:>5}")
+    counts = [
+        *stats.counts.items(),
+        ("triples asserted", stats.asserted_triples),
+        ("triples inferred", stats.inferred_triples),
+    ]
+    lines = ["PPO knowledge graph", "", *format_columns(counts, "<>", indent="  ", widths=(0, 5))]
     lines += ["", "Duties per role (direct + inherited from the generic role = carried):"]
-    label_width = max((len(r.label) for r in stats.roles), default=10)
-    lines.append(f"  {'role':<{label_width}}  direct  inherited  carried")
-    for r in stats.roles:
-        lines.append(
-            f"  {r.label:<{label_width}}  {r.direct:>6}  {r.inherited:>9}  {r.direct + r.inherited:>7}"
-        )
+    roles: list[tuple[str | int, ...]] = [("role", "direct", "inherited", "carried")]
+    roles += [(r.label, r.direct, r.inherited, r.direct + r.inherited) for r in stats.roles]
+    lines += format_columns(roles, "<>>>", indent="  ")
     if stats.interface_types:
         lines += ["", "Interfaces by type:"]
-        for label, n in stats.interface_types.items():
-            lines.append(f"  {label:<30} {n:>3}")
+        types = list(stats.interface_types.items())
+        lines += format_columns(types, "<>", indent="  ", gap=" ", widths=(30, 3))
     return "\n".join(lines) + "\n"
