@@ -7,7 +7,10 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 
 def add_input_files(parser: argparse.ArgumentParser) -> None:
@@ -48,3 +51,9 @@ def open_graph(args: argparse.Namespace, extra: Sequence[Path] | None = None) ->
         cache=False if args.no_cache else None,
         reasoner=args.reasoner,
     )
+
+
+def open_union(args: argparse.Namespace) -> Graph:
+    """The reasoned graph (asserted and inferred triples) as rdflib, for the networkx views."""
+    graph: Graph = open_graph(args).rdflib_graph("union")
+    return graph

@@ -8,7 +8,7 @@ import sys
 import textwrap
 from typing import Any
 
-from .cli_common import add_input_files, open_graph
+from .cli_common import add_input_files, open_union
 from .errors import EXIT_OK
 from .formats import Format, choices
 from .tables import format_csv, format_table, json_text
@@ -93,7 +93,7 @@ def _interface_table(data: list[dict[str, Any]]) -> str:
 def run_interfaces(args: argparse.Namespace) -> int:
     from . import interfaces
 
-    graph = interfaces.interface_graph(open_graph(args).rdflib_graph("union"))
+    graph = interfaces.interface_graph(open_union(args))
     if args.metrics:
         data: list[dict[str, Any]] = [dict(m) for m in interfaces.metrics(graph)]
     else:

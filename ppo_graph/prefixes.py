@@ -49,7 +49,7 @@ def _longest_first() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(PREFIXES.items(), key=lambda item: -len(item[1])))
 
 
-def iri_text(iri: Any) -> str:
+def _iri_text(iri: Any) -> str:
     """The IRI of a plain string, an rdflib ``URIRef`` (a ``str``) or a pyoxigraph ``NamedNode``
     (whose ``str()`` is ``<iri>``, so its ``.value`` is taken)."""
     if isinstance(iri, str):
@@ -60,7 +60,7 @@ def iri_text(iri: Any) -> str:
 
 def compact(iri: Any) -> str:
     """A full IRI as a CURIE when one of the project prefixes covers it, else the IRI itself."""
-    text = iri_text(iri)
+    text = _iri_text(iri)
     for prefix, namespace in _longest_first():
         if text.startswith(namespace):
             local = text[len(namespace) :]
@@ -72,7 +72,7 @@ def compact(iri: Any) -> str:
 def local_name(iri: Any) -> str:
     """The IRI's last segment (after its last ``#`` or ``/``, a trailing one ignored): a name of
     last resort for a node without a label, and one of the names a parameter value may use."""
-    return re.split(r"[#/]", iri_text(iri).rstrip("/#"))[-1]
+    return re.split(r"[#/]", _iri_text(iri).rstrip("/#"))[-1]
 
 
 def expand_curie(text: str) -> str | None:
@@ -86,8 +86,3 @@ def expand_curie(text: str) -> str | None:
     if sep and prefix in PREFIXES:
         return PREFIXES[prefix] + local
     return None
-
-
-def sparql_prologue() -> str:
-    """``PREFIX`` lines for every project prefix."""
-    return "\n".join(f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items())
