@@ -106,7 +106,7 @@ def defaults(text: str) -> dict[str, object]:
 
 
 def find_query(root: Path, name: str) -> Path:
-    for folder in ("questions", "checks"):
+    for folder in ("questions", "checks", "reports"):
         path = root / "queries" / folder / f"{name}.rq"
         if path.exists():
             return path

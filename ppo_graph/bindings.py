@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import UsageError
-from .prefixes import compact
+from .prefixes import compact, expand_curie
 from .query_file import Param, QuerySpec
-from .sparql import expand_curie, variables
+from .sparql import variables
 
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 
@@ -28,10 +28,6 @@ class TermMaker:
 
 def _normal(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", text.lower())
-
-
-def local_name(iri: str) -> str:
-    return re.split(r"[/#]", iri)[-1]
 
 
 def check_param_names(spec: QuerySpec, params: Mapping[str, str]) -> None:

@@ -11,20 +11,29 @@ from typing import Any
 
 from rdflib import Dataset, Graph, URIRef
 
+from . import prefixes
+from .formats import GraphFormat
 from .namespaces import PREFIXES, bind_prefixes
 from .reason import Reasoned
 
-ASSERTED_GRAPH = URIRef("https://w3id.org/ppo-graph/graph/asserted")
-INFERRED_GRAPH = URIRef("https://w3id.org/ppo-graph/graph/inferred")
+ASSERTED_GRAPH = URIRef(prefixes.ASSERTED_GRAPH)
+INFERRED_GRAPH = URIRef(prefixes.INFERRED_GRAPH)
 
-FORMATS = {
-    "turtle": ("turtle", False),
-    "nt": ("nt", False),
-    "jsonld": ("json-ld", True),
-    "trig": ("trig", True),
-    "nquads": ("nquads", True),
+#: ``ppo build`` format -> (rdflib's name for it, whether it has named graphs).
+FORMATS: dict[str, tuple[str, bool]] = {
+    GraphFormat.TURTLE: ("turtle", False),
+    GraphFormat.NT: ("nt", False),
+    GraphFormat.JSONLD: ("json-ld", True),
+    GraphFormat.TRIG: ("trig", True),
+    GraphFormat.NQUADS: ("nquads", True),
 }
-EXTENSIONS = {"turtle": "ttl", "nt": "nt", "jsonld": "jsonld", "trig": "trig", "nquads": "nq"}
+EXTENSIONS: dict[str, str] = {
+    GraphFormat.TURTLE: "ttl",
+    GraphFormat.NT: "nt",
+    GraphFormat.JSONLD: "jsonld",
+    GraphFormat.TRIG: "trig",
+    GraphFormat.NQUADS: "nq",
+}
 _BY_SUFFIX = {ext: fmt for fmt, ext in EXTENSIONS.items()} | {"json": "jsonld", "nquads": "nquads"}
 
 

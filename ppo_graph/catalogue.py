@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
 
-from .bindings import XSD_INTEGER, TermMaker, bind_all, check_param_names, local_name, resolve_value
+from .bindings import XSD_INTEGER, TermMaker, bind_all, check_param_names, resolve_value
 from .errors import InputError, UsageError
 from .paths import queries_dir
 from .query_file import (
@@ -42,14 +42,14 @@ __all__ = [
     "check_param_names",
     "default_catalogue",
     "load_user_query",
-    "local_name",
     "parse_query_file",
     "refuse_remote",
     "resolve_value",
 ]
 
-#: Folder of the catalogue -> kind of query it holds.
-FOLDERS: dict[str, Kind] = {"questions": "question", "checks": "check"}
+#: Folder of the catalogue -> kind of query it holds (``reports/``: what ``ppo stats``,
+#: ``ppo interfaces`` and ``ppo viz`` are computed from).
+FOLDERS: dict[str, Kind] = {"questions": "question", "checks": "check", "reports": "report"}
 CHECK_SUFFIX = "-violation"
 _NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 

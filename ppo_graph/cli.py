@@ -1,8 +1,9 @@
 """The ``ppo`` command: thin shells over the library.
 
-Exit codes: 0 ok, 1 validation failures found, 2 usage or input error.
-Each command group lives in its own ``cli_*`` module exposing ``register(subparsers)``; heavy
-libraries (owlrl, pyshacl, networkx) are imported inside the commands, so ``ppo --help`` is instant.
+Exit codes (:mod:`ppo_graph.errors`): 0 ok, 1 validation failures found, 2 usage or input error.
+Each command group lives in its own ``cli_*`` module exposing ``register(subparsers)``; what they
+share is in :mod:`ppo_graph.cli_common`, so none imports back from here. Heavy libraries (owlrl,
+pyshacl, networkx) are imported inside the commands, so ``ppo --help`` is instant.
 """
 
 from __future__ import annotations
@@ -12,63 +13,18 @@ import contextlib
 import importlib
 import sys
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
 
 from . import __version__
-from .errors import PPOError
-
-EXIT_OK = 0
-EXIT_FAILURES = 1
-EXIT_USAGE = 2
+from .errors import EXIT_FAILURES, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, PPOError
 
 #: Modules that add sub-commands; each has ``register(subparsers) -> None``.
 COMMAND_MODULES = (
     "ppo_graph.cli_core",
     "ppo_graph.cli_viz",
+    "ppo_graph.cli_interfaces",
     "ppo_graph.cli_query",
     "ppo_graph.cli_cache",
 )
-
-
-def add_input_files(parser: argparse.ArgumentParser) -> None:
-    """The arguments every graph-reading command shares: EXTRA files and --no-reason."""
-    parser.add_argument(
-        "extra",
-        nargs="*",
-        type=Path,
-        metavar="EXTRA",
-        help="your own RDF files (Turtle, N-Triples, JSON-LD, RDF/XML) loaded with the shipped graph",
-    )
-    parser.add_argument(
-        "--no-reason",
-        action="store_true",
-        help="skip OWL RL reasoning (inherited duties and inverse links are then absent)",
-    )
-    parser.add_argument(
-        "--no-cache",
-        action="store_true",
-        help="neither read nor write the cache of reasoned graphs (see `ppo cache info`)",
-    )
-    parser.add_argument(
-        "--reasoner",
-        choices=("auto", "fast", "owlrl"),
-        default="auto",
-        help="auto (default): the fast OWL RL rules, owlrl for input they do not cover; "
-        "owlrl: always the reference reasoner; fast: refuse input the fast rules do not cover",
-    )
-
-
-def open_graph(args: argparse.Namespace, extra: Sequence[Path] | None = None) -> Any:
-    """The engine for a command's input arguments (EXTRA files, --no-reason, --no-cache)."""
-    from .engine import KnowledgeGraph
-
-    return KnowledgeGraph.open(
-        args.extra if extra is None else extra,
-        reasoning=not args.no_reason,
-        cache=False if args.no_cache else None,
-        reasoner=args.reasoner,
-    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -78,7 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
             "A knowledge graph of the ITIL v3 Planning, Protection and Optimization roles: "
             "build, reason (OWL RL), validate (SHACL), query (SPARQL) and draw it."
         ),
-        epilog="Exit codes: 0 ok, 1 validation failures found, 2 usage or input error.",
+        epilog=f"Exit codes: {EXIT_OK} ok, {EXIT_FAILURES} validation failures found, "
+        f"{EXIT_USAGE} usage or input error.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -108,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"ppo {args.command}: error: {err}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
     except OSError as err:  # e.g. an unreadable file: an input error, never a traceback

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
+
+from .errors import EXIT_OK
+from .formats import ReportFormat, choices
 
 
 def register(subparsers: Any) -> None:
@@ -19,7 +21,11 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "action", choices=("info", "clear"), help="info: where and what; clear: empty it"
     )
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--format",
+        choices=choices(ReportFormat.TEXT, ReportFormat.JSON),
+        default=ReportFormat.TEXT.value,
+    )
     p.set_defaults(handler=cmd_cache)
 
 
@@ -29,12 +35,13 @@ def cmd_cache(args: argparse.Namespace) -> int:
     if args.action == "clear":
         removed = cache.clear()
         print(f"removed {removed} cached graph(s) from {cache.cache_dir()}")
-        return 0
+        return EXIT_OK
     entries = cache.describe(cache.entries())
-    if args.format == "json":
-        payload = {"folder": str(cache.cache_dir()), "entries": entries}
-        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
-        return 0
+    if args.format == ReportFormat.JSON:
+        from .tables import json_text
+
+        sys.stdout.write(json_text({"folder": str(cache.cache_dir()), "entries": entries}))
+        return EXIT_OK
     total = sum(int(e["bytes"]) for e in entries)
     print(f"cache folder: {cache.cache_dir()}")
     print(f"{len(entries)} reasoned graph(s), {total / 1e6:.1f} MB")
@@ -44,4 +51,4 @@ def cmd_cache(args: argparse.Namespace) -> int:
             f"  {e['modified']}  {e['asserted']} asserted + {e['inferred']} inferred "
             f"({e['reasoner']})  {extra}"
         )
-    return 0
+    return EXIT_OK

@@ -8,8 +8,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .cli import EXIT_FAILURES, EXIT_OK, add_input_files, open_graph
-from .errors import UsageError
+from .cli_common import add_input_files, open_graph
+from .errors import EXIT_FAILURES, EXIT_OK, UsageError
+from .formats import GraphFormat, ReportFormat, choices
 
 
 def register(subparsers: Any) -> None:
@@ -20,7 +21,7 @@ def register(subparsers: Any) -> None:
         "validate with pyshacl. Exit 0 conforms, 1 violations found, 2 bad input.",
     )
     add_input_files(p)
-    p.add_argument("--format", choices=("text", "json", "turtle"), default="text")
+    p.add_argument("--format", choices=choices(*ReportFormat), default=ReportFormat.TEXT.value)
     p.add_argument(
         "--shapes",
         action="append",
@@ -49,7 +50,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--out", type=Path, required=True, help="output file; - for standard output")
     p.add_argument(
         "--format",
-        choices=("turtle", "nt", "jsonld", "trig", "nquads"),
+        choices=choices(*GraphFormat),
         default=None,
         help="output format (default: from the --out suffix, .ttl .nt .jsonld .trig .nq; else turtle)",
     )
@@ -60,7 +61,11 @@ def register(subparsers: Any) -> None:
         help="counts of roles, duties per role, processes, artefacts, interfaces, triples",
     )
     add_input_files(p)
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--format",
+        choices=choices(ReportFormat.TEXT, ReportFormat.JSON),
+        default=ReportFormat.TEXT.value,
+    )
     p.set_defaults(handler=cmd_stats)
 
     p = subparsers.add_parser(
@@ -83,7 +88,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from .report import format_json, format_text
 
     kg = open_graph(args)
-    engine = "pyshacl" if args.format == "turtle" else args.shacl
+    engine = "pyshacl" if args.format == ReportFormat.TURTLE else args.shacl
     shapes = list(args.shapes)
     for path in kg.shapes_in_data:
         if path not in shapes:
@@ -94,12 +99,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
             )
             shapes.append(path)
     report = kg.validate(shapes, engine=engine)
-    if args.format == "turtle":
+    if args.format == ReportFormat.TURTLE:
         from .validate import format_turtle
 
         sys.stdout.write(format_turtle(report))
     else:
-        sys.stdout.write((format_json if args.format == "json" else format_text)(report))
+        sys.stdout.write((format_json if args.format == ReportFormat.JSON else format_text)(report))
     return EXIT_OK if report.ok else EXIT_FAILURES
 
 
@@ -131,15 +136,15 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    import json
     from dataclasses import asdict
 
     from .stats import compute, format_text
+    from .tables import json_text
 
     kg = open_graph(args)
     stats = compute(kg)
-    if args.format == "json":
-        print(json.dumps(asdict(stats), indent=2, ensure_ascii=False))
+    if args.format == ReportFormat.JSON:
+        sys.stdout.write(json_text(asdict(stats)))
     else:
         sys.stdout.write(format_text(stats))
     return EXIT_OK
@@ -148,14 +153,15 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     import io
 
+    from .answers import answer_all, run_checks
     from .build import serialize_store
     from .catalogue import default_catalogue
     from .engine import KnowledgeGraph
     from .output import atomic_write
-    from .query import answer_all, run_checks
     from .report import format_text as validation_text
     from .stats import compute
     from .stats import format_text as stats_text
+    from .tables import format_columns
     from .viz import write_default_picture
 
     out: Path = args.out
@@ -206,8 +212,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     else:
         lines.append(f"  checks      {len(checks)} checks, none found a problem")
     lines += [f"  questions   {questions} answered", "", f"Outputs in {out}:"]
-    width = max(len(str(path)) for path, _ in written)
-    lines += [f"  {path!s:<{width}}  {what}" for path, what in written]
+    lines += format_columns(written, "<<", indent="  ")
     lines.append(f"\nDone in {time.perf_counter() - started:.1f}s.")
     if not args.answers:
         lines.append(

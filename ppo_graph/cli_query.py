@@ -9,30 +9,31 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .cli import add_input_files, open_graph
-from .errors import UsageError
-from .formats import Format
+from .catalogue import FOLDERS
+from .cli_common import add_input_files, open_graph
+from .errors import EXIT_FAILURES, EXIT_OK, UsageError
+from .formats import Format, choices
 
 if TYPE_CHECKING:
     from .catalogue import QuerySpec
-
-EXIT_OK = 0
-EXIT_ROWS_FROM_CHECK = 1
 
 
 def register(subparsers: Any) -> None:
     listing = subparsers.add_parser(
         "queries",
         help="list the canned SPARQL queries with their titles and parameters",
-        description="The catalogue of canned queries: questions for people, and checks "
-        "(NAME-violation) that must return no rows.",
+        description="The catalogue of canned queries: questions for people, checks "
+        "(NAME-violation) that must return no rows, and the reports the other commands are "
+        "computed from.",
     )
     listing.add_argument(
-        "--kind", choices=("question", "check"), help="list only questions or only checks"
+        "--kind",
+        choices=tuple(FOLDERS.values()),
+        help="list only the questions, the checks or the reports",
     )
     listing.add_argument(
         "--format",
-        choices=[f.value for f in Format],
+        choices=choices(*Format),
         default=Format.TABLE.value,
         help="output format (default: table)",
     )
@@ -70,7 +71,7 @@ def register(subparsers: Any) -> None:
     )
     run.add_argument(
         "--format",
-        choices=[f.value for f in Format],
+        choices=choices(*Format),
         default=Format.TABLE.value,
         help="output format (default: table, wrapped to fit --width columns)",
     )
@@ -139,7 +140,11 @@ def list_queries(args: argparse.Namespace) -> int:
 
 def catalogue_text(specs: Iterable[QuerySpec], width: int = 80) -> str:
     """The catalogue for people: each name, its title, and its parameters with defaults."""
-    headings = {"question": "Questions", "check": "Checks (each must return no rows)"}
+    headings = {
+        "question": "Questions",
+        "check": "Checks (each must return no rows)",
+        "report": "Reports (what ppo stats, ppo interfaces and ppo viz are computed from)",
+    }
     out: list[str] = []
     kind = None
     for spec in specs:
@@ -195,5 +200,5 @@ def run_query_command(args: argparse.Namespace) -> int:
     sys.stdout.write(format_rows(rows, spec.columns or None, args.format, width=args.width))
     if spec.kind == "check" and rows:
         print(f"ppo query: check {spec.name} found {len(rows)} violation(s)", file=sys.stderr)
-        return EXIT_ROWS_FROM_CHECK
+        return EXIT_FAILURES
     return EXIT_OK

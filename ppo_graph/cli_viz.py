@@ -1,4 +1,4 @@
-"""``ppo viz`` and ``ppo interfaces``: pictures, exports and metrics of the process interfaces.
+"""``ppo viz``: pictures and exports of the process interfaces, roles and artefacts.
 
 networkx and the renderers are imported inside the handlers, so ``ppo --help`` stays instant.
 """
@@ -6,23 +6,17 @@ networkx and the renderers are imported inside the handlers, so ``ppo --help`` s
 from __future__ import annotations
 
 import argparse
-import csv
-import io
-import json
 import sys
-import textwrap
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from .cli import add_input_files, open_graph
+from .cli_common import add_input_files, open_graph
 from .errors import UsageError
 from .formats import PictureFormat as Format
 from .formats import View
 
 if TYPE_CHECKING:
     from rdflib import Graph
-
-TABLE_WIDTH = 80
 
 
 def _union(args: argparse.Namespace) -> Graph:
@@ -63,21 +57,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     viz.set_defaults(handler=run_viz)
 
-    itf = subparsers.add_parser(
-        "interfaces",
-        help="list the process interfaces, or per-process metrics (degree, betweenness, hubs)",
-        description="The interfaces between processes, each with its type and evidence, read "
-        "from the reasoned graph; with --metrics, per-process degree, betweenness and hubs.",
-    )
-    add_input_files(itf)
-    itf.add_argument(
-        "--metrics", action="store_true", help="per-process metrics instead of the interface list"
-    )
-    itf.add_argument(
-        "--format", choices=("table", "csv", "json"), default="table", help="default: table"
-    )
-    itf.set_defaults(handler=run_interfaces)
-
 
 def run_viz(args: argparse.Namespace) -> int:
     from . import viz
@@ -105,100 +84,3 @@ def _picture_format(out: Path | None, asked: str | None) -> Format:
             f"--out {out} says {from_suffix.value} but --format says {asked}; make them agree"
         )
     return Format(asked) if asked else from_suffix or Format.HTML
-
-
-def _short(row: dict[str, Any], end: str) -> str:
-    return str(row[f"{end}_abbreviation"] or row[f"{end}_label"])
-
-
-def _fit(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _table(headers: list[str], rows: list[list[str]], flex: list[int]) -> str:
-    """Columns sized to their content; the ``flex`` columns shrink so a line fits 80 columns."""
-    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
-    excess = sum(widths) + 2 * (len(widths) - 1) - TABLE_WIDTH
-    while excess > 0 and any(widths[i] > 8 for i in flex):
-        i = max(flex, key=lambda j: widths[j])
-        widths[i] -= 1
-        excess -= 1
-    lines = ["  ".join(_fit(h, w).ljust(w) for h, w in zip(headers, widths, strict=True))]
-    lines.append("  ".join("-" * w for w in widths))
-    for row in rows:
-        lines.append("  ".join(_fit(c, w).ljust(w) for c, w in zip(row, widths, strict=True)))
-    return "\n".join(line.rstrip() for line in lines)
-
-
-def run_interfaces(args: argparse.Namespace) -> int:
-    from . import interfaces
-
-    graph = interfaces.interface_graph(_union(args))
-    if args.metrics:
-        data: list[dict[str, Any]] = [dict(m) for m in interfaces.metrics(graph)]
-        columns = ["process", "label", "abbreviation", "is_ppo", "degree", "in_degree",
-                   "out_degree", "partners", "betweenness", "hub"]  # fmt: skip
-    else:
-        data = interfaces.interface_rows(graph)
-        columns = ["interface", "from", "from_label", "to", "to_label", "type", "stated",
-                   "evidence_count", "evidence"]  # fmt: skip
-    if args.format == "json":
-        payload: dict[str, Any] = {"metrics" if args.metrics else "interfaces": data}
-        if args.metrics:
-            payload["hub_rule"] = interfaces.hub_rule()
-        print(json.dumps(payload, indent=2, ensure_ascii=False))
-        return 0
-    if args.format == "csv":
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
-        writer.writeheader()
-        for row in data:
-            flat = dict(row)
-            if not args.metrics:
-                flat["evidence_count"] = len(row["evidence"])
-                flat["evidence"] = " | ".join(
-                    f"§{ev['section']} #{ev['position']} {ev['role_label']}: {ev['text']}"
-                    for ev in row["evidence"]
-                )
-            writer.writerow(flat)
-        sys.stdout.write(buffer.getvalue())
-        return 0
-    if args.metrics:
-        table = _table(
-            ["process", "PPO", "deg", "in", "out", "partners", "betweenness", "hub"],
-            [
-                [
-                    m["label"],
-                    "yes" if m["is_ppo"] else "",
-                    str(m["degree"]),
-                    str(m["in_degree"]),
-                    str(m["out_degree"]),
-                    str(m["partners"]),
-                    f"{m['betweenness']:.3f}",
-                    "hub" if m["hub"] else "",
-                ]
-                for m in data
-            ],
-            flex=[0],
-        )
-        print(table)
-        print()
-        print(textwrap.fill(f"{len(data)} processes; {interfaces.hub_rule()}.", TABLE_WIDTH))
-    else:
-        table = _table(
-            ["from", "to", "type", "stated", "duties"],
-            [
-                [
-                    _short(r, "from"),
-                    _short(r, "to"),
-                    r["type"],
-                    "yes" if r["stated"] else "implied",
-                    str(len(r["evidence"])),
-                ]
-                for r in data
-            ],
-            flex=[0, 1],
-        )
-        print(table)
-        print(f"\n{len(data)} interfaces between {graph.number_of_nodes()} processes.")
-    return 0

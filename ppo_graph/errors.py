@@ -1,8 +1,18 @@
-"""Errors the commands turn into exit code 2 with a one-line message (never a traceback)."""
+"""Errors the commands turn into exit code 2 with a one-line message (never a traceback), and the
+exit codes of every command, in one place."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+#: Everything as asked, and nothing found wrong.
+EXIT_OK = 0
+#: Validation failures found: SHACL results, OWL RL inconsistencies or a check's rows.
+EXIT_FAILURES = 1
+#: Bad usage or bad input (a :class:`PPOError`): the command did not do what was asked.
+EXIT_USAGE = 2
+#: Stopped with Ctrl-C (128 + SIGINT, as shells report it).
+EXIT_INTERRUPTED = 130
 
 
 class PPOError(Exception):

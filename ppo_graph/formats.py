@@ -1,5 +1,5 @@
-"""Output format choices, kept apart from the modules that implement them so that building the
-command-line parser imports no RDF library."""
+"""Every output format choice of the ``ppo`` command, in one place, kept apart from the modules
+that implement them so that building the command-line parser imports no RDF library."""
 
 from __future__ import annotations
 
@@ -7,12 +7,31 @@ import enum
 
 
 class Format(enum.StrEnum):
-    """Formats for query results."""
+    """Formats for rows: query results, the catalogue, the interface list and metrics."""
 
     TABLE = "table"
     CSV = "csv"
     JSON = "json"
     MD = "md"
+
+
+class ReportFormat(enum.StrEnum):
+    """Formats for a command's report (``ppo validate``, ``ppo stats``, ``ppo cache info``);
+    ``turtle``, the SHACL report graph, is ``ppo validate``'s only."""
+
+    TEXT = "text"
+    JSON = "json"
+    TURTLE = "turtle"
+
+
+class GraphFormat(enum.StrEnum):
+    """RDF formats ``ppo build`` writes."""
+
+    TURTLE = "turtle"
+    NT = "nt"
+    JSONLD = "jsonld"
+    TRIG = "trig"
+    NQUADS = "nquads"
 
 
 class View(enum.StrEnum):
@@ -31,3 +50,8 @@ class PictureFormat(enum.StrEnum):
     PNG = "png"
     GRAPHML = "graphml"
     DOT = "dot"
+
+
+def choices(*formats: enum.StrEnum) -> list[str]:
+    """The values of ``formats`` for an argparse ``choices`` list, in order."""
+    return [f.value for f in formats]

@@ -1,8 +1,9 @@
 """Process interfaces and role/artefact links as networkx graphs, read from the reasoned RDF.
 
-Nothing here is a hand-kept list: every node and edge comes from a SPARQL query over the graph
-(normally the union of asserted and inferred triples), so a new interface or duty in ``data/``
-shows up in the pictures, exports and metrics without touching this module.
+Nothing here is a hand-kept list: every node and edge comes from a SPARQL query of the catalogue
+(``queries/reports/graph-*.rq``) run on the graph (normally the union of asserted and inferred
+triples), so a new interface or duty in ``data/`` shows up in the pictures, exports and metrics
+without touching this module.
 
 - :func:`interface_graph`: processes as nodes, one edge per ``ppo:Interface`` (keyed by its IRI),
   carrying its type and the duties that evidence it.
@@ -16,15 +17,12 @@ from __future__ import annotations
 import re
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable
-from functools import cache
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from rdflib import RDFS, Graph, Literal, URIRef
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.sparql import Query
 
-from .namespaces import PPO, PREFIXES
+from .namespaces import PPO
+from .prefixes import local_name
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -79,79 +77,13 @@ _ROLE_PROPERTIES: dict[URIRef, str] = {
     PPO.roleOfProcess: "role of",
 }
 
-_QUERIES: dict[str, str] = {
-    "processes": """
-        SELECT DISTINCT ?p ?ppo WHERE {
-          { ?p a ppo:Process } UNION { ?i ppo:fromProcess ?p } UNION { ?i ppo:toProcess ?p }
-          FILTER(isIRI(?p))
-          BIND(EXISTS { ?p a ppo:PPOProcess } AS ?ppo)
-        }""",
-    "interfaces": """
-        SELECT ?i ?from ?to ?stated WHERE {
-          ?i a ppo:Interface ; ppo:fromProcess ?from ; ppo:toProcess ?to .
-          OPTIONAL { ?i ppo:stated ?stated }
-        }""",
-    "interface_types": """
-        SELECT ?i ?type WHERE {
-          ?i a ppo:Interface ; a ?type .
-          ?type rdfs:subClassOf ppo:Interface .
-          FILTER(?type != ppo:Interface)
-        }""",
-    "evidence": """
-        SELECT ?i ?duty WHERE { ?i a ppo:Interface ; ppo:evidencedBy ?duty . }""",
-    "duties": """
-        SELECT ?duty ?text ?role ?section ?position WHERE {
-          ?duty a ppo:Duty .
-          OPTIONAL { ?duty ppo:verbatimText ?text }
-          OPTIONAL { ?duty ppo:isDutyOf ?role }
-          OPTIONAL { ?duty ppo:inSection/ppo:sectionNumber ?section }
-          OPTIONAL { ?duty ppo:position ?position }
-        }""",
-    "process_roles": """
-        SELECT ?role ?rel ?p WHERE {
-          VALUES ?rel { ppo:ownsProcess ppo:managesProcess }
-          ?role ?rel ?p .
-        }""",
-    "roles": """
-        SELECT DISTINCT ?role ?kind WHERE {
-          { ?role a ppo:Role } UNION { ?role a ppo:ExternalRole }
-          FILTER(isIRI(?role))
-          BIND(IF(EXISTS { ?role a ppo:ExternalRole }, "external-role",
-               IF(EXISTS { ?role a ppo:GenericRole }, "generic-role", "role")) AS ?kind)
-        }""",
-    "role_links": """
-        SELECT ?role ?rel ?target WHERE {
-          VALUES ?rel { ppo:specialises ppo:ownsProcess ppo:managesProcess ppo:roleOfProcess }
-          ?role ?rel ?target .
-          FILTER(?role != ?target)
-        }""",
-    "duty_artefacts": """
-        SELECT ?duty ?rel ?artefact WHERE {
-          VALUES ?rel { ppo:produces ppo:maintains ppo:reviews ppo:uses ppo:contributesTo
-                        ppo:mentionsArtefact }
-          ?duty ?rel ?artefact .
-          ?duty a ppo:Duty .
-        }""",
-    "artefacts": """
-        SELECT DISTINCT ?a WHERE { ?a a ppo:Artefact . FILTER(isIRI(?a)) }""",
-    "artefact_owners": """
-        SELECT ?a ?p WHERE { ?a ppo:ownedByProcess ?p . }""",
-}
 
+def _rows(g: Graph, name: str) -> list[dict[str, Any]]:
+    """A report query's rows (``queries/reports/NAME.rq``, run on rdflib) in a stable order, so
+    graphs, layouts and outputs are reproducible."""
+    from .query import run_query
 
-@cache
-def _query(name: str) -> Query:
-    """Each query is parsed once per process, with the project's prefixes."""
-    return prepareQuery(_QUERIES[name], initNs=PREFIXES)
-
-
-def _rows(g: Graph, name: str) -> Iterable[Any]:
-    """The query's rows in a stable order, so graphs, layouts and outputs are reproducible."""
-    return sorted(g.query(_query(name)), key=lambda row: tuple(str(v) for v in row))
-
-
-def local_name(iri: str) -> str:
-    return re.split(r"[#/]", str(iri).rstrip("/#"))[-1]
+    return sorted(run_query(g, name), key=lambda row: tuple(str(v) for v in row.values()))
 
 
 def label_of(g: Graph, node: URIRef) -> str:
@@ -189,18 +121,18 @@ def evidence_key(ev: Evidence) -> tuple[tuple[int, ...], int, str]:
 
 def _duties(g: Graph) -> dict[URIRef, Evidence]:
     duties: dict[URIRef, Evidence] = {}
-    for row in _rows(g, "duties"):
-        duty = row.duty
+    for row in _rows(g, "graph-duties"):
+        duty = row["duty"]
         if duty in duties:  # several labels/sections: keep the first, deterministically
             continue
-        role = row.role
-        position = row.position.toPython() if row.position is not None else None
+        role, text, section = row["role"], row["text"], row["section"]
+        position = row["position"].toPython() if row["position"] is not None else None
         duties[duty] = Evidence(
             duty=str(duty),
-            text=str(row.text) if row.text is not None else "",
+            text=str(text) if text is not None else "",
             role=str(role) if role is not None else "",
             role_label=label_of(g, role) if role is not None else "",
-            section=str(row.section) if row.section is not None else "",
+            section=str(section) if section is not None else "",
             position=position if isinstance(position, int) else None,
         )
     return duties
@@ -233,48 +165,54 @@ def interface_graph(g: Graph) -> nx.MultiDiGraph:
     import networkx as nx
 
     graph = nx.MultiDiGraph(kind="interfaces")
-    for row in _rows(g, "processes"):
+    for row in _rows(g, "graph-processes"):
+        process, is_ppo = row["process"], bool(row["isPPO"].toPython())
         graph.add_node(
-            str(row.p),
-            iri=str(row.p),
-            label=label_of(g, row.p),
-            abbreviation=abbreviation_of(g, row.p),
-            is_ppo=bool(row.ppo.toPython()),
-            kind="ppo" if row.ppo.toPython() else "process",
+            str(process),
+            iri=str(process),
+            label=label_of(g, process),
+            abbreviation=abbreviation_of(g, process),
+            is_ppo=is_ppo,
+            kind="ppo" if is_ppo else "process",
             roles=[],
         )
 
     duties = _duties(g)
     role_duties = _role_duties(g, duties)
-    for row in sorted(_rows(g, "process_roles"), key=lambda r: (str(r.p), str(r.rel), str(r.role))):
-        if str(row.p) not in graph:
+    by_process = sorted(
+        _rows(g, "graph-process-roles"),
+        key=lambda r: (str(r["process"]), str(r["relation"]), str(r["role"])),
+    )
+    for row in by_process:
+        process, role = str(row["process"]), row["role"]
+        if process not in graph:
             continue
-        graph.nodes[str(row.p)]["roles"].append(
+        graph.nodes[process]["roles"].append(
             {
-                "role": str(row.role),
-                "label": label_of(g, row.role),
-                "relation": "owner" if row.rel == PPO.ownsProcess else "manager",
-                "duties": role_duties.get(str(row.role), []),
+                "role": str(role),
+                "label": label_of(g, role),
+                "relation": "owner" if row["relation"] == PPO.ownsProcess else "manager",
+                "duties": role_duties.get(str(role), []),
             }
         )
 
     types: dict[URIRef, set[URIRef]] = defaultdict(set)
-    for row in _rows(g, "interface_types"):
-        types[row.i].add(row.type)
+    for row in _rows(g, "graph-interface-types"):
+        types[row["interface"]].add(row["type"])
     evidence: dict[URIRef, list[Evidence]] = defaultdict(list)
-    for row in _rows(g, "evidence"):
-        if row.duty in duties:
-            evidence[row.i].append(duties[row.duty])
+    for row in _rows(g, "graph-interface-evidence"):
+        if row["duty"] in duties:
+            evidence[row["interface"]].append(duties[row["duty"]])
 
-    for row in _rows(g, "interfaces"):
-        iri = row.i
-        if graph.has_edge(str(row["from"]), str(row.to), key=str(iri)):
+    for row in _rows(g, "graph-interfaces"):
+        iri, source, target = row["interface"], str(row["from"]), str(row["to"])
+        if graph.has_edge(source, target, key=str(iri)):
             continue  # two values of a functional property would be a SHACL error, not ours
         classes = _most_specific(g, types.get(iri, set())) or [PPO.Interface]
-        stated = row.stated.toPython() if row.stated is not None else False
+        stated = row["stated"].toPython() if row["stated"] is not None else False
         graph.add_edge(
-            str(row["from"]),
-            str(row.to),
+            source,
+            target,
             key=str(iri),
             iri=str(iri),
             type=type_name(classes[0]),
@@ -319,7 +257,9 @@ def role_graph(g: Graph) -> nx.MultiDiGraph:
     import networkx as nx
 
     graph = nx.MultiDiGraph(kind="roles")
-    ppo_processes = {str(row.p) for row in _rows(g, "processes") if row.ppo.toPython()}
+    ppo_processes = {
+        str(row["process"]) for row in _rows(g, "graph-processes") if row["isPPO"].toPython()
+    }
 
     def add_node(iri: URIRef, kind: str) -> str:
         key = str(iri)
@@ -339,34 +279,35 @@ def role_graph(g: Graph) -> nx.MultiDiGraph:
 
     duties = _duties(g)
     role_duties = _role_duties(g, duties)
-    for row in _rows(g, "roles"):
-        key = add_node(row.role, str(row.kind))
+    for row in _rows(g, "graph-roles"):
+        key = add_node(row["role"], str(row["kind"]))
         graph.nodes[key]["duties"] = role_duties.get(key, [])
 
-    for row in _rows(g, "role_links"):
-        relation = _ROLE_PROPERTIES[row.rel]
-        if str(row.role) not in graph:
+    for row in _rows(g, "graph-role-links"):
+        relation = _ROLE_PROPERTIES[row["relation"]]
+        role, linked = str(row["role"]), row["target"]
+        if role not in graph:
             continue
         if relation == "specialises":
-            if str(row.target) not in graph:
+            if str(linked) not in graph:
                 continue
-            target = str(row.target)
+            target = str(linked)
         else:
-            target = add_node(row.target, process_kind(row.target))
-        graph.add_edge(str(row.role), target, key=relation, relation=relation, evidence=[])
+            target = add_node(linked, process_kind(linked))
+        graph.add_edge(role, target, key=relation, relation=relation, evidence=[])
 
-    for row in _rows(g, "artefacts"):
-        add_node(row.a, "artefact")
+    for row in _rows(g, "graph-artefacts"):
+        add_node(row["artefact"], "artefact")
 
     touches: dict[tuple[str, str], dict[str, list[Evidence]]] = defaultdict(
         lambda: defaultdict(list)
     )
-    for row in _rows(g, "duty_artefacts"):
-        ev = duties.get(row.duty)
+    for row in _rows(g, "graph-duty-artefacts"):
+        ev = duties.get(row["duty"])
         if ev is None or not ev["role"] or ev["role"] not in graph:
             continue
-        artefact = add_node(row.artefact, "artefact")
-        touches[(ev["role"], artefact)][_DUTY_PROPERTIES[row.rel]].append(ev)
+        artefact = add_node(row["artefact"], "artefact")
+        touches[(ev["role"], artefact)][_DUTY_PROPERTIES[row["relation"]]].append(ev)
     for (role, artefact), by_relation in touches.items():
         specific = {rel: evs for rel, evs in by_relation.items() if rel != "mentions"}
         mentioned_only = {d["duty"] for d in by_relation.get("mentions", [])} - {
@@ -386,9 +327,9 @@ def role_graph(g: Graph) -> nx.MultiDiGraph:
                 evidence=sorted(unique.values(), key=evidence_key),
             )
 
-    for row in _rows(g, "artefact_owners"):
-        artefact = add_node(row.a, "artefact")
-        process = add_node(row.p, process_kind(row.p))
+    for row in _rows(g, "graph-artefact-owners"):
+        artefact = add_node(row["artefact"], "artefact")
+        process = add_node(row["process"], process_kind(row["process"]))
         graph.add_edge(
             process,
             artefact,

@@ -1,31 +1,17 @@
-"""Namespaces: the ontology's (checked terms) and the individuals', plus reused vocabularies."""
+"""Namespaces as rdflib objects: the ontology's (checked terms) and the individuals', plus reused
+vocabularies. The prefixes themselves are :data:`ppo_graph.prefixes.PREFIXES`, the one table."""
 
 from __future__ import annotations
 
 from rdflib import Graph, Namespace
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, XSD
 
 from ._terms import PPO
+from .prefixes import PPOD_NS, PREFIXES
 
 #: Individuals: roles, duties, processes, artefacts, interfaces, sections.
-PPOD = Namespace("https://w3id.org/ppo-graph/id/")
-ORG = Namespace("http://www.w3.org/ns/org#")
+PPOD = Namespace(PPOD_NS)
+ORG = Namespace(PREFIXES["org"])
 ONTOLOGY_IRI = "https://w3id.org/ppo-graph/ontology"
-
-PREFIXES: dict[str, str] = {
-    "ppo": str(PPO._NS),
-    "ppod": str(PPOD),
-    "org": str(ORG),
-    "skos": str(SKOS),
-    "dcterms": str(DCTERMS),
-    "prov": str(PROV),
-    "owl": str(OWL),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "xsd": str(XSD),
-    "sh": str(SH),
-    "ppos": "https://w3id.org/ppo-graph/shapes#",
-}
 
 __all__ = ["ONTOLOGY_IRI", "ORG", "PPO", "PPOD", "PREFIXES", "bind_prefixes"]
 

@@ -1,4 +1,6 @@
-"""The project's prefixes as plain strings, and the one way to shorten an IRI for people.
+"""The project's prefixes as plain strings, and the one place that turns an IRI into a short
+name for people (:func:`compact`, :func:`local_name`) and a CURIE back into an IRI
+(:func:`expand_curie`), for plain strings, rdflib terms and pyoxigraph terms alike.
 
 Kept free of any RDF library so that the fast paths (``ppo query``, ``ppo validate``) and
 ``ppo --help`` import neither rdflib nor anything heavy.
@@ -8,6 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Any
 
 PPO_NS = "https://w3id.org/ppo-graph/ontology#"
 PPOD_NS = "https://w3id.org/ppo-graph/id/"
@@ -46,16 +49,40 @@ def _longest_first() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(PREFIXES.items(), key=lambda item: -len(item[1])))
 
 
-def compact(iri: str) -> str:
+def _iri_text(iri: Any) -> str:
+    """The IRI of a plain string, an rdflib ``URIRef`` (a ``str``) or a pyoxigraph ``NamedNode``
+    (whose ``str()`` is ``<iri>``, so its ``.value`` is taken)."""
+    if isinstance(iri, str):
+        return str(iri)
+    value = getattr(iri, "value", None)
+    return value if isinstance(value, str) else str(iri)
+
+
+def compact(iri: Any) -> str:
     """A full IRI as a CURIE when one of the project prefixes covers it, else the IRI itself."""
+    text = _iri_text(iri)
     for prefix, namespace in _longest_first():
-        if iri.startswith(namespace):
-            local = iri[len(namespace) :]
+        if text.startswith(namespace):
+            local = text[len(namespace) :]
             if local and _LOCAL.fullmatch(local):
                 return f"{prefix}:{local}"
-    return iri
+    return text
 
 
-def sparql_prologue() -> str:
-    """``PREFIX`` lines for every project prefix."""
-    return "\n".join(f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items())
+def local_name(iri: Any) -> str:
+    """The IRI's last segment (after its last ``#`` or ``/``, a trailing one ignored): a name of
+    last resort for a node without a label, and one of the names a parameter value may use."""
+    return re.split(r"[#/]", _iri_text(iri).rstrip("/#"))[-1]
+
+
+def expand_curie(text: str) -> str | None:
+    """``ppod:X`` -> full IRI, ``<iri>`` or ``https://...`` -> IRI; None if it is neither."""
+    text = text.strip()
+    if text.startswith("<") and text.endswith(">") and len(text) > 2:
+        return text[1:-1]
+    if re.match(r"^(https?|urn|file):", text):
+        return text
+    prefix, sep, local = text.partition(":")
+    if sep and prefix in PREFIXES:
+        return PREFIXES[prefix] + local
+    return None

@@ -23,10 +23,10 @@ from typing import Any
 from typing import Literal as Lit
 
 from .errors import InputError, UsageError
-from .prefixes import compact
-from .sparql import expand_curie, remote_access, tokens, variables
+from .prefixes import compact, expand_curie
+from .sparql import remote_access, tokens, variables
 
-Kind = Lit["question", "check"]
+Kind = Lit["question", "check", "report"]
 #: Columns every check must return, so a failing check names the node, property and value.
 CHECK_COLUMNS = ("focus", "property", "value", "message")
 

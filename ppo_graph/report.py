@@ -3,11 +3,11 @@ is imported here."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .prefixes import compact
+from .tables import json_text
 
 
 @dataclass(frozen=True)
@@ -85,4 +85,4 @@ def format_json(report: ValidationReport) -> str:
         "inconsistencies": report.inconsistencies,
         "violations": [asdict(v) for v in report.violations],
     }
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    return json_text(payload)

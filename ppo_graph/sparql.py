@@ -15,7 +15,15 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import UsageError
-from .prefixes import ASSERTED_GRAPH, INFERRED_GRAPH, PPO_NS, PREFIXES, RDFS_NS, SKOS_NS
+from .prefixes import (
+    ASSERTED_GRAPH,
+    INFERRED_GRAPH,
+    PPO_NS,
+    RDFS_NS,
+    SKOS_NS,
+    expand_curie,
+    local_name,
+)
 
 if TYPE_CHECKING:
     from .bindings import TermMaker
@@ -173,19 +181,6 @@ def run(store: Any, text: str, *, timeout: float | None = None) -> Any:
 # ---------------------------------------------------------------------------------------------
 
 
-def expand_curie(text: str) -> str | None:
-    """``ppod:X`` -> full IRI, ``<iri>`` or ``https://...`` -> IRI; None if it is neither."""
-    text = text.strip()
-    if text.startswith("<") and text.endswith(">") and len(text) > 2:
-        return text[1:-1]
-    if re.match(r"^(https?|urn|file):", text):
-        return text
-    prefix, sep, local = text.partition(":")
-    if sep and prefix in PREFIXES:
-        return PREFIXES[prefix] + local
-    return None
-
-
 _INSTANCES = f"""
 SELECT ?x ?name WHERE {{
   ?x a/<{RDFS_NS}subClassOf>* ?class .
@@ -210,7 +205,7 @@ def resolve_param(store: Any, param: Param, raw: str) -> Any:
     """The pyoxigraph term for a parameter value given as text (``bindings.resolve_value``)."""
     import pyoxigraph as ox
 
-    from .bindings import local_name, resolve_value
+    from .bindings import resolve_value
 
     iri = expand_curie(raw)
     if iri is not None and param.kind == "iri":  # the common case, without listing them all

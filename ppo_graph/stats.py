@@ -1,39 +1,12 @@
 """Counts for ``ppo stats``: roles, duties per role (direct and inherited), processes,
-artefacts, interfaces and triples."""
+artefacts, interfaces and triples, from the catalogue's ``queries/reports/stats-*.rq``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from .prefixes import sparql_prologue
-
-_PREFIXES = sparql_prologue()
-
-_ROLE_DUTIES = (
-    _PREFIXES
-    + """
-SELECT ?role ?label (COUNT(DISTINCT ?own) AS ?direct) (COUNT(DISTINCT ?any) AS ?total)
-WHERE {
-  ?role a ppo:Role ; rdfs:label ?label .
-  OPTIONAL { ?own ppo:isDutyOf ?role }
-  OPTIONAL { ?role ppo:carriesDuty ?any }
-}
-GROUP BY ?role ?label ORDER BY ?label
-"""
-)
-
-_COUNT = _PREFIXES + "\nSELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a {cls} }}"
-
-_INTERFACE_TYPES = (
-    _PREFIXES
-    + """
-SELECT ?label (COUNT(DISTINCT ?i) AS ?n) WHERE {
-  ?i a ppo:Interface , ?type . ?type rdfs:subClassOf ppo:Interface ; rdfs:label ?label .
-  FILTER(?type != ppo:Interface)
-} GROUP BY ?label ORDER BY DESC(?n) ?label
-"""
-)
+from .tables import format_columns
 
 
 @dataclass
@@ -53,57 +26,38 @@ class Stats:
     inferred_triples: int = 0
 
 
-COUNTED = (
-    ("roles", "ppo:Role"),
-    ("duties", "ppo:Duty"),
-    ("processes", "ppo:Process"),
-    ("PPO processes", "ppo:PPOProcess"),
-    ("artefacts", "ppo:Artefact"),
-    ("interfaces", "ppo:Interface"),
-    ("parties and bodies", "ppo:Party"),
-    ("external roles", "ppo:ExternalRole"),
-    ("themes", "skos:Concept"),
-    ("source defects", "ppo:SourceDefect"),
-)
-
-
-def _rows(kg: Any, query: str) -> list[dict[str, str]]:
-    """SELECT results as dicts of strings (unbound variables left out); IRIs in full."""
-    result = kg.query(query)
-    names = [v.value for v in result.variables]
-    return [{n: s[n].value for n in names if s[n] is not None} for s in result]
+def _rows(kg: Any, name: str) -> list[dict[str, str]]:
+    """A report query's rows (``queries/reports/NAME.rq``) as dicts of strings, unbound
+    variables left out; IRIs in full."""
+    return [{k: v.value for k, v in row.items() if v is not None} for row in kg.rows(name)]
 
 
 def compute(kg: Any) -> Stats:
     """Counts over the engine's reasoned graph (without reasoning inherited duties read 0)."""
     stats = Stats(asserted_triples=kg.asserted_count, inferred_triples=kg.inferred_count)
-    for row in _rows(kg, _ROLE_DUTIES):
+    for row in _rows(kg, "stats-role-duties"):
         direct, total = int(row["direct"]), int(row["total"])
         stats.roles.append(RoleCount(row["role"], row["label"], direct, max(total - direct, 0)))
-    for name, cls in COUNTED:
-        (row,) = _rows(kg, _COUNT.format(cls=cls))
-        stats.counts[name] = int(row["n"])
-    for row in _rows(kg, _INTERFACE_TYPES):
-        stats.interface_types[row["label"]] = int(row["n"])
+    for row in _rows(kg, "stats-counts"):
+        stats.counts[row["what"]] = int(row["count"])
+    for row in _rows(kg, "stats-interface-types"):
+        stats.interface_types[row["type"]] = int(row["interfaces"])
     return stats
 
 
 def format_text(stats: Stats) -> str:
-    lines = ["PPO knowledge graph", ""]
-    width = max(len(name) for name in stats.counts)
-    for name, value in stats.counts.items():
-        lines.append(f"  {name:<{width}}  {value:>5}")
-    lines.append(f"  {'triples asserted':<{width}}  {stats.asserted_triples:>5}")
-    lines.append(f"  {'triples inferred':<{width}}  {stats.inferred_triples:>5}")
+    counts = [
+        *stats.counts.items(),
+        ("triples asserted", stats.asserted_triples),
+        ("triples inferred", stats.inferred_triples),
+    ]
+    lines = ["PPO knowledge graph", "", *format_columns(counts, "<>", indent="  ", widths=(0, 5))]
     lines += ["", "Duties per role (direct + inherited from the generic role = carried):"]
-    label_width = max((len(r.label) for r in stats.roles), default=10)
-    lines.append(f"  {'role':<{label_width}}  direct  inherited  carried")
-    for r in stats.roles:
-        lines.append(
-            f"  {r.label:<{label_width}}  {r.direct:>6}  {r.inherited:>9}  {r.direct + r.inherited:>7}"
-        )
+    roles: list[tuple[str | int, ...]] = [("role", "direct", "inherited", "carried")]
+    roles += [(r.label, r.direct, r.inherited, r.direct + r.inherited) for r in stats.roles]
+    lines += format_columns(roles, "<>>>", indent="  ")
     if stats.interface_types:
         lines += ["", "Interfaces by type:"]
-        for label, n in stats.interface_types.items():
-            lines.append(f"  {label:<30} {n:>3}")
+        types = list(stats.interface_types.items())
+        lines += format_columns(types, "<>", indent="  ", gap=" ", widths=(30, 3))
     return "\n".join(lines) + "\n"

@@ -1,5 +1,7 @@
-"""The one writer of result tables: plain text (wrapped to a width), CSV, JSON and Markdown, for
-rows of RDF terms from either engine (pyoxigraph's or rdflib's). No RDF library is imported."""
+"""The one writer of tables for every command: plain text (wrapped or cut to a width), CSV, JSON
+and Markdown, for rows of RDF terms from either engine (pyoxigraph's or rdflib's) or of plain
+Python values; plus the aligned listings inside reports and the JSON of whole documents. No RDF
+library is imported."""
 
 from __future__ import annotations
 
@@ -106,10 +108,14 @@ def _columns_of(rows: Sequence[Row], columns: Sequence[str] | None) -> list[str]
     return list(rows[0]) if rows else []
 
 
-def _fit_widths(natural: list[int], floors: list[int], budget: int) -> list[int]:
-    """Shrink the widest columns first, down to their floor, then below it if still too wide."""
+def _fit_widths(
+    natural: list[int], floors: list[int], budget: int, *, below_floors: bool = True
+) -> list[int]:
+    """Shrink the widest columns first, down to their floor, then (``below_floors``) below it if
+    still too wide."""
     widths = list(natural)
-    for limit in (floors, [min(6, w) for w in natural]):
+    limits = [floors, [min(6, w) for w in natural]] if below_floors else [floors]
+    for limit in limits:
         while sum(widths) > budget:
             shrinkable = [i for i, w in enumerate(widths) if w > limit[i]]
             if not shrinkable:
@@ -119,8 +125,28 @@ def _fit_widths(natural: list[int], floors: list[int], budget: int) -> list[int]
     return widths
 
 
-def format_table(rows: Sequence[Row], columns: Sequence[str] | None = None, width: int = 80) -> str:
-    """A plain-text table that fits ``width`` columns, long cells wrapped on word boundaries."""
+def _line(values: Sequence[str], widths: Sequence[int], right: Sequence[bool], gap: str) -> str:
+    cells = [v.rjust(w) if r else v.ljust(w) for v, w, r in zip(values, widths, right, strict=True)]
+    return gap.join(cells).rstrip()
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def format_table(
+    rows: Sequence[Row],
+    columns: Sequence[str] | None = None,
+    width: int = 80,
+    *,
+    cut: Sequence[str] = (),
+    footer: bool = True,
+) -> str:
+    """A plain-text table that fits ``width`` columns, long cells wrapped on word boundaries.
+
+    With ``cut``, a row stays on one line instead: only the columns named there shrink (down to 8
+    characters) and their long cells are cut short with "…". ``footer`` adds "(N rows)".
+    """
     cols = _columns_of(rows, columns)
     if not cols:
         return "(no rows)\n"
@@ -128,27 +154,33 @@ def format_table(rows: Sequence[Row], columns: Sequence[str] | None = None, widt
     cells = [[display(row.get(c)) for c in cols] for row in rows]
     numeric = [all(_is_int(row.get(c)) for row in rows if row.get(c) is not None) for c in cols]
     natural = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(cols)]
-    longest_word = [
-        max([0, *(len(w) for r in cells for w in r[i].split())]) for i in range(len(cols))
-    ]
-    floors = [min(natural[i], max(len(c), min(longest_word[i], 24), 8)) for i, c in enumerate(cols)]
-    widths = _fit_widths(natural, floors, width - len(gap) * (len(cols) - 1))
-
-    def wrap(text: str, w: int) -> list[str]:
-        return textwrap.wrap(text, w, break_on_hyphens=False) or [""]
+    budget = width - len(gap) * (len(cols) - 1)
+    if cut:
+        floors = [min(n, 8) if c in cut else n for c, n in zip(cols, natural, strict=True)]
+        widths = _fit_widths(natural, floors, budget, below_floors=False)
+    else:
+        longest_word = [
+            max([0, *(len(w) for r in cells for w in r[i].split())]) for i in range(len(cols))
+        ]
+        floors = [
+            min(natural[i], max(len(c), min(longest_word[i], 24), 8)) for i, c in enumerate(cols)
+        ]
+        widths = _fit_widths(natural, floors, budget)
 
     def render(values: list[str], align: bool) -> list[str]:
-        wrapped = [wrap(v, widths[i]) for i, v in enumerate(values)]
+        if cut:
+            wrapped = [[_cut(v, widths[i])] for i, v in enumerate(values)]
+        else:
+            wrapped = [
+                textwrap.wrap(v, widths[i], break_on_hyphens=False) or [""]
+                for i, v in enumerate(values)
+            ]
         height = max(len(w) for w in wrapped)
-        lines = []
-        for k in range(height):
-            parts = []
-            for i, w in enumerate(wrapped):
-                piece = w[k] if k < len(w) else ""
-                right = align and numeric[i]
-                parts.append(piece.rjust(widths[i]) if right else piece.ljust(widths[i]))
-            lines.append(gap.join(parts).rstrip())
-        return lines
+        right = [align and n for n in numeric]
+        return [
+            _line([w[k] if k < len(w) else "" for w in wrapped], widths, right, gap)
+            for k in range(height)
+        ]
 
     out = [*render(cols, False), gap.join("-" * w for w in widths)]
     blocks = [render(r, True) for r in cells]
@@ -157,8 +189,33 @@ def format_table(rows: Sequence[Row], columns: Sequence[str] | None = None, widt
         if spaced and i:
             out.append("")
         out.extend(block)
-    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    if footer:
+        out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out) + "\n"
+
+
+def format_columns(
+    lines: Sequence[Sequence[Any]],
+    align: str,
+    *,
+    indent: str = "",
+    gap: str = "  ",
+    widths: Sequence[int] = (),
+) -> list[str]:
+    """Lines of plain aligned columns, without rule or footer, for the listings inside a report
+    (``ppo stats``, ``ppo run``): each column as wide as its widest cell (at least ``widths[i]``),
+    ``align`` one character a column, ``<`` left or ``>`` right."""
+    cells = [[str(value) for value in line] for line in lines]
+    count = len(align)
+    least = [*widths, *([0] * count)][:count]
+    sizes = [max([least[i], *(len(c[i]) for c in cells)]) for i in range(count)]
+    right = [a == ">" for a in align]
+    return [indent + _line(c, sizes, right, gap) for c in cells]
+
+
+def json_text(data: Any) -> str:
+    """Every command's JSON: indented, characters as they are (not \\u escapes), a final newline."""
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def format_csv(rows: Sequence[Row], columns: Sequence[str] | None = None) -> str:
@@ -173,8 +230,7 @@ def format_csv(rows: Sequence[Row], columns: Sequence[str] | None = None) -> str
 
 def format_json(rows: Sequence[Row], columns: Sequence[str] | None = None) -> str:
     cols = _columns_of(rows, columns)
-    data = [{c: simplify(row.get(c)) for c in cols} for row in rows]
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json_text([{c: simplify(row.get(c)) for c in cols} for row in rows])
 
 
 def format_md(rows: Sequence[Row], columns: Sequence[str] | None = None) -> str:

@@ -13,7 +13,7 @@ from rdflib.term import Node
 from .load import parse_into
 from .namespaces import bind_prefixes
 from .paths import shapes_file
-from .prefixes import compact
+from .prefixes import compact, local_name
 from .report import ValidationReport, Violation, format_json, format_text
 
 __all__ = ["ValidationReport", "Violation", "format_json", "format_text", "load_shapes", "validate"]
@@ -62,7 +62,7 @@ def validate(data: Graph, shapes: Graph | None = None) -> ValidationReport:
                 path=_path_label(report, shapes, source, path),
                 value=str(value) if value is not None else None,
                 message=str(report.value(result, SH.resultMessage) or ""),
-                severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
+                severity=local_name(severity) if severity else "Violation",
             )
         )
     return ValidationReport(bool(conforms), violations, report, triples=len(data))

@@ -65,6 +65,8 @@ def test_wheel_contains_the_resources(wheel: Path) -> None:
     assert f"{prefix}data/source/ppo-roles-tutorial.txt" in names
     assert sum(n.startswith(f"{prefix}data/sections/") for n in names) == 12
     assert any(n.startswith(f"{prefix}queries/") and n.endswith(".rq") for n in names)
+    for kind in ("questions", "checks", "reports"):
+        assert any(n.startswith(f"{prefix}queries/{kind}/") and n.endswith(".rq") for n in names)
     assert not any("/tests/" in n or n.startswith("tests/") for n in names)
 
 
@@ -94,6 +96,9 @@ def test_installed_command_works_from_another_directory(installed: Path, tmp_pat
     result = _run(installed, tmp_path, "stats")
     assert result.returncode == 0, result.stderr
     assert "duties" in result.stdout and "177" in result.stdout
+    result = _run(installed, tmp_path, "interfaces", "--format", "csv")  # queries/reports/graph-*
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("interface,from,from_label,")
     result = _run(installed, tmp_path, "validate")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Conforms")

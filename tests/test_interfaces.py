@@ -20,7 +20,7 @@ import networkx as nx
 import pytest
 from rdflib import RDF, Graph, Literal, URIRef
 
-from ppo_graph import cli, cli_viz, interfaces
+from ppo_graph import cli, cli_interfaces, interfaces
 from ppo_graph.load import load_graph
 from ppo_graph.namespaces import PPO, PPOD
 from ppo_graph.paths import ontology_dir
@@ -280,7 +280,7 @@ def test_shipped_role_graph_matches_rdf(reasoned_union: Graph) -> None:
 @pytest.fixture
 def fast_union(monkeypatch: pytest.MonkeyPatch, reasoned_union: Graph) -> Graph:
     """Skip the load + reason step of the command (tested once, end to end, below)."""
-    monkeypatch.setattr(cli_viz, "_union", lambda extra: reasoned_union)
+    monkeypatch.setattr(cli_interfaces, "open_union", lambda args: reasoned_union)
     return reasoned_union
 
 

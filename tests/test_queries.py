@@ -27,6 +27,7 @@ from ppo_graph.errors import InputError, UsageError
 from ppo_graph.namespaces import PPO, PPOD
 from ppo_graph.paths import ontology_dir, queries_dir, source_text
 from ppo_graph.query import (
+    FOLDERS,
     Catalogue,
     Row,
     Session,
@@ -46,6 +47,7 @@ from ppo_graph.sparql import remote_access
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "checks"
 QUESTION_FILES = sorted((queries_dir() / "questions").glob("*.rq"))
 CHECK_FILES = sorted((queries_dir() / "checks").glob("*.rq"))
+REPORT_FILES = sorted((queries_dir() / "reports").glob("*.rq"))
 CHECK_FIXTURES = sorted(FIXTURES.glob("*.ttl"))
 
 
@@ -92,18 +94,20 @@ def test_the_query_folders_are_not_empty() -> None:
     assert len(QUESTION_FILES) == 18
     assert len(CHECK_FILES) == 12
     assert len(CHECK_FIXTURES) == 12
+    assert len(REPORT_FILES) == 14
 
 
 def test_the_catalogue_holds_every_file_once() -> None:
     catalogue = default_catalogue()
-    assert len(catalogue) == len(QUESTION_FILES) + len(CHECK_FILES) >= 30
+    assert len(catalogue) == len(QUESTION_FILES) + len(CHECK_FILES) + len(REPORT_FILES) >= 44
     assert catalogue.names("question") == [p.stem for p in QUESTION_FILES]
     assert catalogue.names("check") == [p.stem for p in CHECK_FILES]
+    assert catalogue.names("report") == [p.stem for p in REPORT_FILES]
 
 
-@pytest.mark.parametrize("path", QUESTION_FILES + CHECK_FILES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", QUESTION_FILES + CHECK_FILES + REPORT_FILES, ids=lambda p: p.stem)
 def test_every_query_file_parses_with_a_full_header(path: Path, union: Graph) -> None:
-    spec = parse_query_file(path, "check" if path.parent.name == "checks" else "question")
+    spec = parse_query_file(path, FOLDERS[path.parent.name])
     assert spec.title and spec.question and spec.columns
     assert spec.prepared.algebra.name == "SelectQuery"
     assert spec.text.count("PREFIX") >= 1, "queries declare their prefixes: portable as they are"

@@ -1,0 +1,52 @@
+"""The whole catalogue at once, as ``ppo run`` uses it: every check's rows, every question's
+answer as text. On the engine (:class:`~ppo_graph.engine.KnowledgeGraph`) or, for the tests, on
+an rdflib Graph through the reference path (:func:`ppo_graph.query.run_query`)."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import IO, Any
+
+from .catalogue import Catalogue, QuerySpec, default_catalogue
+from .tables import Row, format_table
+
+
+def _rows(graph: Any, spec: QuerySpec) -> list[Row]:
+    if hasattr(graph, "rows"):
+        rows: list[Row] = graph.rows(spec)
+        return rows
+    from .query import run_query  # an rdflib Graph: the reference engine
+
+    return run_query(graph, spec)
+
+
+def run_checks(graph: Any, catalogue: Catalogue | None = None) -> dict[str, list[Row]]:
+    """Every check query's rows (empty lists when the graph passes), on a
+    :class:`~ppo_graph.engine.KnowledgeGraph` or an rdflib Graph."""
+    cat = catalogue or default_catalogue()
+    return {spec.name: _rows(graph, spec) for spec in cat if spec.kind == "check"}
+
+
+def answer_all(
+    graph: Any,
+    stream: IO[str],
+    *,
+    limit: int = 5,
+    width: int = 80,
+    catalogue: Catalogue | None = None,
+) -> None:
+    """Print every question query's answer (defaults for parameters), ``limit`` rows each, from
+    a :class:`~ppo_graph.engine.KnowledgeGraph` or an rdflib Graph."""
+    cat = catalogue or default_catalogue()
+    for spec in cat:
+        if spec.kind != "question":
+            continue
+        rows = _rows(graph, spec)
+        args = "".join(f" {p.name}={p.default}" for p in spec.params)
+        heading = f"== {spec.title} ({spec.name}{args})"
+        stream.write("\n".join(textwrap.wrap(heading, width, subsequent_indent="   ")) + "\n")
+        table = format_table(rows[:limit], spec.columns, width)
+        if len(rows) > limit:  # replace the "(N rows)" footer
+            table = table.rstrip("\n").rsplit("\n", 1)[0]
+            table += f"\n(first {limit} of {len(rows)} rows; all of them: ppo query {spec.name})\n"
+        stream.write(table + "\n")
