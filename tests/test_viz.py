@@ -110,7 +110,7 @@ def mini(_mini: Graph) -> Graph:
 def no_graphviz(monkeypatch: pytest.MonkeyPatch) -> None:
     """Pretend Graphviz is not installed."""
     real = shutil.which
-    monkeypatch.setattr(viz.shutil, "which", lambda cmd: None if cmd == "dot" else real(cmd))
+    monkeypatch.setattr(shutil, "which", lambda cmd, *a, **k: None if cmd == "dot" else real(cmd))
 
 
 # --- layout ------------------------------------------------------------------------------------
