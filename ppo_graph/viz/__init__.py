@@ -6,20 +6,22 @@ is written as:
 
 - ``html`` (:mod:`.html`): one self-contained page with the vendored Cytoscape.js inlined (no
   network at view time; a Content-Security-Policy forbids any request), interactive;
-- ``dot`` (:mod:`.dot`): Graphviz DOT, labels and edge types as attributes;
-- ``svg``/``png`` (:mod:`.rendering`): Graphviz ``dot`` when it is on PATH, else the pure-Python
-  SVG writer (:mod:`.svg`) or matplotlib (:mod:`.png`);
+- ``dot`` (:mod:`.dot`): Graphviz DOT with every node pinned at its position, the engine named
+  in the file (``layout=neato``), so any Graphviz command draws the same picture;
+- ``svg``/``png`` (:mod:`.rendering`): that DOT through Graphviz when it is on PATH, else the
+  pure-Python SVG writer (:mod:`.svg`) or matplotlib (:mod:`.png`);
 - ``graphml`` (:mod:`.graphml`, for Gephi, yEd, Cytoscape desktop): labels, edge types and
   positions as attributes.
 
-Layouts are computed once, deterministically, so the page, the fallback SVG and the tests see
-the same picture.
+The layout is computed once, deterministically, so the page, the SVG, the PNG and the DOT show
+the same picture: the same boxes at the same places (each renderer routes its own edge curves).
 """
 
 from __future__ import annotations
 
 from ..formats import PictureFormat as Format
 from ..formats import View
+from .dot import ENGINE as GRAPHVIZ_ENGINE
 from .dot import to_dot
 from .geometry import PARALLEL_STEP, edge_geometry
 from .graphml import to_graphml
@@ -64,6 +66,7 @@ __all__ = [
     "CYTOSCAPE_JS",
     "DEFAULT_PICTURE",
     "FONT_FAMILY",
+    "GRAPHVIZ_ENGINE",
     "KIND_ORDER",
     "KIND_STYLES",
     "LINE_HEIGHT",

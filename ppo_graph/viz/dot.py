@@ -1,4 +1,13 @@
-"""Graphviz DOT: node ``label``/``kind``/``iri``, edge ``type``/``stated``/``tooltip``."""
+"""Graphviz DOT that draws the scene's picture: every node pinned where the layout put it.
+
+The file names its own engine (``layout=neato`` overrides the engine of the command, so
+``dot file.dot`` lays it out with neato too) and pins each node at the scene's position
+(``pos="x,y!"`` in points: ``inputscale=72``; ``notranslate``; no overlap removal; ``mode=KK``).
+Graphviz then only routes the edges. Box sizes are the scene's too: ``width``/``height`` are
+minimums, and the small ``margin`` lets the scene's box, sized for the widest fonts, hold the
+label. Graphviz's y axis points up, the scene's down: y is negated, and Graphviz's SVG and PNG
+negate it back. ``tests/test_viz_picture.py`` measures all of this.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +18,11 @@ from ..formats import View
 from .styles import KIND_STYLES, type_colour
 
 if TYPE_CHECKING:
-    from .scene import Scene
+    from .scene import Scene, SceneNode
+
+#: The Graphviz engine that keeps given positions (``dot`` ignores ``pos``).
+ENGINE = "neato"
+POINTS_PER_INCH = 72.0
 
 
 class _HtmlLabel(str):
@@ -63,16 +76,27 @@ def _legend_table(scene: Scene) -> str:
     )
 
 
+def dot_position(node: SceneNode) -> str:
+    """The scene's position as a pinned Graphviz ``pos`` (points, y up)."""
+    return f"{node.x:.1f},{-node.y:.1f}!"
+
+
 def to_dot(scene: Scene, *, legend: bool = True) -> str:
-    """Graphviz DOT: node ``label``/``kind``/``iri``, edge ``type``/``stated``/``tooltip``."""
+    """Graphviz DOT: node ``label``/``kind``/``iri``, edge ``type``/``stated``/``tooltip``, and
+    the scene's layout (positions and box sizes), which any Graphviz command keeps."""
     name = f"ppo-{scene.view.value}"
     graph_attrs: dict[str, Any] = {
-        "rankdir": "LR",
+        "layout": ENGINE,
+        "inputscale": int(POINTS_PER_INCH),  # pos is in points
+        "notranslate": True,  # Graphviz coordinates are the scene's, y negated
+        "overlap": True,  # keep every position: the layout already keeps boxes apart
+        # neato's default mode lays out each connected component apart and packs them, which
+        # shifts a view with an isolated node; Kamada-Kawai lays out the graph whole, and with
+        # every node pinned moves none
+        "mode": "KK",
+        "splines": "true",  # edges routed around the boxes
         "fontname": "Helvetica",
         "fontsize": 11,
-        "nodesep": 0.25,
-        "ranksep": 1.4 if scene.view is View.INTERFACES else 1.0,
-        "splines": "true",
         "outputorder": "edgesfirst",
         "bgcolor": "white",
         "pad": 0.3,
@@ -82,7 +106,7 @@ def to_dot(scene: Scene, *, legend: bool = True) -> str:
     lines = [f"digraph {_dot_quote(name)} {{"]
     lines.append(f"  graph [{_dot_attrs(graph_attrs)}];")
     lines.append(
-        '  node [shape=box, style="rounded,filled", fontname="Helvetica", margin="0.12,0.06"];'
+        '  node [shape=box, style="rounded,filled", fontname="Helvetica", margin="0.04,0.02"];'
     )
     lines.append('  edge [fontname="Helvetica", fontsize=9, arrowsize=0.8, penwidth=1.6];')
     for node in scene.nodes:
@@ -99,7 +123,9 @@ def to_dot(scene: Scene, *, legend: bool = True) -> str:
             "penwidth": style.border,
             "fontsize": style.font,
             "style": ",".join(styles),
-            "pos": f"{node.x:.1f},{-node.y:.1f}",  # points; `neato -n` keeps the page's layout
+            "pos": dot_position(node),
+            "width": f"{node.width / POINTS_PER_INCH:.4f}",
+            "height": f"{node.height / POINTS_PER_INCH:.4f}",
         }
         if style.bold:
             attrs["fontname"] = "Helvetica-Bold"

@@ -1,7 +1,8 @@
 """One format's bytes from a scene, and which renderer made them; writing them to a file.
 
-``svg``/``png`` go through Graphviz ``dot`` when it is installed; otherwise the pure-Python SVG
-writer, or matplotlib for PNG.
+``svg``/``png`` go through Graphviz when it is installed: the DOT of :mod:`.dot`, run by the
+engine it names, so the nodes sit where the page and the DOT file put them; otherwise the
+pure-Python SVG writer, or matplotlib for PNG. Every path draws the one scene.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from ..errors import UsageError
 from ..formats import PictureFormat as Format
 from ..formats import View
 from ..output import atomic_write
-from .dot import to_dot
+from .dot import ENGINE, to_dot
 from .graphml import to_graphml
 from .html import to_html
 from .png import to_png_matplotlib
@@ -38,8 +39,8 @@ class Rendered:
 
 
 def graphviz_binary() -> str | None:
-    """Graphviz's ``dot``, or None if Graphviz is missing."""
-    return shutil.which("dot")
+    """The Graphviz command that draws our DOT (its ``neato``), or None if Graphviz is missing."""
+    return shutil.which(ENGINE)
 
 
 def graphviz_render(dot_source: str, fmt: str, binary: str) -> bytes:
@@ -72,7 +73,9 @@ def render_scene(scene: Scene, fmt: Format | str) -> Rendered:
     binary = graphviz_binary()
     if binary:
         content = graphviz_render(to_dot(scene), fmt.value, binary)
-        return Rendered(content, f"Graphviz dot ({binary})", fmt)
+        return Rendered(
+            content, f"Graphviz {ENGINE} ({binary}) at the layout's node positions", fmt
+        )
     if fmt is Format.SVG:
         return Rendered(to_svg_python(scene).encode("utf-8"), "pure-Python SVG (no Graphviz)", fmt)
     try:
