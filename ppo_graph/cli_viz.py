@@ -29,10 +29,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "viz",
         help="draw the process interfaces (or roles, artefacts) as HTML, SVG, PNG, GraphML, DOT",
         description=(
-            "Draw a view of the reasoned graph. html is one self-contained, interactive, "
-            "offline page; svg/png use Graphviz when installed, else a pure-Python renderer "
-            "(the one used is printed on stderr); graphml and dot carry labels and edge types "
-            "as attributes."
+            "Draw a view of the reasoned graph. Every format draws the same picture: each node "
+            "at the same place, in a box of the same size. html is one self-contained, "
+            "interactive, offline page; dot pins every node and names its engine (neato), so "
+            "any Graphviz command draws that picture; svg/png are that DOT drawn by Graphviz "
+            "when installed, else by a pure-Python renderer (the one used is printed on "
+            "stderr); graphml and dot carry labels and edge types as attributes, graphml the "
+            "positions too."
         ),
     )
     add_input_files(viz)

@@ -67,6 +67,8 @@ def test_wheel_contains_the_resources(wheel: Path) -> None:
     assert any(n.startswith(f"{prefix}queries/") and n.endswith(".rq") for n in names)
     for kind in ("questions", "checks", "reports"):
         assert any(n.startswith(f"{prefix}queries/{kind}/") and n.endswith(".rq") for n in names)
+    assert "ppo_graph/viz/template.html" in names  # the page's template and its library
+    assert "ppo_graph/viz/vendor/cytoscape.min.js" in names
     assert not any("/tests/" in n or n.startswith("tests/") for n in names)
 
 
@@ -102,3 +104,14 @@ def test_installed_command_works_from_another_directory(installed: Path, tmp_pat
     result = _run(installed, tmp_path, "validate")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Conforms")
+
+
+def test_installed_command_draws_the_page(installed: Path, tmp_path: Path) -> None:
+    """The page's template and the vendored Cytoscape.js are found in the installed package."""
+    result = _run(installed, tmp_path, "viz", "--out", "page.html")
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "page.html").read_text(encoding="utf-8")
+    library = (installed / "ppo_graph" / "viz" / "vendor" / "cytoscape.min.js").read_text(
+        encoding="utf-8"
+    )
+    assert library[:2000] in page and "__DATA__" not in page

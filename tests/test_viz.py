@@ -110,7 +110,10 @@ def mini(_mini: Graph) -> Graph:
 def no_graphviz(monkeypatch: pytest.MonkeyPatch) -> None:
     """Pretend Graphviz is not installed."""
     real = shutil.which
-    monkeypatch.setattr(viz.shutil, "which", lambda cmd: None if cmd == "dot" else real(cmd))
+    graphviz = {"dot", "neato", viz.GRAPHVIZ_ENGINE}
+    monkeypatch.setattr(
+        shutil, "which", lambda cmd, *a, **k: None if cmd in graphviz else real(cmd)
+    )
 
 
 # --- layout ------------------------------------------------------------------------------------
@@ -379,6 +382,7 @@ def test_viz_help_lists_views_and_formats(capsys: pytest.CaptureFixture[str]) ->
     out = capsys.readouterr().out
     for choice in [*viz.View, *viz.Format]:
         assert choice.value in out
+    assert "Every format draws the same picture" in " ".join(out.split())
 
 
 def test_write_default_picture(mini: Graph, tmp_path: Path) -> None:

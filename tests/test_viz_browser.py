@@ -25,6 +25,7 @@ import pytest
 from conftest import require_tool
 from rdflib import RDF, Graph, URIRef
 from test_viz import png_stats, rdf_counts
+from test_viz_picture import Box, misplaced
 
 from ppo_graph import viz
 from ppo_graph.namespaces import PPO, PPOD
@@ -216,6 +217,17 @@ def test_renders_every_process_and_interface(page: CDP, reasoned_union: Graph) -
                      ".boundingBox(); return b.x1 >= e.x1 && b.x2 <= e.x2 && b.y1 >= e.y1"
                      " && b.y2 <= e.y2; })()")  # fmt: skip
     assert extent, "the default view does not show the whole graph"
+
+
+def test_page_draws_the_scene_layout(page: CDP, _shipped_reasoned: Any) -> None:
+    """Cytoscape keeps the scene's positions and box sizes: the same picture as the SVG and the
+    DOT (tests/test_viz_picture.py)."""
+    scene = viz.build_scene(_shipped_reasoned.union())
+    drawn = page.js(
+        "ppoGraph.cy.nodes().map(n => [n.id(), n.position('x'), n.position('y'), "
+        "n.width(), n.height()])"
+    )
+    assert misplaced(scene, {i: Box(x, y, w, h) for i, x, y, w, h in drawn}) == []
 
 
 def test_no_network_request_and_no_script_error(page: CDP) -> None:

@@ -1,0 +1,109 @@
+"""Pictures and exports of the interface and role graphs.
+
+One *scene* (:mod:`.scene`: nodes with a position and a box size, edges with a type and colour),
+built from the networkx graphs of :mod:`ppo_graph.interfaces` and laid out by :mod:`.layout`,
+is written as:
+
+- ``html`` (:mod:`.html`): one self-contained page with the vendored Cytoscape.js inlined (no
+  network at view time; a Content-Security-Policy forbids any request), interactive;
+- ``dot`` (:mod:`.dot`): Graphviz DOT with every node pinned at its position, the engine named
+  in the file (``layout=neato``), so any Graphviz command draws the same picture;
+- ``svg``/``png`` (:mod:`.rendering`): that DOT through Graphviz when it is on PATH, else the
+  pure-Python SVG writer (:mod:`.svg`) or matplotlib (:mod:`.png`);
+- ``graphml`` (:mod:`.graphml`, for Gephi, yEd, Cytoscape desktop): labels, edge types and
+  positions as attributes.
+
+The layout is computed once, deterministically, so the page, the SVG, the PNG and the DOT show
+the same picture: the same boxes at the same places (each renderer routes its own edge curves).
+"""
+
+from __future__ import annotations
+
+from ..formats import PictureFormat as Format
+from ..formats import View
+from .dot import ENGINE as GRAPHVIZ_ENGINE
+from .dot import to_dot
+from .geometry import PARALLEL_STEP, edge_geometry
+from .graphml import to_graphml
+from .html import CYTOSCAPE_JS, TEMPLATE, VENDOR_DIR, html_data, to_html
+from .layout import RING_MARGIN, layered_layout, overlapping_pairs, ring_layout, spread_apart
+from .png import to_png_matplotlib
+from .rendering import (
+    DEFAULT_PICTURE,
+    Rendered,
+    graphviz_binary,
+    graphviz_render,
+    render,
+    render_scene,
+    write,
+    write_default_picture,
+)
+from .scene import (
+    TITLES,
+    Scene,
+    SceneEdge,
+    SceneNode,
+    box_size,
+    build_scene,
+    view_graph,
+    wrap_label,
+)
+from .styles import (
+    CHAR_WIDTH,
+    FONT_FAMILY,
+    KIND_ORDER,
+    KIND_STYLES,
+    LINE_HEIGHT,
+    TYPE_COLOURS,
+    KindStyle,
+    kind_style,
+    type_colour,
+)
+from .svg import to_svg_python
+
+__all__ = [
+    "CHAR_WIDTH",
+    "CYTOSCAPE_JS",
+    "DEFAULT_PICTURE",
+    "FONT_FAMILY",
+    "GRAPHVIZ_ENGINE",
+    "KIND_ORDER",
+    "KIND_STYLES",
+    "LINE_HEIGHT",
+    "PARALLEL_STEP",
+    "RING_MARGIN",
+    "TEMPLATE",
+    "TITLES",
+    "TYPE_COLOURS",
+    "VENDOR_DIR",
+    "Format",
+    "KindStyle",
+    "Rendered",
+    "Scene",
+    "SceneEdge",
+    "SceneNode",
+    "View",
+    "box_size",
+    "build_scene",
+    "edge_geometry",
+    "graphviz_binary",
+    "graphviz_render",
+    "html_data",
+    "kind_style",
+    "layered_layout",
+    "overlapping_pairs",
+    "render",
+    "render_scene",
+    "ring_layout",
+    "spread_apart",
+    "to_dot",
+    "to_graphml",
+    "to_html",
+    "to_png_matplotlib",
+    "to_svg_python",
+    "type_colour",
+    "view_graph",
+    "wrap_label",
+    "write",
+    "write_default_picture",
+]

@@ -1,0 +1,122 @@
+"""The interactive page: one self-contained HTML file with the scene as JSON, the vendored
+Cytoscape.js and the app inlined (no network at view time; a Content-Security-Policy forbids any
+request). Cytoscape's ``preset`` layout puts every node at the scene's position."""
+
+from __future__ import annotations
+
+import html as html_lib
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import UsageError
+from .styles import FONT_FAMILY, KIND_STYLES, type_colour
+
+if TYPE_CHECKING:
+    from .scene import Scene
+
+_HERE = Path(__file__).resolve().parent
+VENDOR_DIR = _HERE / "vendor"
+CYTOSCAPE_JS = VENDOR_DIR / "cytoscape.min.js"
+TEMPLATE = _HERE / "template.html"
+
+
+def _json_for_script(data: Any) -> str:
+    """JSON that cannot close its <script> element (every '<' escaped)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+
+
+def html_data(scene: Scene) -> dict[str, Any]:
+    from .. import interfaces
+
+    nodes = [
+        {
+            "data": {
+                "id": n.id,
+                "label": "\n".join(n.lines),
+                "name": n.label,
+                "abbreviation": n.abbreviation,
+                "kind": n.kind,
+                "w": n.width,
+                "h": n.height,
+                "font": n.style.font,
+                "details": n.details,
+            },
+            "position": {"x": n.x, "y": n.y},
+        }
+        for n in scene.nodes
+    ]
+    edges = [
+        {
+            "data": {
+                "id": e.id,
+                "source": e.source,
+                "target": e.target,
+                "type": e.type,
+                "typeLabel": e.type_label,
+                "color": e.colour,
+                "stated": e.stated,
+                "label": e.label,
+                "evidence": e.evidence,
+            },
+            "classes": "" if e.stated else "implied",
+        }
+        for e in scene.edges
+    ]
+    kinds = [
+        {
+            "kind": k,
+            "legend": s.legend,
+            "fill": s.fill,
+            "stroke": s.stroke,
+            "text": s.text,
+            "border": s.border,
+            "bold": s.bold,
+            "dashed": s.dashed,
+        }
+        for k in scene.kinds
+        for s in [KIND_STYLES[k]]
+    ]
+    return {
+        "title": scene.title,
+        "view": scene.view.value,
+        "typesHeading": scene.types_heading,
+        "types": [
+            {"type": t, "label": label, "count": count, "color": type_colour(t)}
+            for t, label, count in scene.types
+        ],
+        "kinds": kinds,
+        "hasImplied": scene.has_implied,
+        "metrics": [
+            {
+                "id": m["process"],
+                "degree": m["degree"],
+                "partners": m["partners"],
+                "betweenness": m["betweenness"],
+                "hub": m["hub"],
+            }
+            for m in scene.metrics
+        ],
+        "hubRule": interfaces.hub_rule() if scene.metrics else "",
+        "fontFamily": FONT_FAMILY,
+        "elements": {"nodes": nodes, "edges": edges},
+    }
+
+
+def to_html(scene: Scene) -> str:
+    """One self-contained page: data, Cytoscape.js and the app inlined; no external request."""
+    library = CYTOSCAPE_JS.read_text(encoding="utf-8")
+    if "</script" in library.lower():
+        raise UsageError(f"{CYTOSCAPE_JS} cannot be inlined: it contains '</script'")
+    page = TEMPLATE.read_text(encoding="utf-8")
+    page = page.replace("__TITLE__", html_lib.escape(scene.title))
+    page = page.replace("__DATA__", _json_for_script(html_data(scene)))
+    return _inline(page, library)
+
+
+def _inline(page: str, library: str) -> str:
+    marker = "/*__CYTOSCAPE__*/"
+    before, found, after = page.partition(marker)
+    if not found:
+        raise UsageError(f"{TEMPLATE} has no {marker} marker")
+    return before + library + after
