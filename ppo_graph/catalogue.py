@@ -2,7 +2,8 @@
 (:mod:`ppo_graph.query_file`), with no RDF library imported.
 
 ``questions/`` holds queries for people; ``checks/NAME-violation.rq`` must return no rows on the
-shipped graph. Parameters are bound as terms (:mod:`ppo_graph.bindings`), never spliced into
+shipped graph; ``reports/`` holds what ``ppo stats``, ``ppo interfaces`` and ``ppo viz`` are
+computed from. Parameters are bound as terms (:mod:`ppo_graph.bindings`), never spliced into
 the query text, so a value cannot change the query. The names of those two modules are
 importable from here too.
 """

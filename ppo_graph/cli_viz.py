@@ -8,20 +8,11 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from .cli_common import add_input_files, open_graph
-from .errors import UsageError
+from .cli_common import add_input_files, open_union
+from .errors import EXIT_OK, UsageError
 from .formats import PictureFormat as Format
 from .formats import View
-
-if TYPE_CHECKING:
-    from rdflib import Graph
-
-
-def _union(args: argparse.Namespace) -> Graph:
-    graph: Graph = open_graph(args).rdflib_graph("union")
-    return graph
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -66,9 +57,9 @@ def run_viz(args: argparse.Namespace) -> int:
 
     fmt = _picture_format(args.out, args.format)
     out: Path = args.out or Path(f"ppo-{args.view}.{fmt.value}")
-    path = viz.write(_union(args), out, args.view, fmt, log=lambda m: print(m, file=sys.stderr))
+    path = viz.write(open_union(args), out, args.view, fmt, log=lambda m: print(m, file=sys.stderr))
     print(f"wrote {path}")
-    return 0
+    return EXIT_OK
 
 
 _SUFFIXES = {f.value: f for f in Format} | {"gv": Format.DOT, "htm": Format.HTML}

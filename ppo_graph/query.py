@@ -1,11 +1,12 @@
 """Canned SPARQL on rdflib, the reference engine.
 
-The catalogue itself (headers, parsing, names) is :mod:`ppo_graph.catalogue`; the fast engine runs
-it on pyoxigraph (:mod:`ppo_graph.sparql`). Here the same queries run on an rdflib Graph with
-``initBindings``, so tests can prove both engines give the same rows; tables are written by
-:mod:`ppo_graph.tables` for both, the whole catalogue is run by :mod:`ppo_graph.answers` and the
-notebook API is :mod:`ppo_graph.notebook`. Their names are re-exported here, so
-``from ppo_graph.query import Session, format_rows, ...`` keeps working.
+The catalogue is :mod:`ppo_graph.catalogue` (a file's header and its parsing
+:mod:`ppo_graph.query_file`, parameter values made terms :mod:`ppo_graph.bindings`); the fast
+engine runs it on pyoxigraph (:mod:`ppo_graph.sparql`). Here the same queries run on an rdflib
+Graph with ``initBindings``, so tests can prove both engines give the same rows; tables are
+written by :mod:`ppo_graph.tables` for both, the whole catalogue is run by
+:mod:`ppo_graph.answers` and the notebook API is :mod:`ppo_graph.notebook`. Their names are
+re-exported here, so ``from ppo_graph.query import Session, format_rows, ...`` keeps working.
 """
 
 from __future__ import annotations

@@ -313,7 +313,7 @@ def test_graphml_role_view(mini: Graph, tmp_path: Path) -> None:
 @pytest.fixture
 def fast_union(monkeypatch: pytest.MonkeyPatch, mini: Graph) -> Graph:
     """Skip the load + reason step of the command (the interfaces tests run it end to end)."""
-    monkeypatch.setattr(cli_viz, "_union", lambda extra: mini)
+    monkeypatch.setattr(cli_viz, "open_union", lambda args: mini)
     return mini
 
 

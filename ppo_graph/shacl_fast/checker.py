@@ -6,6 +6,7 @@ from collections.abc import Iterator, Mapping
 
 import pyoxigraph as ox
 
+from ..prefixes import local_name
 from ..report import Violation
 from .messages import _describe_in, _Namer
 from .model import Function, _Check, _Step
@@ -86,5 +87,5 @@ def _violation(check: _Check, namer: _Namer, focus: Term, value: Term | None) ->
         path=unit.path,
         value=_term_str(value) if value is not None else None,
         message=message,
-        severity=unit.shape.severity.rsplit("#", 1)[-1],
+        severity=local_name(unit.shape.severity),
     )
