@@ -22,18 +22,23 @@ class PPO(DefinedNamespace):
     CoordinationInterface: URIRef
     DemandInterface: URIRef
     Documentation: URIRef
+    DuplicateBullet: URIRef
     Duty: URIRef
     ExternalRole: URIRef
+    ExtraneousText: URIRef
     FinancialInterface: URIRef
     Function: URIRef
     GenericRole: URIRef
     HeadingBodyMismatch: URIRef
+    ImpreciseName: URIRef
     ImprovementInterface: URIRef
     IncidentProblemInterface: URIRef
     InformationSystem: URIRef
     Interface: URIRef
     Measure: URIRef
+    MirroredList: URIRef
     MissingBoundary: URIRef
+    MissingContent: URIRef
     MonitoringInterface: URIRef
     PPOProcess: URIRef
     Party: URIRef
@@ -60,6 +65,7 @@ class PPO(DefinedNamespace):
     actsInProcess: URIRef
     affects: URIRef
     carriesDuty: URIRef
+    closingNarrative: URIRef
     connectsProcess: URIRef
     contributesTo: URIRef
     correctedText: URIRef
@@ -70,6 +76,7 @@ class PPO(DefinedNamespace):
     hasProcessManager: URIRef
     hasProcessOwner: URIRef
     hasTheme: URIRef
+    impliedMention: URIRef
     inSection: URIRef
     isDutyOf: URIRef
     maintains: URIRef
@@ -85,6 +92,7 @@ class PPO(DefinedNamespace):
     partOfProcess: URIRef
     position: URIRef
     produces: URIRef
+    recordLabel: URIRef
     reviews: URIRef
     roleOfProcess: URIRef
     sectionNumber: URIRef
