@@ -8,7 +8,9 @@ import textwrap
 from typing import IO, Any
 
 from .catalogue import Catalogue, QuerySpec, default_catalogue
-from .tables import Row, format_table
+from .prefixes import compact
+from .report import Violation
+from .tables import Row, format_table, parts
 
 
 def _rows(graph: Any, spec: QuerySpec) -> list[Row]:
@@ -25,6 +27,34 @@ def run_checks(graph: Any, catalogue: Catalogue | None = None) -> dict[str, list
     :class:`~ppo_graph.engine.KnowledgeGraph` or an rdflib Graph."""
     cat = catalogue or default_catalogue()
     return {spec.name: _rows(graph, spec) for spec in cat if spec.kind == "check"}
+
+
+def _text(term: Any) -> str:
+    return parts(term)[1]
+
+
+def check_violations(graph: Any, catalogue: Catalogue | None = None) -> list[Violation]:
+    """Every check's rows as validation results: the check is the "shape" (its file name), the
+    row's focus, property, value and message the result's."""
+    cat = catalogue or default_catalogue()
+    found: list[Violation] = []
+    for spec in cat:
+        if spec.kind != "check":
+            continue
+        for row in _rows(graph, spec):
+            value = row.get("value")
+            found.append(
+                Violation(
+                    shape=f"queries/checks/{spec.name}.rq",
+                    shape_label=spec.title,
+                    focus=_text(row["focus"]),
+                    path=compact(_text(row["property"])) if row.get("property") else None,
+                    value=None if value is None else _text(value),
+                    message=_text(row.get("message") or spec.title),
+                    severity="Violation",
+                )
+            )
+    return found
 
 
 def answer_all(

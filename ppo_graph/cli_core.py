@@ -37,6 +37,12 @@ def register(subparsers: Any) -> None:
         help="auto (default): the fast SHACL path, pySHACL for shapes it does not cover; "
         "pyshacl: always the reference validator",
     )
+    p.add_argument(
+        "--checks",
+        action="store_true",
+        help="also run the catalogue's checks (queries/checks/*-violation.rq: anchoring of "
+        "every link in the duty texts, interfaces, defects, ...); their rows count as violations",
+    )
     p.set_defaults(handler=cmd_validate)
 
     p = subparsers.add_parser(
@@ -87,6 +93,8 @@ def register(subparsers: Any) -> None:
 def cmd_validate(args: argparse.Namespace) -> int:
     from .report import format_json, format_text
 
+    if args.checks and args.format == ReportFormat.TURTLE:
+        raise UsageError("--checks gives no SHACL report graph: use --format text or json")
     kg = open_graph(args)
     engine = "pyshacl" if args.format == ReportFormat.TURTLE else args.shacl
     shapes = list(args.shapes)
@@ -99,6 +107,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
             )
             shapes.append(path)
     report = kg.validate(shapes, engine=engine)
+    if args.checks:
+        from .answers import check_violations
+
+        found = check_violations(kg)
+        report.violations += found
+        report.conforms = report.conforms and not found
+        report.checked = "the SHACL shapes and the checks"
     if args.format == ReportFormat.TURTLE:
         from .validate import format_turtle
 

@@ -35,6 +35,7 @@ class ValidationReport:
     inconsistencies: list[str] = field(default_factory=list)
     triples: int = 0
     engine: str = "pyshacl"
+    checked: str = "the SHACL shapes"  # what the verdict covers, for the text report
 
     @property
     def ok(self) -> bool:
@@ -52,14 +53,14 @@ def format_text(report: ValidationReport) -> str:
     for message in report.inconsistencies:
         lines.append(f"OWL RL inconsistency: {message}")
     if report.ok:
-        lines.append(f"Conforms: {report.triples:,} triples checked against the SHACL shapes.")
+        lines.append(f"Conforms: {report.triples:,} triples checked against {report.checked}.")
         return "\n".join(lines) + "\n"
     grouped = report.by_shape()
     nodes = sum(len(focus) for focus in grouped.values())
     if not report.violations:
         lines.append(
             f"Does not conform: the OWL RL closure has {len(report.inconsistencies)} "
-            "inconsistency(ies); the SHACL shapes found nothing."
+            f"inconsistency(ies); {report.checked} found nothing."
         )
         return "\n".join(lines) + "\n"
     lines.append(

@@ -56,7 +56,9 @@ def test_itscm_plans_and_the_service_continuity_plan_are_one_artefact(
     assert {"itscm plans", "continuity plans", "service continuity plan"} <= names
 
 
-@pytest.mark.parametrize("section, position", [("7.10", 10), ("7.10", 16), ("7.11", 8), ("7.11", 9)])
+@pytest.mark.parametrize(
+    "section, position", [("7.10", 10), ("7.10", 16), ("7.11", 8), ("7.11", 9)]
+)
 def test_the_planning_theme_covers_continuity_plans(
     asserted_graph: Graph, section: str, position: int
 ) -> None:
@@ -135,7 +137,9 @@ def test_newly_recorded_source_defects(asserted_graph: Graph) -> None:
 
     stray = duty("7.6", 16)
     assert text(asserted_graph, stray).endswith(".")
-    assert asserted_graph.value(stray, PPO.correctedText) == Literal(text(asserted_graph, stray)[:-1])
+    assert asserted_graph.value(stray, PPO.correctedText) == Literal(
+        text(asserted_graph, stray)[:-1]
+    )
     for node in (duty("7.8", 15), duty("7.9", 17)):
         assert node in affected("ImpreciseName")
         corrected = str(asserted_graph.value(node, PPO.correctedText))
@@ -143,7 +147,9 @@ def test_newly_recorded_source_defects(asserted_graph: Graph) -> None:
     pairs = ((4, 16), (12, 17), (13, 20), (8, 19), (10, 22))
     for section, shift in (("7.6", 0), ("7.7", 2)):
         for a, b in pairs:
-            assert {duty(section, a + shift), duty(section, b + shift)} <= affected("DuplicateBullet")
+            assert {duty(section, a + shift), duty(section, b + shift)} <= affected(
+                "DuplicateBullet"
+            )
     assert affected("MirroredList") == {
         PPOD.CapacityManagementProcessOwner,
         PPOD.AvailabilityManagementProcessOwner,

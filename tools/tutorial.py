@@ -62,7 +62,10 @@ def read_sections(text: str) -> dict[str, tuple[str, str]]:
     """Section number -> (verbatim heading, body)."""
     matches = list(HEADING.finditer(text))
     return {
-        m.group(1): (m.group(2), text[m.end() : (matches[i + 1].start() if i + 1 < len(matches) else len(text))].strip())
+        m.group(1): (
+            m.group(2),
+            text[m.end() : (matches[i + 1].start() if i + 1 < len(matches) else len(text))].strip(),
+        )
         for i, m in enumerate(matches)
     }
 
@@ -92,7 +95,9 @@ def extract(sections: dict[str, tuple[str, str]], graph: Graph) -> list[Bullet]:
     bullets: list[Bullet] = []
     for number, (_heading, body) in sections.items():
         node = _section_node(number)
-        roles = sorted(set(graph.subjects(PPO.inSection, node)) & set(graph.subjects(RDF.type, PPO.Role)))
+        roles = sorted(
+            set(graph.subjects(PPO.inSection, node)) & set(graph.subjects(RDF.type, PPO.Role))
+        )
         if not roles:
             continue
         narrative = graph.value(node, PPO.closingNarrative)
@@ -100,7 +105,9 @@ def extract(sections: dict[str, tuple[str, str]], graph: Graph) -> list[Bullet]:
             raise Problem(f"section {number}: no ppo:closingNarrative on ppod:section-{number}")
         paragraph = body.split("\n")[0]
         if not paragraph.endswith(str(narrative)):
-            raise Problem(f"section {number}: the list does not end with its closing narrative {str(narrative)!r}")
+            raise Problem(
+                f"section {number}: the list does not end with its closing narrative {str(narrative)!r}"
+            )
         items = paragraph[: -len(narrative)].rstrip(" ").removesuffix(".").split("•")[1:]
         if len(roles) == 1:
             bullets += [Bullet(number, i, roles[0], t.strip()) for i, t in enumerate(items, 1)]
@@ -110,7 +117,9 @@ def extract(sections: dict[str, tuple[str, str]], graph: Graph) -> list[Bullet]:
         for block in items:
             heading, *duties = (part.strip() for part in block.split(" – "))
             if heading not in by_heading:
-                raise Problem(f"section {number}: block {heading!r} names no role's ppo:verbatimHeading")
+                raise Problem(
+                    f"section {number}: block {heading!r} names no role's ppo:verbatimHeading"
+                )
             for duty in duties:
                 position += 1
                 bullets.append(Bullet(number, position, by_heading[heading], duty))
@@ -126,7 +135,9 @@ def source_record(text: str, raw: bytes, source: Path, data: Path, document: str
     graph.add((doc, RDFS.label, Literal(text.splitlines()[0], lang="en")))
     graph.add((doc, DCTERMS.title, Literal(text.splitlines()[0])))
     graph.add((doc, PPO.sha256, Literal(hashlib.sha256(raw).hexdigest())))
-    graph.add((doc, PPO.sourcePath, Literal(source.resolve().relative_to(data.resolve()).as_posix())))
+    graph.add(
+        (doc, PPO.sourcePath, Literal(source.resolve().relative_to(data.resolve()).as_posix()))
+    )
     for number, (heading, _) in read_sections(text).items():
         node = _section_node(number)
         graph.add((node, RDF.type, PPO.SourceSection))
@@ -157,7 +168,9 @@ def check(text: str, raw: bytes, source: Path, data: Path, document: str) -> lis
         committed = Graph().parse(record_path, format="turtle")
         committed -= _editorial(committed)
         if to_isomorphic(committed) != to_isomorphic(expected):
-            problems.append(f"{record_path}: out of date (run: python tools/tutorial.py write-source)")
+            problems.append(
+                f"{record_path}: out of date (run: python tools/tutorial.py write-source)"
+            )
     # the duties: verbatim text, section, position, role
     bullets = extract(read_sections(text), graph)
     seen: set[URIRef] = set()
@@ -176,7 +189,9 @@ def check(text: str, raw: bytes, source: Path, data: Path, document: str) -> lis
         }
         for prop, (value, want) in got.items():
             if value != want:
-                problems.append(f"ppod:{key} {prop}: the Turtle has {value!r}, the text gives {want!r}")
+                problems.append(
+                    f"ppod:{key} {prop}: the Turtle has {value!r}, the text gives {want!r}"
+                )
     sections = {_section_node(b.section) for b in bullets}
     for node in graph.subjects(RDF.type, PPO.Duty):
         if node not in seen and graph.value(node, PPO.inSection) in sections:
@@ -192,7 +207,9 @@ def _check_defects(text: str, graph: Graph) -> list[str]:
     for defect in sorted(graph.subjects(RDF.type, PPO.SourceDefect)):
         fragment = str(graph.value(defect, PPO.verbatimFragment) or "")
         if " ".join(fragment.split()) not in flat:
-            problems.append(f"{graph.qname(defect)}: verbatim fragment {fragment!r} is not in the text")
+            problems.append(
+                f"{graph.qname(defect)}: verbatim fragment {fragment!r} is not in the text"
+            )
         if not any((defect, RDF.type, c) in graph for c in CORRECTING):
             continue
         correction = str(graph.value(defect, PPO.correction))
@@ -206,10 +223,14 @@ def _check_defects(text: str, graph: Graph) -> list[str]:
         want = verbatim
         for fragment, correction in fixes:
             if fragment not in want:
-                problems.append(f"{graph.qname(duty)}: defect fragment {fragment!r} not in its text")
+                problems.append(
+                    f"{graph.qname(duty)}: defect fragment {fragment!r} not in its text"
+                )
             want = want.replace(fragment, correction)
         if fixes and corrected is None:
-            problems.append(f"{graph.qname(duty)}: a defect corrects it but it has no ppo:correctedText")
+            problems.append(
+                f"{graph.qname(duty)}: a defect corrects it but it has no ppo:correctedText"
+            )
         elif corrected is not None and str(corrected) != want:
             problems.append(
                 f"{graph.qname(duty)}: ppo:correctedText {str(corrected)!r} is not its text with the "
@@ -247,9 +268,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="tools/tutorial.py", description=__doc__.split("\n\n")[0])
     parser.add_argument("command", choices=("check", "write-source", "scaffold"))
     parser.add_argument("section", nargs="?", help="scaffold: the section number, e.g. 7.14")
-    parser.add_argument("--source", type=Path, default=ROOT / "data" / "source" / "ppo-roles-tutorial.txt")
+    parser.add_argument(
+        "--source", type=Path, default=ROOT / "data" / "source" / "ppo-roles-tutorial.txt"
+    )
     parser.add_argument("--data", type=Path, default=ROOT / "data")
-    parser.add_argument("--document", default="source-tutorial", help="the document's key: ppod:KEY")
+    parser.add_argument(
+        "--document", default="source-tutorial", help="the document's key: ppod:KEY"
+    )
     args = parser.parse_args(argv)
     try:
         raw = args.source.read_bytes()
@@ -268,7 +293,9 @@ def main(argv: list[str] | None = None) -> int:
             record = source_record(text, raw, args.source, args.data, args.document)
             if target.exists():
                 record += _editorial(Graph().parse(target, format="turtle"))
-            header = SOURCE_HEADER.format(source=args.source.resolve().relative_to(args.data.resolve().parent).as_posix())
+            header = SOURCE_HEADER.format(
+                source=args.source.resolve().relative_to(args.data.resolve().parent).as_posix()
+            )
             tmp = target.with_suffix(".ttl.tmp")
             tmp.write_text(header + record.serialize(format="turtle"), encoding="utf-8")
             tmp.replace(target)
