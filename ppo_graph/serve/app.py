@@ -37,7 +37,12 @@ MAX_BODY = 1_000_000
 #: The response header that says the row cap cut the result: ``10000; truncated``.
 ROW_CAP_HEADER = "X-PPO-Row-Cap"
 ROWS_HEADER = "X-PPO-Rows"
-DATASET_PARAMS = ("default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri")  # fmt: skip
+DATASET_PARAMS = (
+    "default-graph-uri",
+    "named-graph-uri",
+    "using-graph-uri",
+    "using-named-graph-uri",
+)
 
 
 @dataclass
@@ -74,7 +79,10 @@ def create_app(graph: Any, settings: Settings | None = None) -> Starlette:
         wanted = Request(request.headers.get("accept"), format_name, settings.max_rows)
         if query is None:
             if request.method != "GET":
-                raise Refused(400, "no query: POST a query (form field query=, or a body of type application/sparql-query)")  # fmt: skip
+                raise Refused(
+                    400,
+                    "no query: POST a query (form field query=, or a body of type application/sparql-query)",
+                )
             return _description(request, graph, wanted)
         answer = await run(lambda: answer_query(graph.store, query, wanted, settings.timeout))
         return _respond(answer, settings.max_rows)
@@ -183,13 +191,19 @@ async def _protocol_fields(request: HTTPRequest) -> tuple[str | None, str | None
                 fields.setdefault(key, []).extend(values)
         elif kind == "application/sparql-query":
             fields.setdefault("query", []).append(_text(body))
-        else:
-            raise Refused(415, f"unsupported body type {kind or '(none)'}: send application/x-www-form-urlencoded or application/sparql-query")  # fmt: skip
+        elif kind or body:
+            raise Refused(
+                415,
+                f"unsupported body type {kind or '(none)'}: send application/x-www-form-urlencoded or application/sparql-query",
+            )
     if fields.get("update"):
         raise Refused(403, "SPARQL updates are refused: this endpoint is read-only")
     given = [name for name in DATASET_PARAMS if fields.get(name)]
     if given:
-        raise Refused(400, f"{', '.join(given)}: not supported; the dataset is the reasoned graph (named graphs with GRAPH)")  # fmt: skip
+        raise Refused(
+            400,
+            f"{', '.join(given)}: not supported; the dataset is the reasoned graph (named graphs with GRAPH)",
+        )
     queries = fields.get("query", [])
     if len(queries) > 1:
         raise Refused(400, "give one query, not several")

@@ -60,7 +60,10 @@ def description_triples(endpoint: str, formats: tuple[ResultFormat, ...], graph:
         (default, iri(DCTERMS + "title"), ox.Literal(TITLE)),
         (default, iri(VOID + "triples"), count(len(graph))),
     ]
-    for name, size in ((ASSERTED_GRAPH, graph.asserted_count), (INFERRED_GRAPH, graph.inferred_count)):  # fmt: skip
+    for name, size in (
+        (ASSERTED_GRAPH, graph.asserted_count),
+        (INFERRED_GRAPH, graph.inferred_count),
+    ):
         named = ox.BlankNode()
         triples += [
             (dataset, iri(SD + "namedGraph"), named),

@@ -150,7 +150,9 @@ def choose(
         if score is not None and score[0] > 0:
             scored.append(((*score, -order), fmt))
     if not scored:
-        raise NotAcceptable(f"none of the accepted media types ({accept}) can be sent; {available(formats)}")  # fmt: skip
+        raise NotAcceptable(
+            f"none of the accepted media types ({accept}) can be sent; {available(formats)}"
+        )
     return max(scored, key=lambda pair: pair[0])[1]
 
 

@@ -196,7 +196,10 @@ def solutions_body(
     made here, the others by pyoxigraph from it."""
     import pyoxigraph as ox
 
-    document = {"head": {"vars": list(columns)}, "results": {"bindings": list(_bindings(columns, rows))}}  # fmt: skip
+    document = {
+        "head": {"vars": list(columns)},
+        "results": {"bindings": list(_bindings(columns, rows))},
+    }
     body = json.dumps(document, ensure_ascii=False).encode("utf-8")
     if fmt.name == "json":
         return body
