@@ -78,13 +78,19 @@ def test_nothing_acceptable(accept: str) -> None:
 
 
 def test_format_parameter() -> None:
-    assert choose(RESULT_FORMATS, "text/csv", "XML").name == "xml"
-    assert choose(GRAPH_FORMATS, None, "ttl").name == "turtle"
-    assert choose(GRAPH_FORMATS, None, "json-ld").name == "jsonld"
+    assert choose(RESULT_FORMATS, "text/csv", ["XML"]).name == "xml"
+    assert choose(GRAPH_FORMATS, None, ["ttl"]).name == "turtle"
+    assert choose(GRAPH_FORMATS, None, ["n3"]).name == "turtle"
+    assert choose(GRAPH_FORMATS, None, ["json-ld", "application/ld+json"]).name == "jsonld"
+    # SPARQLWrapper's way: the name, then the media type
+    assert choose(RESULT_FORMATS, None, ["tsv", "text/tab-separated-values"]).name == "tsv"
+    assert choose(RESULT_FORMATS, None, ["application/json"]).name == "json"
+    assert choose(GRAPH_FORMATS, None, ["application/json"]).name == "jsonld"
+    assert choose(RESULT_FORMATS, None, ["yaml", "csv"]).name == "csv"
     with pytest.raises(NotAcceptable, match="format=turtle does not apply"):
-        choose(RESULT_FORMATS, None, "turtle")
+        choose(RESULT_FORMATS, None, ["turtle"])
     with pytest.raises(UnknownFormat, match="formats: json, xml"):
-        choose(RESULT_FORMATS, None, "yaml")
+        choose(RESULT_FORMATS, None, ["yaml"])
 
 
 def test_parse_accept_keeps_order_and_skips_bad_entries() -> None:

@@ -75,8 +75,8 @@ def create_app(graph: Any, settings: Settings | None = None) -> Starlette:
             ) from None
 
     async def sparql(request: HTTPRequest) -> Response:
-        query, format_name = await _protocol_fields(request)
-        wanted = Request(request.headers.get("accept"), format_name, settings.max_rows)
+        query, format_values = await _protocol_fields(request)
+        wanted = Request(request.headers.get("accept"), format_values, settings.max_rows)
         if query is None:
             if request.method != "GET":
                 raise Refused(
@@ -119,15 +119,15 @@ def create_app(graph: Any, settings: Settings | None = None) -> Starlette:
                 raise Refused(404, str(exc)) from None
         spec = catalogue.get(name)
         params: dict[str, str] = {}
-        format_name: str | None = None
+        format_values: list[str] = []
         for key, value in request.query_params.multi_items():
             if key == "format":
-                format_name = value
+                format_values.append(value)
             elif key in params:
                 raise Refused(400, f"parameter {key} given twice")
             else:
                 params[key] = value
-        wanted = Request(request.headers.get("accept"), format_name, settings.max_rows)
+        wanted = Request(request.headers.get("accept"), tuple(format_values), settings.max_rows)
         choose_format(RESULT_FORMATS, wanted)  # 406 before the work, not after
         try:
             rows = await run(lambda: graph.rows(spec, params, timeout=settings.timeout))
@@ -176,8 +176,8 @@ def create_app(graph: Any, settings: Settings | None = None) -> Starlette:
     )
 
 
-async def _protocol_fields(request: HTTPRequest) -> tuple[str | None, str | None]:
-    """(query text or None, format= value) of a SPARQL Protocol request; an update in any of
+async def _protocol_fields(request: HTTPRequest) -> tuple[str | None, tuple[str, ...]]:
+    """(query text or None, format= values) of a SPARQL Protocol request; an update in any of
     its forms is refused (403), and so are dataset parameters (400: the dataset is fixed)."""
     url = request.query_params
     fields: dict[str, list[str]] = {key: url.getlist(key) for key in url}
@@ -207,8 +207,7 @@ async def _protocol_fields(request: HTTPRequest) -> tuple[str | None, str | None
     queries = fields.get("query", [])
     if len(queries) > 1:
         raise Refused(400, "give one query, not several")
-    formats = fields.get("format", [])
-    return (queries[0] if queries else None), (formats[-1] if formats else None)
+    return (queries[0] if queries else None), tuple(fields.get("format", []))
 
 
 async def _body(request: HTTPRequest) -> bytes:

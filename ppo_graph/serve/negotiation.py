@@ -13,6 +13,7 @@ other names clients send for it (``application/json``, ``text/plain``, ...) coun
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -44,7 +45,14 @@ GRAPH_FORMATS = (
     ResultFormat("jsonld", "application/ld+json", ("application/json",)),
 )
 #: Other names the ``format=`` parameter takes.
-FORMAT_ALIASES = {"nt": "ntriples", "ttl": "turtle", "json-ld": "jsonld", "n-triples": "ntriples"}
+#: (Turtle is a subset of N3, so a client asking for N3 can read it.)
+FORMAT_ALIASES = {
+    "nt": "ntriples",
+    "n-triples": "ntriples",
+    "ttl": "turtle",
+    "n3": "turtle",
+    "json-ld": "jsonld",
+}
 FORMAT_NAMES = tuple(f.name for f in (*RESULT_FORMATS, *GRAPH_FORMATS))
 
 
@@ -121,24 +129,24 @@ def _score(fmt: ResultFormat, ranges: list[MediaRange]) -> tuple[float, int, int
 
 
 def choose(
-    formats: tuple[ResultFormat, ...], accept: str | None, format_name: str | None = None
+    formats: tuple[ResultFormat, ...], accept: str | None, format_values: Sequence[str] = ()
 ) -> ResultFormat:
     """The format to write a result in; :class:`NotAcceptable` when none suits the request.
 
-    ``format_name`` (the ``format=`` parameter) overrides the Accept header; a name that is no
-    format at all raises :class:`UnknownFormat`. No Accept header (or an empty one) takes the
-    first of ``formats``.
+    ``format_values`` (the ``format=`` parameter; SPARQLWrapper sends it twice, as a name and as
+    a media type) overrides the Accept header: the first value that names a format, by name or
+    media type, decides; values none of which names a format raise :class:`UnknownFormat`. No
+    Accept header (or an empty one) takes the first of ``formats``.
     """
-    if format_name:
-        wanted = FORMAT_ALIASES.get(format_name.lower(), format_name.lower())
-        if wanted not in FORMAT_NAMES:
-            raise UnknownFormat(
-                f"unknown format={format_name!r}; formats: {', '.join(FORMAT_NAMES)}"
-            )
+    if format_values:
+        named = [n for n in (_format_name(v, formats) for v in format_values) if n is not None]
+        if not named:
+            given = ", ".join(repr(v) for v in format_values)
+            raise UnknownFormat(f"unknown format={given}; formats: {', '.join(FORMAT_NAMES)}")
         for fmt in formats:
-            if fmt.name == wanted:
+            if fmt.name == named[0]:
                 return fmt
-        raise NotAcceptable(f"format={format_name} does not apply here; {available(formats)}")
+        raise NotAcceptable(f"format={named[0]} does not apply here; {available(formats)}")
     if not accept or not accept.strip():
         return formats[0]
     ranges = parse_accept(accept)
@@ -154,6 +162,19 @@ def choose(
             f"none of the accepted media types ({accept}) can be sent; {available(formats)}"
         )
     return max(scored, key=lambda pair: pair[0])[1]
+
+
+def _format_name(value: str, formats: tuple[ResultFormat, ...]) -> str | None:
+    """The format a ``format=`` value names: a name, another name for it, or a media type (one
+    of ``formats`` first: ``application/json`` is JSON results or JSON-LD by the result)."""
+    value = value.strip().lower()
+    name = FORMAT_ALIASES.get(value, value)
+    if name in FORMAT_NAMES:
+        return name
+    for fmt in (*formats, *RESULT_FORMATS, *GRAPH_FORMATS):
+        if value in fmt.media_types:
+            return fmt.name
+    return None
 
 
 def available(formats: tuple[ResultFormat, ...]) -> str:

@@ -65,7 +65,7 @@ class Request:
     """What decides how a result is written: the Accept header, ``format=``, the row cap."""
 
     accept: str | None = None
-    format_name: str | None = None
+    format_values: tuple[str, ...] = ()  # the format= parameter's values
     max_rows: int = 0  # 0: no cap
 
 
@@ -146,7 +146,7 @@ def choose_format(formats: tuple[ResultFormat, ...], request: Request) -> Result
     """The format for a result of one of ``formats``: 400 for an unknown ``format=``, 406 when
     none is acceptable."""
     try:
-        return choose(formats, request.accept, request.format_name)
+        return choose(formats, request.accept, request.format_values)
     except UnknownFormat as exc:
         raise Refused(400, str(exc)) from None
     except NotAcceptable as exc:
