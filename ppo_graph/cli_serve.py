@@ -21,8 +21,8 @@ def register(subparsers: Any) -> None:
         help="serve the reasoned graph as a read-only SPARQL 1.1 endpoint",
         description="Serve the shipped graph plus your files, reasoned, over HTTP: the SPARQL "
         "1.1 Protocol at /sparql (GET ?query=, POST form or application/sparql-query; SELECT and "
-        "ASK as SPARQL JSON, XML, CSV or TSV, CONSTRUCT and DESCRIBE as Turtle, N-Triples or "
-        "JSON-LD, by the Accept header or format=), the canned queries at /queries and "
+        "ASK as SPARQL JSON, XML, CSV or TSV, CONSTRUCT and DESCRIBE as Turtle, N-Triples, "
+        "JSON-LD or RDF/XML, by the Accept header or format=), the canned queries at /queries and "
         "/queries/NAME?param=value, and /health. Read-only: updates are refused (403), and so "
         "are SERVICE and FROM (no request leaves the machine). Stop it with Ctrl-C.",
         epilog="examples:\n"

@@ -48,6 +48,7 @@ GRAPH_TYPES = {
     "turtle": "text/turtle",
     "nt": "application/n-triples",
     "json-ld": "application/ld+json",
+    "xml": "application/rdf+xml",
 }
 
 
@@ -375,7 +376,7 @@ def test_service_description(client: TestClient, graph: KnowledgeGraph) -> None:
     assert service is not None
     assert (service, SD.supportedLanguage, SD.SPARQL11Query) in described
     formats = {str(f) for f in described.objects(service, SD.resultFormat)}
-    assert "http://www.w3.org/ns/formats/SPARQL_Results_JSON" in formats and len(formats) == 7
+    assert "http://www.w3.org/ns/formats/SPARQL_Results_JSON" in formats and len(formats) == 8
     dataset = described.value(service, SD.defaultDataset)
     assert described.value(dataset, SD.defaultGraph) is not None
     names = {str(described.value(g, SD.name)) for g in described.objects(dataset, SD.namedGraph)}

@@ -23,6 +23,7 @@ _FORMAT_IRIS = {
     "turtle": ("RdfFormat", "TURTLE"),
     "ntriples": ("RdfFormat", "N_TRIPLES"),
     "jsonld": ("RdfFormat", "JSON_LD"),
+    "rdfxml": ("RdfFormat", "RDF_XML"),
 }
 TITLE = "The reasoned PPO graph: the union of its asserted and inferred named graphs"
 

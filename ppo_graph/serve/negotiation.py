@@ -7,7 +7,7 @@ means "not acceptable"); a format takes the quality of the most specific range t
 media type (``type/subtype`` before ``type/*`` before ``*/*``); the highest quality wins; between
 equal qualities a format the client named wins over one it reached by a wildcard, then the one
 whose range comes first in the header, then the server's order (JSON, XML, CSV, TSV for results;
-Turtle, N-Triples, JSON-LD for graphs). Wildcards reach only a format's own media type; the
+Turtle, N-Triples, JSON-LD, RDF/XML for graphs). Wildcards reach only a format's own media type; the
 other names clients send for it (``application/json``, ``text/plain``, ...) count only when named.
 """
 
@@ -43,6 +43,8 @@ GRAPH_FORMATS = (
     ResultFormat("turtle", "text/turtle", ("application/x-turtle", "application/turtle")),
     ResultFormat("ntriples", "application/n-triples", ("text/plain",)),
     ResultFormat("jsonld", "application/ld+json", ("application/json",)),
+    # what rdflib's SPARQLStore asks for a CONSTRUCT (it parses nothing else)
+    ResultFormat("rdfxml", "application/rdf+xml"),
 )
 #: Other names the ``format=`` parameter takes.
 #: (Turtle is a subset of N3, so a client asking for N3 can read it.)
@@ -52,6 +54,8 @@ FORMAT_ALIASES = {
     "ttl": "turtle",
     "n3": "turtle",
     "json-ld": "jsonld",
+    "rdf": "rdfxml",
+    "rdf+xml": "rdfxml",
 }
 FORMAT_NAMES = tuple(f.name for f in (*RESULT_FORMATS, *GRAPH_FORMATS))
 

@@ -4,7 +4,7 @@ whole body before anything is sent, so a client never gets a 200 with half a res
 Runs in a worker thread (pyoxigraph releases the GIL while it evaluates) under
 :func:`ppo_graph.sparql.with_deadline`; the worker also checks the deadline between rows, so a
 query that streams rows stops at the deadline instead of running on unseen. Results are written
-by pyoxigraph in every format (SPARQL JSON, XML, CSV, TSV; Turtle, N-Triples, JSON-LD).
+by pyoxigraph in every format (SPARQL JSON, XML, CSV, TSV; Turtle, N-Triples, JSON-LD, RDF/XML).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ T = TypeVar("T")
 #: How often (in rows) the worker looks at the clock.
 CHECK_EVERY = 256
 _RESULTS = {"json": "JSON", "xml": "XML", "csv": "CSV", "tsv": "TSV"}
-_GRAPHS = {"turtle": "TURTLE", "ntriples": "N_TRIPLES", "jsonld": "JSON_LD"}
+_GRAPHS = {"turtle": "TURTLE", "ntriples": "N_TRIPLES", "jsonld": "JSON_LD", "rdfxml": "RDF_XML"}
 
 
 class Refused(Exception):
