@@ -60,16 +60,22 @@ def variables(text: str) -> set[str]:
     return {value[1:] for kind, value in tokens(text) if kind == "var"}
 
 
-def is_update(text: str) -> bool:
-    """Whether the text is a SPARQL update: its first keyword after the prologue is an update's."""
+def first_keyword(text: str) -> str:
+    """The first keyword after the prologue (PREFIX and BASE declarations), upper-cased: SELECT,
+    ASK, CONSTRUCT, DESCRIBE, or an update's; empty when there is none."""
     words = [value.upper() for kind, value in tokens(text) if kind == "word"]
     for index, word in enumerate(words):
         if word in ("PREFIX", "BASE"):
             continue
         if index and words[index - 1] == "PREFIX":
             continue
-        return word in UPDATE_KEYWORDS
-    return False
+        return word
+    return ""
+
+
+def is_update(text: str) -> bool:
+    """Whether the text is a SPARQL update: its first keyword after the prologue is an update's."""
+    return first_keyword(text) in UPDATE_KEYWORDS
 
 
 def remote_access(text: str) -> list[str]:
@@ -213,19 +219,24 @@ def resolve_param(store: Any, param: Param, raw: str) -> Any:
         if store.query(member, use_default_graph_as_union=True):
             return ox.NamedNode(iri)
 
-    def instances() -> dict[str, set[str]]:
-        names: dict[str, set[str]] = {}
-        values = f"WHERE {{ VALUES ?class {{ {ox.NamedNode(param.cls or '')} }}"
-        for solution in store.query(
-            _INSTANCES.replace("WHERE {", values, 1), use_default_graph_as_union=True
-        ):
-            iri = solution["x"].value
-            found = names.setdefault(iri, {local_name(iri)})
-            if solution["name"] is not None:
-                found.add(solution["name"].value)
-        return names
+    return resolve_value(param, raw, lambda: param_values(store, param), _maker())
 
-    return resolve_value(param, raw, instances, _maker())
+
+def param_values(store: Any, param: Param) -> dict[str, set[str]]:
+    """The values an IRI parameter accepts: each instance of its class (IRI) with the names it
+    may be given by (local name, labels, abbreviation)."""
+    import pyoxigraph as ox
+
+    names: dict[str, set[str]] = {}
+    values = f"WHERE {{ VALUES ?class {{ {ox.NamedNode(param.cls or '')} }}"
+    for solution in store.query(
+        _INSTANCES.replace("WHERE {", values, 1), use_default_graph_as_union=True
+    ):
+        iri = solution["x"].value
+        found = names.setdefault(iri, {local_name(iri)})
+        if solution["name"] is not None:
+            found.add(solution["name"].value)
+    return names
 
 
 def bind(store: Any, spec: QuerySpec, params: Mapping[str, str]) -> dict[str, Any]:
@@ -303,7 +314,9 @@ __all__ = [
     "bind",
     "check_syntax",
     "expand_curie",
+    "first_keyword",
     "is_update",
+    "param_values",
     "remote_access",
     "resolve_param",
     "run",

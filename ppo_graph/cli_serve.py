@@ -1,0 +1,117 @@
+"""``ppo serve``: the reasoned graph as a read-only SPARQL 1.1 endpoint (Starlette on uvicorn),
+answering from the same engine and cache as the other commands (:mod:`ppo_graph.serve`)."""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import re
+import sys
+from typing import Any
+
+from .cli_common import add_input_files, open_graph
+from .errors import EXIT_OK, UsageError
+
+_ORIGIN_RE = re.compile(r"^https?://[^/\s]+$")
+
+
+def register(subparsers: Any) -> None:
+    serve = subparsers.add_parser(
+        "serve",
+        help="serve the reasoned graph as a read-only SPARQL 1.1 endpoint",
+        description="Serve the shipped graph plus your files, reasoned, over HTTP: the SPARQL "
+        "1.1 Protocol at /sparql (GET ?query=, POST form or application/sparql-query; SELECT and "
+        "ASK as SPARQL JSON, XML, CSV or TSV, CONSTRUCT and DESCRIBE as Turtle, N-Triples, "
+        "JSON-LD or RDF/XML, by the Accept header or format=), the canned queries at /queries and "
+        "/queries/NAME?param=value, and /health. Read-only: updates are refused (403), and so "
+        "are SERVICE and FROM (no request leaves the machine). Stop it with Ctrl-C.",
+        epilog="examples:\n"
+        "  ppo serve                                  # http://127.0.0.1:8000/sparql\n"
+        "  ppo serve extra.ttl --port 8080 --timeout 30 --max-rows 50000\n"
+        "  ppo serve --cors http://localhost:3000     # let that page's scripts query it\n"
+        "  curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s ?p ?o } LIMIT 5' \\\n"
+        "       http://127.0.0.1:8000/sparql",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_input_files(serve)
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: 127.0.0.1, this machine only)",
+    )
+    serve.add_argument(
+        "--port", type=int, default=8000, help="port to listen on (default: 8000; 0: any free)"
+    )
+    serve.add_argument(
+        "--timeout",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="answer 503 to a query running longer than this (default: 10; 0 for no limit)",
+    )
+    serve.add_argument(
+        "--max-rows",
+        type=int,
+        default=10_000,
+        metavar="N",
+        help="send at most N rows (or triples) and say so in the X-PPO-Row-Cap header "
+        "(default: 10000; 0 for no cap)",
+    )
+    serve.add_argument(
+        "--cors",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="ORIGIN",
+        help="allow scripts on these origins (http://host:port, or *) to query the endpoint; "
+        "CORS is off without it",
+    )
+    serve.set_defaults(handler=serve_command)
+
+
+def serve_command(args: argparse.Namespace) -> int:
+    import socket
+
+    import uvicorn
+
+    from .serve.app import Settings, create_app
+
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port must be between 0 and 65535, not {args.port}")
+    if args.timeout < 0 or args.max_rows < 0:
+        raise UsageError("--timeout and --max-rows must be 0 (no limit) or more")
+    for origin in args.cors:
+        if origin != "*" and not _ORIGIN_RE.match(origin):
+            raise UsageError(f"--cors {origin!r} is not an origin such as http://localhost:3000")
+    family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
+    sock = socket.create_server((args.host, args.port), family=family)  # OSError: exit 2
+    host, port = sock.getsockname()[:2]
+    try:
+        graph = open_graph(args)
+        app = create_app(graph, Settings(args.timeout, args.max_rows, tuple(args.cors)))
+        shown = f"[{host}]" if family == socket.AF_INET6 else host
+        print(
+            f"ppo serve: {len(graph):,} triples ({graph.reasoner} reasoning); "
+            f"SPARQL endpoint at http://{shown}:{port}/sparql",
+            file=sys.stderr,
+            flush=True,
+        )
+        if not _is_loopback(args.host):
+            print(
+                f"ppo serve: warning: listening on {args.host}: other machines can query it",
+                file=sys.stderr,
+            )
+        config = uvicorn.Config(app, log_level="warning", access_log=False)
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        sock.close()
+    return EXIT_OK
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
