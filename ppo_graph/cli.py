@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "ppo_graph.cli_interfaces",
     "ppo_graph.cli_query",
     "ppo_graph.cli_cache",
+    "ppo_graph.cli_org",
 )
 
 
