@@ -35,7 +35,9 @@ def register(subparsers: Any) -> None:
     )
     imp.add_argument("people", type=Path, help="the people CSV")
     imp.add_argument("--raci", type=Path, help="the duty-level RACI CSV")
-    imp.add_argument("--out", type=Path, default=None, help="Turtle file (default: standard output)")
+    imp.add_argument(
+        "--out", type=Path, default=None, help="Turtle file (default: standard output)"
+    )
     imp.add_argument("--base", default=None, help="namespace of the organisation's IRIs")
     imp.add_argument("--name", default="Organisation", help="the organisation's name")
     imp.set_defaults(handler=cmd_import)
@@ -95,10 +97,18 @@ def cmd_export(args: argparse.Namespace) -> int:
     kg = KnowledgeGraph.open([args.org], reasoning=False, cache=False)
     catalogue = default_catalogue()
     people = rows_of(kg, "org-people")
-    _write(args.out, format_csv(people, catalogue.get("org-people").columns), f"{len(people)} memberships")
+    _write(
+        args.out,
+        format_csv(people, catalogue.get("org-people").columns),
+        f"{len(people)} memberships",
+    )
     if args.raci_out is not None:
         from .prefixes import compact
 
         raci = [{**row, "duty": compact(row["duty"])} for row in rows_of(kg, "org-raci")]
-        _write(args.raci_out, format_csv(raci, catalogue.get("org-raci").columns), f"{len(raci)} assignments")
+        _write(
+            args.raci_out,
+            format_csv(raci, catalogue.get("org-raci").columns),
+            f"{len(raci)} assignments",
+        )
     return EXIT_OK

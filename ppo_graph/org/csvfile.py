@@ -64,7 +64,9 @@ class RaciRow:
     letter: str
 
 
-def _records(path: Path, columns: tuple[str, ...], optional: tuple[str, ...], problems: list[tuple[int, str]]) -> Iterator[tuple[int, dict[str, str]]]:
+def _records(
+    path: Path, columns: tuple[str, ...], optional: tuple[str, ...], problems: list[tuple[int, str]]
+) -> Iterator[tuple[int, dict[str, str]]]:
     """The rows of a CSV file as (line, column -> stripped value); header and shape problems go to
     ``problems``."""
     data = path.read_bytes()
@@ -79,7 +81,14 @@ def _records(path: Path, columns: tuple[str, ...], optional: tuple[str, ...], pr
     missing = [c for c in columns if c not in header]
     unknown = [h for h in header if h not in columns and h not in optional]
     if missing:
-        problems.append((1, "missing column(s): " + ", ".join(missing) + f"; the header must name {', '.join(columns)}"))
+        problems.append(
+            (
+                1,
+                "missing column(s): "
+                + ", ".join(missing)
+                + f"; the header must name {', '.join(columns)}",
+            )
+        )
     if unknown:
         problems.append((1, "unknown column(s): " + ", ".join(unknown)))
     if missing or unknown:
@@ -90,7 +99,12 @@ def _records(path: Path, columns: tuple[str, ...], optional: tuple[str, ...], pr
         if not any(f.strip() for f in fields):
             continue
         if len(fields) != len(header):
-            problems.append((line, f"{len(fields)} field(s) where the header has {len(header)}: a missing or extra column"))
+            problems.append(
+                (
+                    line,
+                    f"{len(fields)} field(s) where the header has {len(header)}: a missing or extra column",
+                )
+            )
             continue
         yield line, {h: f.strip() for h, f in zip(header, fields, strict=True)}
 
@@ -112,7 +126,9 @@ def read_people(path: Path, resolve_role: Callable[[str], str]) -> list[PersonRo
     posts: dict[str, tuple[int, str, str, str]] = {}
     seen: dict[tuple[str, str, str], int] = {}
     for line, rec in _records(path, PEOPLE_COLUMNS, PEOPLE_OPTIONAL, problems):
-        bad = [f"empty {c}" for c in ("person", "name", "team", "post", "role", "from") if not rec[c]]
+        bad = [
+            f"empty {c}" for c in ("person", "name", "team", "post", "role", "from") if not rec[c]
+        ]
         role = ""
         if rec["role"]:
             try:
@@ -130,24 +146,43 @@ def read_people(path: Path, resolve_role: Callable[[str], str]) -> list[PersonRo
             bad.append(f"bad email {rec['email']!r}")
         person = people.setdefault(rec["person"], (line, rec["name"], rec["email"]))
         if person[1:] != (rec["name"], rec["email"]):
-            bad.append(f"duplicate person id {rec['person']!r}: line {person[0]} gives it to {person[1]!r} <{person[2]}>")
+            bad.append(
+                f"duplicate person id {rec['person']!r}: line {person[0]} gives it to {person[1]!r} <{person[2]}>"
+            )
         service = rec.get("service", "")
         post = posts.setdefault(rec["post"], (line, rec["team"], role, service))
         if role and post[1:] != (rec["team"], role, service):
-            bad.append(f"post {rec['post']!r} differs from line {post[0]}: one post has one team, role and service")
+            bad.append(
+                f"post {rec['post']!r} differs from line {post[0]}: one post has one team, role and service"
+            )
         key = (rec["person"], rec["post"], rec["from"])
         if seen.setdefault(key, line) != line:
             bad.append(f"the same membership as line {seen[key]}")
         if bad:
             problems += [(line, what) for what in bad]
             continue
-        rows.append(PersonRow(line, rec["person"], rec["name"], rec["email"], rec["team"], rec["post"], role, rec["from"], rec["to"], service))
+        rows.append(
+            PersonRow(
+                line,
+                rec["person"],
+                rec["name"],
+                rec["email"],
+                rec["team"],
+                rec["post"],
+                role,
+                rec["from"],
+                rec["to"],
+                service,
+            )
+        )
     if problems:
         raise CsvErrors(path, sorted(problems))
     return rows
 
 
-def read_raci(path: Path, people: list[PersonRow], resolve_duty: Callable[[str], str]) -> list[RaciRow]:
+def read_raci(
+    path: Path, people: list[PersonRow], resolve_duty: Callable[[str], str]
+) -> list[RaciRow]:
     """The RACI CSV's rows, or :class:`CsvErrors` naming every bad row; ``who`` must be a person
     id or a post name of ``people``."""
     from .names import Names

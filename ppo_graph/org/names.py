@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from ..prefixes import compact, expand_curie
@@ -18,7 +18,7 @@ def _key(name: str) -> str:
 
 
 def short_form(label: str) -> str:
-    """"Capacity Management Process Manager" -> "capacity manager"."""
+    """ "Capacity Management Process Manager" -> "capacity manager"."""
     return _key(_SHORT_DROP.sub(" ", label))
 
 
@@ -32,13 +32,14 @@ class Names:
     shown: dict[str, str] = field(default_factory=dict)
     ambiguous: set[str] = field(default_factory=set)
 
-    def add(self, name: str, iri: str, *, show: bool = True) -> None:
+    def add(self, name: str, iri: str, *, show: bool = True, shown_as: str | None = None) -> None:
+        """Index ``name``; offer it as a close match (as ``shown_as`` if given) when ``show``."""
         key = _key(name)
         if key in self.index and self.index[key] != iri:
             self.ambiguous.add(key)
         self.index.setdefault(key, iri)
         if show:
-            self.shown.setdefault(key, name)
+            self.shown.setdefault(key, shown_as or name)
 
     def resolve(self, name: str) -> str:
         """The IRI a name stands for; ``LookupError`` with the close matches if none."""
@@ -51,28 +52,29 @@ class Names:
             return self.index[key]
         if key in self.ambiguous:
             raise LookupError(f"{self.what} {text!r} is ambiguous; give its full name or IRI")
-        close = difflib.get_close_matches(key, list(self.shown), n=3, cutoff=0.6)
+        close = difflib.get_close_matches(key, list(self.shown), n=6, cutoff=0.6)
+        offered = list(dict.fromkeys(self.shown[c] for c in close))[:3]
         hint = (
-            "; close matches: " + ", ".join(repr(self.shown[c]) for c in close)
-            if close
+            "; close matches: " + ", ".join(repr(name) for name in offered)
+            if offered
             else f"; `ppo org import --help` says how {self.what}s are named"
         )
         raise LookupError(f"unknown {self.what} {text!r}{hint}")
 
 
-def role_names(rows: Iterable[dict[str, str | None]]) -> Names:
+def role_names(rows: Iterable[Mapping[str, str]]) -> Names:
     """From the org-roles report: each role by IRI, CURIE, label and other names; a process role
     also by its short form ("Capacity Manager") and by its process's abbreviation ("ISM Owner",
     "ISM Process Owner")."""
     names = Names("role")
     for row in rows:
-        iri, name = row["role"] or "", row["name"] or ""
+        iri, name = row["role"], row["name"]
         names.add(iri, iri, show=False)
         names.add(compact(iri), iri, show=False)
         names.add(name, iri)
         kind, abbreviation = row.get("kind"), row.get("abbreviation")
         if kind:
-            names.add(short_form(name), iri, show=False)
+            names.add(short_form(name), iri, shown_as=name)
             if abbreviation:
                 names.add(f"{abbreviation} {kind}", iri, show=False)
                 names.add(f"{abbreviation} process {kind}", iri, show=False)

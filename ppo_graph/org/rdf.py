@@ -51,7 +51,11 @@ def to_turtle(
         return ex["post/" + slug(name)]
 
     for row in people:
-        person, post, team = person_iri(row.person), post_iri(row.post), ex["team/" + slug(row.team)]
+        person, post, team = (
+            person_iri(row.person),
+            post_iri(row.post),
+            ex["team/" + slug(row.team)],
+        )
         g.add((team, RDF.type, org.OrganizationalUnit))
         g.add((team, RDFS.label, Literal(row.team)))
         g.add((team, org.unitOf, top))
@@ -98,4 +102,6 @@ def rows_of(kg: Any, report: str) -> list[dict[str, str]]:
     """A report's rows as plain strings: an IRI's or a literal's text, "" when unbound."""
     from ..tables import parts
 
-    return [{k: "" if v is None else parts(v)[1] for k, v in row.items()} for row in kg.rows(report)]
+    return [
+        {k: "" if v is None else parts(v)[1] for k, v in row.items()} for row in kg.rows(report)
+    ]
