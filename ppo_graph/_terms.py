@@ -14,6 +14,7 @@ class PPO(DefinedNamespace):
     Analysis: URIRef
     Artefact: URIRef
     Asset: URIRef
+    Assignment: URIRef
     Body: URIRef
     ChangeAssessmentInterface: URIRef
     ConfigurationInterface: URIRef
@@ -53,6 +54,7 @@ class PPO(DefinedNamespace):
     RiskInterface: URIRef
     Role: URIRef
     Schedule: URIRef
+    Service: URIRef
     ServiceLevelInterface: URIRef
     ShortenedList: URIRef
     SourceDefect: URIRef
@@ -64,13 +66,16 @@ class PPO(DefinedNamespace):
     abbreviation: URIRef
     actsInProcess: URIRef
     affects: URIRef
+    assignedTo: URIRef
     carriesDuty: URIRef
     closingNarrative: URIRef
     connectsProcess: URIRef
     contributesTo: URIRef
     correctedText: URIRef
     correction: URIRef
+    coversService: URIRef
     evidencedBy: URIRef
+    forDuty: URIRef
     fromProcess: URIRef
     hasDuty: URIRef
     hasProcessManager: URIRef
@@ -78,9 +83,12 @@ class PPO(DefinedNamespace):
     hasTheme: URIRef
     impliedMention: URIRef
     inSection: URIRef
+    incompatibleWith: URIRef
     isDutyOf: URIRef
     maintains: URIRef
     managesProcess: URIRef
+    memberFrom: URIRef
+    memberUntil: URIRef
     mentions: URIRef
     mentionsArtefact: URIRef
     mentionsParty: URIRef
@@ -92,6 +100,7 @@ class PPO(DefinedNamespace):
     partOfProcess: URIRef
     position: URIRef
     produces: URIRef
+    raci: URIRef
     recordLabel: URIRef
     reviews: URIRef
     roleOfProcess: URIRef
@@ -100,6 +109,7 @@ class PPO(DefinedNamespace):
     sourcePath: URIRef
     specialises: URIRef
     stated: URIRef
+    throughPost: URIRef
     toProcess: URIRef
     uses: URIRef
     verbatimFragment: URIRef

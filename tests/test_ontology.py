@@ -29,7 +29,7 @@ def test_ontology_metadata(asserted_graph: Graph) -> None:
 def test_theme_tags_are_supported_by_the_text(asserted_graph: Graph) -> None:
     """A duty has a theme exactly when its text contains one of the theme's hidden labels."""
     triggers: dict[str, list[str]] = {}
-    for theme in asserted_graph.subjects(RDF.type, SKOS.Concept):
+    for theme in asserted_graph.subjects(SKOS.inScheme, PPOD.DutyThemes):
         triggers[str(theme)] = [
             str(w).lower() for w in asserted_graph.objects(theme, SKOS.hiddenLabel)
         ]

@@ -113,7 +113,7 @@ def compare(graph: Graph, engine: KnowledgeGraph, spec: QuerySpec, params: dict[
 def test_every_canned_query_is_compared() -> None:
     assert {name for name, _ in CASES} == set(CATALOGUE.names())
     assert len(CASES) == len(CATALOGUE) + len(EXTRA_CASES) >= 60
-    assert len(CATALOGUE.names("report")) == 14
+    assert len(CATALOGUE.names("report")) == 17
 
 
 @pytest.mark.parametrize("case", CASES, ids=_case_id)
@@ -123,7 +123,9 @@ def test_same_rows_on_oxigraph(
     name, params = case
     spec = CATALOGUE.get(name)
     count = compare(union, engine, spec, params)
-    if spec.kind in ("question", "report") and not name.startswith("duty-search"):
+    # the org-* reports read an organisation, which the shipped graph has not: tests/test_org.py
+    # compares them on the example organisation
+    if spec.kind in ("question", "report") and not name.startswith(("duty-search", "org-")):
         assert count > 0, "a question or report with no answer compares nothing"
 
 

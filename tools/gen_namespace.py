@@ -1,4 +1,4 @@
-"""Regenerate ppo_graph/_terms.py (the PPO DefinedNamespace) from ontology/ppo.ttl.
+"""Regenerate ppo_graph/_terms.py (the PPO DefinedNamespace) from ontology/ppo.ttl and ontology/org.ttl.
 
 Usage: python tools/gen_namespace.py [--check]
 With --check, exit 1 if the committed file is out of date (a test runs this).
@@ -17,7 +17,9 @@ TARGET = ROOT / "ppo_graph" / "_terms.py"
 
 
 def render() -> str:
-    graph = Graph().parse(ROOT / "ontology" / "ppo.ttl")
+    graph = Graph()
+    for name in ("ppo.ttl", "org.ttl"):
+        graph.parse(ROOT / "ontology" / name)
     terms = sorted(
         {
             str(s)[len(NS) :]

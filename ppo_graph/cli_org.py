@@ -1,0 +1,114 @@
+"""``ppo org import`` and ``ppo org export``: an organisation's people and RACI CSV files to W3C
+ORG Turtle and back (:mod:`ppo_graph.org`)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from .errors import EXIT_OK, UsageError
+
+_LAYOUT = (
+    "people CSV columns: person,name,email,team,post,role,from,to[,service] (one row per "
+    "membership; dates YYYY-MM-DD, to empty while it lasts). RACI CSV columns: who,duty,letter "
+    "(who: a person id, else a post name; duty: ppod:duty-7.6-14; letter: R, A, C or I). Roles "
+    "by IRI, CURIE, label, short form (Capacity Manager) or process abbreviation (ISM Owner)."
+)
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "org",
+        help="an organisation's people and RACI: import from CSV to Turtle, export back",
+        description="Map a real organisation onto the PPO roles (W3C ORG). " + _LAYOUT,
+    )
+    sub = p.add_subparsers(dest="org_command", metavar="ORG_COMMAND")
+    sub.required = True
+
+    imp = sub.add_parser(
+        "import",
+        help="people CSV (and RACI CSV) to Turtle; nothing is written unless every row is good",
+        description="Check every row (exit 2 with each bad row's line number) and write the "
+        "organisation as Turtle. " + _LAYOUT,
+    )
+    imp.add_argument("people", type=Path, help="the people CSV")
+    imp.add_argument("--raci", type=Path, help="the duty-level RACI CSV")
+    imp.add_argument(
+        "--out", type=Path, default=None, help="Turtle file (default: standard output)"
+    )
+    imp.add_argument("--base", default=None, help="namespace of the organisation's IRIs")
+    imp.add_argument("--name", default="Organisation", help="the organisation's name")
+    imp.set_defaults(handler=cmd_import)
+
+    exp = sub.add_parser(
+        "export",
+        help="an imported organisation (Turtle) back to the people CSV (and RACI CSV)",
+    )
+    exp.add_argument("org", type=Path, help="the organisation's Turtle")
+    exp.add_argument("--out", type=Path, default=None, help="people CSV (default: standard output)")
+    exp.add_argument("--raci-out", type=Path, default=None, help="also write the RACI CSV here")
+    exp.set_defaults(handler=cmd_export)
+
+
+def _write(path: Path | None, text: str, what: str) -> None:
+    from .output import atomic_write
+
+    if path is None or str(path) == "-":
+        sys.stdout.write(text)
+        return
+    if path.is_dir():
+        raise UsageError(f"--out {path} is a folder; give a file name")
+    atomic_write(path, text)
+    print(f"wrote {path} ({what})", file=sys.stderr)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from .engine import KnowledgeGraph
+    from .org.csvfile import read_people, read_raci
+    from .org.names import duty_names, role_names
+    from .org.rdf import DEFAULT_BASE, rows_of, to_turtle
+
+    for path in (args.people, args.raci):
+        if path is not None and not path.is_file():
+            raise UsageError(f"{path}: no such file")
+    kg = KnowledgeGraph.open(reasoning=False, cache=False)
+    roles = role_names(rows_of(kg, "org-roles"))
+    people = read_people(args.people, roles.resolve)
+    raci = []
+    if args.raci is not None:
+        duties = duty_names(row["duty"] for row in rows_of(kg, "graph-duties"))
+        raci = read_raci(args.raci, people, duties.resolve)
+    text = to_turtle(people, raci, base=args.base or DEFAULT_BASE, organisation=args.name)
+    what = f"{len({r.person for r in people})} people, {len(people)} memberships"
+    _write(args.out, text, what + f", {len(raci)} RACI assignments")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .catalogue import default_catalogue
+    from .engine import KnowledgeGraph
+    from .org.rdf import rows_of
+    from .tables import format_csv
+
+    if not args.org.is_file():
+        raise UsageError(f"{args.org}: no such file")
+    kg = KnowledgeGraph.open([args.org], reasoning=False, cache=False)
+    catalogue = default_catalogue()
+    people = rows_of(kg, "org-people")
+    _write(
+        args.out,
+        format_csv(people, catalogue.get("org-people").columns),
+        f"{len(people)} memberships",
+    )
+    if args.raci_out is not None:
+        from .prefixes import compact
+
+        raci = [{**row, "duty": compact(row["duty"])} for row in rows_of(kg, "org-raci")]
+        _write(
+            args.raci_out,
+            format_csv(raci, catalogue.get("org-raci").columns),
+            f"{len(raci)} assignments",
+        )
+    return EXIT_OK

@@ -1,0 +1,17 @@
+"""An organisation mapped onto the PPO roles (W3C ORG, see ``ontology/org.ttl``).
+
+``csvfile`` reads and checks the people and RACI CSV files (every bad row with its line number),
+``names`` resolves role, duty and person names against the graph, ``rdf`` turns the checked rows
+into Turtle and a loaded organisation back into rows; ``ppo org`` (:mod:`ppo_graph.cli_org`) is
+the thin command over them.
+"""
+
+from __future__ import annotations
+
+#: The people CSV: one row per membership (a person holding a post, with its role, for a period).
+PEOPLE_COLUMNS = ("person", "name", "email", "team", "post", "role", "from", "to")
+#: Columns a people CSV may add.
+PEOPLE_OPTIONAL = ("service",)
+#: The RACI CSV: one row per assignment of a duty to a person (by id) or a post (by name).
+RACI_COLUMNS = ("who", "duty", "letter")
+RACI_LETTERS = ("R", "A", "C", "I")
