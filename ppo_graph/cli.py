@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "ppo_graph.cli_query",
     "ppo_graph.cli_cache",
     "ppo_graph.cli_serve",
+    "ppo_graph.cli_store",
 )
 
 
