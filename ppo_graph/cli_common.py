@@ -91,7 +91,7 @@ def open_graph(args: argparse.Namespace, extra: Sequence[Path] | None = None) ->
     with ``--store`` (commands that take it), the store's graph (:mod:`ppo_graph.remote`)."""
     from .engine import KnowledgeGraph
 
-    if getattr(args, "store", None) is not None or getattr(args, "query_url", None):
+    if any(getattr(args, name, None) for name in ("store", "query_url", "gsp_url", "graph")):
         from .errors import UsageError
         from .remote import RemoteGraph
 

@@ -37,7 +37,8 @@ def load_command(args: argparse.Namespace) -> int:
     endpoints = store_endpoints(args)
     if endpoints is None:
         raise UsageError("give --store URL: the SPARQL store to upload into")
-    kg = open_graph(argparse.Namespace(**{**vars(args), "store": None, "query_url": None}))
+    here = {name: None for name in ("store", "query_url", "gsp_url", "graph")}
+    kg = open_graph(argparse.Namespace(**{**vars(args), **here}))  # the graph to upload
     for message in kg.inconsistencies:
         print(f"warning: OWL RL inconsistency: {message}", file=sys.stderr)
     count = upload(kg, endpoints)
