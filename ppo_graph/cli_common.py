@@ -41,9 +41,67 @@ def add_input_files(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_store_options(parser: argparse.ArgumentParser, *, what: str) -> None:
+    """--store URL and the options that name a SPARQL store's endpoints and graph."""
+    from .remote import DEFAULT_GRAPH
+
+    parser.add_argument(
+        "--store",
+        metavar="URL",
+        help=f"{what} (URL/query for SPARQL, URL/store for the Graph Store Protocol, as Oxigraph "
+        "server names them; see --query-url and --gsp-url)",
+    )
+    parser.add_argument(
+        "--graph",
+        metavar="IRI",
+        default=None,
+        help=f"the store's named graph that holds the reasoned graph (default: {DEFAULT_GRAPH})",
+    )
+    parser.add_argument(
+        "--query-url",
+        metavar="URL",
+        help="the store's SPARQL query endpoint, when it is not --store URL/query "
+        "(Fuseki: URL/DATASET/query; GraphDB: URL/repositories/REPO)",
+    )
+    parser.add_argument(
+        "--gsp-url",
+        metavar="URL",
+        help="the store's Graph Store Protocol endpoint, when it is not --store URL/store "
+        "(Fuseki: URL/DATASET/data; GraphDB: URL/repositories/REPO/rdf-graphs/service)",
+    )
+
+
+def store_endpoints(args: argparse.Namespace) -> Any:
+    """The :class:`~ppo_graph.remote.Endpoints` the store options name, or None without them."""
+    from .errors import UsageError
+    from .remote import Endpoints
+
+    given = [args.store, args.query_url, args.gsp_url]
+    if not any(given):
+        if args.graph:
+            raise UsageError("--graph names a graph in a store: give --store URL too")
+        return None
+    return Endpoints.of(
+        args.store, query_url=args.query_url, gsp_url=args.gsp_url, graph=args.graph
+    )
+
+
 def open_graph(args: argparse.Namespace, extra: Sequence[Path] | None = None) -> Any:
-    """The engine for a command's input arguments (EXTRA files, --no-reason, --no-cache)."""
+    """The engine for a command's input arguments (EXTRA files, --no-reason, --no-cache), or,
+    with ``--store`` (commands that take it), the store's graph (:mod:`ppo_graph.remote`)."""
     from .engine import KnowledgeGraph
+
+    if any(getattr(args, name, None) for name in ("store", "query_url", "gsp_url", "graph")):
+        from .errors import UsageError
+        from .remote import RemoteGraph
+
+        files = list(args.extra if extra is None else extra)
+        if files:
+            raise UsageError(
+                f"{files[0]}: with --store the data is the store's; upload your files with "
+                "ppo load --store URL EXTRA ..."
+            )
+        return RemoteGraph.connect(store_endpoints(args), getattr(args, "timeout", None))
 
     return KnowledgeGraph.open(
         args.extra if extra is None else extra,

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .cli_common import add_input_files, open_graph
+from .cli_common import add_input_files, add_store_options, open_graph
 from .errors import EXIT_FAILURES, EXIT_OK, UsageError
 from .formats import GraphFormat, ReportFormat, choices
 
@@ -21,6 +21,11 @@ def register(subparsers: Any) -> None:
         "validate with pyshacl. Exit 0 conforms, 1 violations found, 2 bad input.",
     )
     add_input_files(p)
+    add_store_options(
+        p,
+        what="validate the graph in this SPARQL store (see ppo load): the checks run as SPARQL "
+        "there, SHACL on a copy fetched over the Graph Store Protocol",
+    )
     p.add_argument("--format", choices=choices(*ReportFormat), default=ReportFormat.TEXT.value)
     p.add_argument(
         "--shapes",

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .catalogue import FOLDERS
-from .cli_common import add_input_files, open_graph
+from .cli_common import add_input_files, add_store_options, open_graph
 from .errors import EXIT_FAILURES, EXIT_OK, UsageError
 from .formats import Format, choices
 
@@ -53,6 +53,7 @@ def register(subparsers: Any) -> None:
     )
     run.add_argument("name", nargs="?", metavar="NAME", help="a canned query (see `ppo queries`)")
     add_input_files(run)
+    add_store_options(run, what="run the query in this SPARQL store (see ppo load) instead of here")
     run.add_argument(
         "--file",
         "--query-file",

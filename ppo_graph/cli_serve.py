@@ -66,6 +66,13 @@ def register(subparsers: Any) -> None:
         help="allow scripts on these origins (http://host:port, or *) to query the endpoint; "
         "CORS is off without it",
     )
+    serve.add_argument(
+        "--reload",
+        action="store_true",
+        help="watch the EXTRA files and serve the new graph when one changes (queries running "
+        "finish on the old one; an edit that does not load keeps the old graph, says why on "
+        "stderr and in /health)",
+    )
     serve.set_defaults(handler=serve_command)
 
 
@@ -75,6 +82,7 @@ def serve_command(args: argparse.Namespace) -> int:
     import uvicorn
 
     from .serve.app import Settings, create_app
+    from .serve.live import LiveGraph, Watcher
 
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port must be between 0 and 65535, not {args.port}")
@@ -86,9 +94,16 @@ def serve_command(args: argparse.Namespace) -> int:
     family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
     sock = socket.create_server((args.host, args.port), family=family)  # OSError: exit 2
     host, port = sock.getsockname()[:2]
+    if args.reload and not args.extra:
+        raise UsageError("--reload watches your EXTRA files: name at least one")
+    watcher: Watcher | None = None
     try:
         graph = open_graph(args)
-        app = create_app(graph, Settings(args.timeout, args.max_rows, tuple(args.cors)))
+        live = LiveGraph(graph)
+        if args.reload:
+            watcher = Watcher(live, args.extra, lambda: open_graph(args))
+            watcher.start()
+        app = create_app(live, Settings(args.timeout, args.max_rows, tuple(args.cors)))
         shown = f"[{host}]" if family == socket.AF_INET6 else host
         print(
             f"ppo serve: {len(graph):,} triples ({graph.reasoner} reasoning); "
@@ -104,6 +119,8 @@ def serve_command(args: argparse.Namespace) -> int:
         config = uvicorn.Config(app, log_level="warning", access_log=False)
         uvicorn.Server(config).run(sockets=[sock])
     finally:
+        if watcher is not None:
+            watcher.stop()
         sock.close()
     return EXIT_OK
 

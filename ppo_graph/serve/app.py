@@ -28,6 +28,7 @@ from ..errors import PPOError
 from ..sparql import QueryTimeout
 from .description import PREFIXES as DESCRIPTION_PREFIXES
 from .description import description_triples
+from .live import LiveGraph
 from .negotiation import GRAPH_FORMATS, RESULT_FORMATS
 from .results import Answer, Refused, Request, answer_query, answer_rows, choose_format, graph_body
 
@@ -56,13 +57,16 @@ class Settings:
 
 
 def create_app(graph: Any, settings: Settings | None = None) -> Starlette:
-    """The ASGI application answering from ``graph`` (a KnowledgeGraph)."""
+    """The ASGI application answering from ``graph`` (a KnowledgeGraph, or a
+    :class:`~.live.LiveGraph` that ``--reload`` swaps; each request keeps the graph it started
+    with)."""
     from ..catalogue import default_catalogue
     from .catalogue_json import catalogue_listing
 
     settings = settings or Settings()
     catalogue = default_catalogue()
-    listing: list[dict[str, Any]] = []
+    live = graph if isinstance(graph, LiveGraph) else LiveGraph(graph)
+    listings: dict[int, list[dict[str, Any]]] = {}  # by the graph's generation
 
     async def run(work: Callable[[], T]) -> T:
         try:
@@ -75,6 +79,7 @@ def create_app(graph: Any, settings: Settings | None = None) -> Starlette:
             ) from None
 
     async def sparql(request: HTTPRequest) -> Response:
+        graph = live.current
         query, format_values = await _protocol_fields(request)
         wanted = Request(request.headers.get("accept"), format_values, settings.max_rows)
         if query is None:
@@ -88,6 +93,7 @@ def create_app(graph: Any, settings: Settings | None = None) -> Starlette:
         return _respond(answer, settings.max_rows)
 
     async def health(request: HTTPRequest) -> Response:
+        graph = live.current
         cache_file = graph.cache_file
         return JSONResponse(
             {
@@ -102,15 +108,21 @@ def create_app(graph: Any, settings: Settings | None = None) -> Starlette:
                 "from_cache": graph.from_cache,
                 "timeout": settings.timeout,
                 "max_rows": settings.max_rows,
+                "reload": live.status(),
             }
         )
 
     async def queries(request: HTTPRequest) -> Response:
-        if not listing:
-            listing.extend(await run_in_threadpool(catalogue_listing, catalogue, graph.store))
-        return JSONResponse(listing)
+        generation, graph = live.generation, live.current
+        if generation not in listings:
+            listings.clear()
+            listings[generation] = await run_in_threadpool(
+                catalogue_listing, catalogue, graph.store
+            )
+        return JSONResponse(listings[generation])
 
     async def canned(request: HTTPRequest) -> Response:
+        graph = live.current
         name = request.path_params["name"]
         if name not in catalogue:
             try:

@@ -1,0 +1,290 @@
+"""A SPARQL 1.1 store over HTTP in place of the in-process graph (``--store URL``).
+
+``ppo load --store URL`` uploads the reasoned graph (asserted and inferred triples, as the engine
+holds them) into one named graph with the SPARQL 1.1 Graph Store Protocol: a single ``PUT`` of
+N-Triples to ``GSP?graph=IRI``, which replaces the graph in one request. ``ppo query --store`` and
+``ppo validate --store`` then run the canned queries *in the store*: each query is sent with the
+protocol's ``default-graph-uri=IRI``, so the named graph is the query's default graph on any
+SPARQL 1.1 store (no need for a union-default-graph setting, and the query text is left as it is).
+
+Results come back as SPARQL JSON and are parsed by pyoxigraph into the very objects an in-process
+query gives (:class:`RemoteStore` answers ``query()`` like a ``pyoxigraph.Store``), so parameters
+are bound by the same code (:func:`ppo_graph.sparql.run_spec`: a ``VALUES`` block of terms, the
+names resolved by queries in the store) and the rows compare equal.
+
+Endpoints, from ``--store BASE`` (Oxigraph server's names, ``oxigraph serve``): ``BASE/query``
+for queries and ``BASE/store`` for the Graph Store Protocol; ``--query-url`` and ``--gsp-url``
+name them for stores that use other paths (Fuseki: ``/DATASET/query`` and ``/DATASET/data``).
+Only the standard library speaks HTTP here.
+"""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import UsageError
+from .sparql import QueryTimeout
+
+if TYPE_CHECKING:
+    from .query_file import QuerySpec
+    from .report import ValidationReport
+
+#: The named graph ``ppo load`` writes and ``--store`` reads unless ``--graph`` says otherwise.
+DEFAULT_GRAPH = "https://w3id.org/ppo-graph/graph/reasoned"
+NTRIPLES = "application/n-triples"
+RESULTS_JSON = "application/sparql-results+json"
+#: Seconds to wait for an upload or a download (a query has its own --timeout).
+TRANSFER_TIMEOUT = 300.0
+
+
+class StoreError(UsageError):
+    """The store could not be reached, or answered with an error; the message names the URL."""
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Where a store answers: its query URL, its Graph Store Protocol URL, and the named graph."""
+
+    query_url: str
+    gsp_url: str
+    graph: str = DEFAULT_GRAPH
+
+    @classmethod
+    def of(
+        cls,
+        store: str | None,
+        *,
+        query_url: str | None = None,
+        gsp_url: str | None = None,
+        graph: str | None = None,
+    ) -> Endpoints:
+        """``--store BASE`` gives ``BASE/query`` and ``BASE/store``; the others override them."""
+        base = (store or "").rstrip("/")
+        if not base and not (query_url and gsp_url):
+            raise UsageError("give --store URL (or both --query-url and --gsp-url)")
+        found = cls(
+            query_url or f"{base}/query", gsp_url or f"{base}/store", graph or DEFAULT_GRAPH
+        )
+        for url in (found.query_url, found.gsp_url):
+            parts = urllib.parse.urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise UsageError(f"{url!r} is not an http(s) URL of a SPARQL store")
+        if not _is_absolute_iri(found.graph):
+            raise UsageError(f"--graph {found.graph!r} is not an absolute IRI")
+        return found
+
+    def graph_url(self) -> str:
+        """The Graph Store Protocol URL of the named graph (indirect identification)."""
+        joiner = "&" if "?" in self.gsp_url else "?"
+        return f"{self.gsp_url}{joiner}{urllib.parse.urlencode({'graph': self.graph})}"
+
+
+def _is_absolute_iri(text: str) -> bool:
+    scheme, _, rest = text.partition(":")
+    return (
+        bool(scheme)
+        and scheme[0].isalpha()
+        and bool(rest)
+        and not any(c in text for c in ' <>"{}|^`\\')
+    )
+
+
+def _request(
+    url: str,
+    *,
+    method: str = "GET",
+    body: bytes | None = None,
+    headers: Mapping[str, str] | None = None,
+    timeout: float | None = TRANSFER_TIMEOUT,
+    what: str = "the store",
+) -> tuple[int, bytes]:
+    """(status, body) of one HTTP exchange; :class:`StoreError` naming the URL when the store is
+    unreachable or answers with an error status (the store's own message included)."""
+    request = urllib.request.Request(url, data=body, method=method, headers=dict(headers or {}))
+    shown = url.split("?")[0]
+    try:
+        with urllib.request.urlopen(request, timeout=timeout or None) as response:
+            return int(response.status), bytes(response.read())
+    except urllib.error.HTTPError as exc:
+        detail = exc.read().decode("utf-8", "replace").strip()
+        if len(detail) > 600:
+            detail = detail[:600] + " ..."
+        raise HTTPStatusError(
+            exc.code,
+            f"{what} at {shown} answered {exc.code} {exc.reason}"
+            + (f": {detail}" if detail else ""),
+        ) from None
+    except TimeoutError:
+        raise QueryTimeout(
+            f"{what} at {shown} did not answer within {timeout:g} s; give --timeout SECONDS "
+            "(0 for no limit)"
+        ) from None
+    except urllib.error.URLError as exc:
+        if isinstance(exc.reason, TimeoutError):
+            raise StoreError(f"{what} at {shown} did not answer within {timeout:g} s") from None
+        raise StoreError(f"cannot reach {what} at {shown}: {exc.reason}") from None
+    except OSError as exc:
+        raise StoreError(f"cannot reach {what} at {shown}: {exc}") from None
+
+
+class HTTPStatusError(StoreError):
+    """The store answered with an error status."""
+
+    def __init__(self, status: int, message: str) -> None:
+        self.status = status
+        super().__init__(message)
+
+
+class RemoteStore:
+    """A SPARQL store over HTTP that answers ``query()`` as a ``pyoxigraph.Store`` does: SELECT
+    and ASK results parsed by pyoxigraph, so the engine's query code runs on it unchanged."""
+
+    def __init__(self, endpoints: Endpoints, timeout: float | None = None) -> None:
+        self.endpoints = endpoints
+        self.timeout = timeout
+
+    def query(self, text: str, use_default_graph_as_union: bool = True) -> Any:
+        """Run query text on the named graph (its ``default-graph-uri``); a malformed query is a
+        SyntaxError carrying the store's message. ``use_default_graph_as_union`` is accepted for
+        the pyoxigraph signature: the named graph already holds the union."""
+        import pyoxigraph as ox
+
+        form = urllib.parse.urlencode({"query": text, "default-graph-uri": self.endpoints.graph})
+        try:
+            _, body = _request(
+                self.endpoints.query_url,
+                method="POST",
+                body=form.encode("utf-8"),
+                headers={
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Accept": RESULTS_JSON,
+                },
+                timeout=self.timeout,
+                what="the SPARQL store",
+            )
+        except HTTPStatusError as exc:
+            if exc.status == 400:
+                raise SyntaxError(str(exc)) from None
+            raise
+        try:
+            return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        except (SyntaxError, ValueError) as exc:
+            raise StoreError(
+                f"the SPARQL store at {self.endpoints.query_url} sent results that are not "
+                f"SPARQL JSON: {exc}"
+            ) from None
+
+    def count(self) -> int:
+        """How many triples the named graph holds."""
+        result = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        for solution in result:
+            return int(solution["n"].value)
+        return 0
+
+    def put_graph(self, ntriples: bytes) -> None:
+        """Replace the named graph with these triples in one request (Graph Store Protocol PUT)."""
+        _request(
+            self.endpoints.graph_url(),
+            method="PUT",
+            body=ntriples,
+            headers={"Content-Type": NTRIPLES},
+            what="the graph store",
+        )
+
+    def get_graph(self) -> bytes:
+        """The named graph as N-Triples (Graph Store Protocol GET)."""
+        try:
+            _, body = _request(
+                self.endpoints.graph_url(), headers={"Accept": NTRIPLES}, what="the graph store"
+            )
+        except HTTPStatusError as exc:
+            if exc.status == 404:
+                raise StoreError(
+                    f"the graph store at {self.endpoints.gsp_url} has no graph "
+                    f"<{self.endpoints.graph}>: upload it with ppo load --store"
+                ) from None
+            raise
+        return body
+
+
+@dataclass
+class RemoteGraph:
+    """The reasoned graph as a SPARQL store holds it: what ``ppo query`` and ``ppo validate``
+    need of a :class:`~ppo_graph.engine.KnowledgeGraph`, answered in the store."""
+
+    store: RemoteStore
+    shapes_in_data: list[Path] = field(default_factory=list)
+    inconsistencies: list[str] = field(default_factory=list)
+
+    @classmethod
+    def connect(cls, endpoints: Endpoints, timeout: float | None = None) -> RemoteGraph:
+        return cls(RemoteStore(endpoints, timeout or TRANSFER_TIMEOUT))
+
+    def rows(
+        self,
+        name_or_spec: str | QuerySpec,
+        params: Mapping[str, str] | None = None,
+        *,
+        timeout: float | None = None,
+    ) -> list[dict[str, Any]]:
+        """A canned or parsed query's rows, run in the store; parameters bound as in-process."""
+        from .catalogue import default_catalogue
+        from .sparql import run_spec
+
+        spec = (
+            default_catalogue().get(name_or_spec) if isinstance(name_or_spec, str) else name_or_spec
+        )
+        if timeout:
+            self.store.timeout = timeout
+        return run_spec(self.store, spec, params or {}, timeout=timeout)
+
+    def local_copy(self) -> Any:
+        """The named graph fetched over the Graph Store Protocol into an in-process engine (taken
+        as it is: the store holds the graph already reasoned)."""
+        import pyoxigraph as ox
+
+        from .engine import KnowledgeGraph
+        from .prefixes import ASSERTED_GRAPH
+
+        local = ox.Store()
+        try:
+            local.load(
+                self.store.get_graph(),
+                format=ox.RdfFormat.N_TRIPLES,
+                to_graph=ox.NamedNode(ASSERTED_GRAPH),
+            )
+        except SyntaxError as exc:
+            raise StoreError(
+                f"the graph store at {self.store.endpoints.gsp_url} sent N-Triples that do not "
+                f"parse: {exc}"
+            ) from None
+        return KnowledgeGraph(local, [], len(local), 0, reasoner="none")
+
+    def validate(
+        self, shapes: Sequence[Path | str] = (), *, engine: Any = "auto"
+    ) -> ValidationReport:
+        """SHACL on a copy fetched over the protocol, with the engine's own validator."""
+        report: ValidationReport = self.local_copy().validate(shapes, engine=engine)
+        return report
+
+
+def upload(kg: Any, endpoints: Endpoints) -> int:
+    """Replace the store's named graph with the engine's asserted and inferred triples (one PUT);
+    returns how many triples the store then reports for it."""
+    import pyoxigraph as ox
+
+    from .prefixes import ASSERTED_GRAPH, INFERRED_GRAPH
+
+    body = b"".join(
+        bytes(kg.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name)) or b"")
+        for name in (ASSERTED_GRAPH, INFERRED_GRAPH)
+    )
+    store = RemoteStore(endpoints, timeout=TRANSFER_TIMEOUT)
+    store.put_graph(body)
+    return store.count()
