@@ -94,7 +94,7 @@ def test_the_query_folders_are_not_empty() -> None:
     assert len(QUESTION_FILES) == 18
     assert len(CHECK_FILES) == 16
     assert len(CHECK_FIXTURES) == 16
-    assert len(REPORT_FILES) == 14
+    assert len(REPORT_FILES) == 21
 
 
 def test_the_catalogue_holds_every_file_once() -> None:
