@@ -69,6 +69,9 @@ def test_wheel_contains_the_resources(wheel: Path) -> None:
         assert any(n.startswith(f"{prefix}queries/{kind}/") and n.endswith(".rq") for n in names)
     assert "ppo_graph/viz/template.html" in names  # the page's template and its library
     assert "ppo_graph/viz/vendor/cytoscape.min.js" in names
+    for asset in ("codemirror.js", "codemirror.css", "sparql.js", "LICENSE"):  # the workbench's
+        assert f"ppo_graph/serve/workbench/static/vendor/codemirror/{asset}" in names
+    assert "ppo_graph/serve/workbench/static/workbench.js" in names
     assert not any("/tests/" in n or n.startswith("tests/") for n in names)
 
 
@@ -115,3 +118,22 @@ def test_installed_command_draws_the_page(installed: Path, tmp_path: Path) -> No
         encoding="utf-8"
     )
     assert library[:2000] in page and "__DATA__" not in page
+
+
+def test_installed_package_serves_the_workbench_assets(installed: Path, tmp_path: Path) -> None:
+    """The workbench's scripts, styles and vendored CodeMirror are found in the installed package."""
+    script = (
+        "from ppo_graph.serve.workbench.assets import ASSETS, STATIC_DIR, asset\n"
+        "print(STATIC_DIR)\n"
+        "print(all(asset(name) for name in ASSETS))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(installed)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    where, found = done.stdout.split()
+    assert where.startswith(str(installed)) and found == "True"

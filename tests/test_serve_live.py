@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -33,11 +34,11 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``http://127.0.0.1:PORT/sparql`` of a ``ppo serve`` started for this module."""
+@contextmanager
+def ppo_serve(log: Path) -> Iterator[str]:
+    """``http://127.0.0.1:PORT`` of a ``ppo serve`` on a free port (its stderr in ``log``),
+    stopped by its PID afterwards; a traceback in its log fails the test."""
     port = free_port()
-    log = tmp_path_factory.mktemp("serve") / "stderr.txt"
     env = dict(os.environ, NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost")
     with log.open("wb") as stderr:
         server = subprocess.Popen(
@@ -49,6 +50,21 @@ def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     try:
         base = f"http://127.0.0.1:{port}"
         _wait_for_health(base, server, log)
+        yield base
+    finally:
+        server.terminate()  # by its PID
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    assert "Traceback" not in log.read_text(encoding="utf-8", errors="replace")
+
+
+@pytest.fixture(scope="module")
+def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``http://127.0.0.1:PORT/sparql`` of a ``ppo serve`` started for this module."""
+    with ppo_serve(tmp_path_factory.mktemp("serve") / "stderr.txt") as base:
         old = {k: os.environ.get(k) for k in ("NO_PROXY", "no_proxy")}
         os.environ.update(NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost")
         try:
@@ -59,14 +75,6 @@ def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                     os.environ.pop(key, None)
                 else:
                     os.environ[key] = value
-    finally:
-        server.terminate()  # by its PID
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-    assert "Traceback" not in log.read_text(encoding="utf-8", errors="replace")
 
 
 def _wait_for_health(base: str, server: subprocess.Popen[bytes], log: Path) -> None:

@@ -4,7 +4,10 @@
 - :mod:`.results`: refusing, evaluating under a deadline, capping and writing one answer;
 - :mod:`.negotiation`: Accept headers and ``format=``;
 - :mod:`.description`: the SPARQL service description;
-- :mod:`.catalogue_json`: the canned catalogue as JSON.
+- :mod:`.catalogue_json`: the canned catalogue as JSON;
+- :mod:`.workbench`: the offline web workbench at ``/`` (editor, role pages, interface graph,
+  validation report, ontology documentation).
 
-Starlette is imported by :mod:`.app` only, so the rest is usable (and tested) without a server.
+Starlette is imported by :mod:`.app` and :mod:`.workbench.routes` only, so the rest is usable
+(and tested) without a server.
 """

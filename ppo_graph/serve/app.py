@@ -1,5 +1,5 @@
 """The endpoint's routes (Starlette): the SPARQL 1.1 Protocol at ``/sparql``, the canned catalogue
-at ``/queries``, and ``/health``. A thin layer over the engine: every answer comes from
+at ``/queries``, ``/health``, and the workbench's pages (:mod:`.workbench`, at ``/``). A thin layer over the engine: every answer comes from
 :class:`~ppo_graph.engine.KnowledgeGraph` (the same store, cache and catalogue as ``ppo query``),
 evaluated in a worker thread and written whole before it is sent (:mod:`.results`).
 
@@ -62,6 +62,7 @@ def create_app(graph: Any, settings: Settings | None = None) -> Starlette:
     with)."""
     from ..catalogue import default_catalogue
     from .catalogue_json import catalogue_listing
+    from .workbench.routes import workbench_routes
 
     settings = settings or Settings()
     catalogue = default_catalogue()
@@ -150,16 +151,6 @@ def create_app(graph: Any, settings: Settings | None = None) -> Starlette:
         columns = list(rows[0]) if rows else list(spec.columns)
         return _respond(answer_rows(rows, columns, wanted), settings.max_rows)
 
-    async def index(request: HTTPRequest) -> Response:
-        return PlainTextResponse(
-            "ppo serve: a read-only SPARQL 1.1 endpoint over the PPO roles graph\n\n"
-            "  /sparql           SPARQL 1.1 Protocol (GET ?query=, POST form or "
-            "application/sparql-query); without a query: the service description\n"
-            "  /queries          the canned queries (JSON)\n"
-            "  /queries/NAME     a canned query's rows (?param=value, ?format=json|xml|csv|tsv)\n"
-            "  /health           status (JSON)\n"
-        )
-
     async def refused(request: HTTPRequest, exc: Exception) -> Response:
         assert isinstance(exc, Refused)
         return PlainTextResponse(f"{exc}\n", status_code=exc.status)
@@ -177,7 +168,7 @@ def create_app(graph: Any, settings: Settings | None = None) -> Starlette:
         )
     return Starlette(
         routes=[
-            Route("/", index),
+            *workbench_routes(lambda: live.current, settings.timeout or None),
             Route("/sparql", sparql, methods=["GET", "POST"]),
             Route("/health", health),
             Route("/queries", queries),

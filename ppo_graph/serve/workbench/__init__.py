@@ -1,0 +1,10 @@
+"""The workbench ``ppo serve`` shows at ``/``: fully offline, every asset served from the package.
+
+- :mod:`.routes`: the pages' routes (the one module importing Starlette);
+- :mod:`.markup`: HTML built with every label escaped, the page shell and the CSPs;
+- :mod:`.sparql_page`: the editor page (``static/workbench.js`` runs it);
+- :mod:`.roles`: the role index and the printable role pages;
+- :mod:`.validation`: the report of ``ppo validate --checks``;
+- :mod:`.ontology`: the ontology's documentation (pyLODE style);
+- :mod:`.assets`: the static files, CodeMirror 5 (MIT) vendored among them.
+"""

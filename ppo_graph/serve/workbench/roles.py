@@ -1,0 +1,211 @@
+"""The role pages: an index of every role, and one page per role (``/roles/{local-name}``) that a
+governance lead prints as the role's description: its duties (own and inherited, with section,
+bullet and verbatim text), the artefacts and processes they mention, and the interfaces of its
+process. Every fact comes from a catalogue query (``queries/reports/workbench-roles.rq`` and
+``role-page-*.rq``); this module only groups and writes them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from ...prefixes import compact, local_name
+from ...tables import parts
+from .markup import Child, Markup, h, page
+
+
+@dataclass(frozen=True)
+class RoleEntry:
+    iri: str
+    label: str
+    kind: str
+    process: str
+
+    @property
+    def href(self) -> str:
+        return f"/roles/{quote(local_name(self.iri), safe='')}"
+
+
+def _text(term: Any) -> str:
+    return "" if term is None else parts(term)[1]
+
+
+def role_index(graph: Any, timeout: float | None = None) -> dict[str, RoleEntry]:
+    """local name -> role; a role listed twice (two kinds or processes) keeps its first row,
+    and two roles with one local name keep the first IRI (the other is reached by neither)."""
+    roles: dict[str, RoleEntry] = {}
+    for row in graph.rows("workbench-roles", timeout=timeout):
+        iri = _text(row["role"])
+        entry = RoleEntry(
+            iri, _text(row["label"]) or compact(iri), _text(row["kind"]), _text(row["process"])
+        )
+        roles.setdefault(local_name(iri), entry)
+    return roles
+
+
+def index_page(roles: dict[str, RoleEntry]) -> str:
+    rows = [
+        h(
+            "tr",
+            None,
+            h("td", None, h("a", {"href": r.href}, r.label)),
+            h("td", None, r.kind),
+            h("td", None, r.process or "(any process)"),
+            h("td", {"class": "iri"}, compact(r.iri)),
+        )
+        for r in roles.values()
+    ]
+    body = [
+        h("h1", None, "Roles"),
+        h(
+            "p",
+            None,
+            f"{len(roles)} roles; each page lists the role's duties, what they mention "
+            "and its process's interfaces, ready to print.",
+        ),
+        h(
+            "table",
+            {"class": "data", "id": "roles"},
+            h(
+                "thead",
+                None,
+                h("tr", None, [h("th", None, c) for c in ("role", "kind", "process", "IRI")]),
+            ),
+            h("tbody", None, rows),
+        ),
+    ]
+    return page("Roles", body, active="/roles")
+
+
+def role_page(
+    graph: Any, role: RoleEntry, roles: dict[str, RoleEntry], timeout: float | None = None
+) -> str:
+    params = {"role": role.iri}
+    duties = graph.rows("role-page-duties", params, timeout=timeout)
+    mentions = graph.rows("role-page-mentions", params, timeout=timeout)
+    interfaces = graph.rows("role-page-interfaces", params, timeout=timeout)
+    by_label = {r.label: r for r in roles.values()}
+    own = [d for d in duties if _text(d["how"]) == "own"]
+    inherited = [d for d in duties if _text(d["how"]) != "own"]
+    subtitle = ", ".join(x for x in (role.kind, role.process) if x)
+    body: list[Child] = [
+        h(
+            "header",
+            {"class": "role"},
+            h("p", {"class": "eyebrow"}, "Role description"),
+            h("h1", None, role.label),
+            h("p", {"class": "subtitle"}, subtitle),
+            h("p", {"class": "iri"}, role.iri),
+            h("button", {"type": "button", "class": "print no-print", "id": "print"}, "Print"),
+        ),
+        h("h2", None, f"Duties ({len(own)} own, {len(inherited)} inherited)"),
+        _duty_table(own, "own-duties", by_label) if own else h("p", None, "No duty of its own."),
+    ]
+    if inherited:
+        body += [h("h3", None, "Inherited"), _duty_table(inherited, "inherited-duties", by_label)]
+    body += [
+        h("h2", None, "Artefacts and processes its duties mention"),
+        _mentions(mentions),
+        h("h2", None, "Interfaces of its process"),
+        _interfaces(interfaces),
+    ]
+    return page(role.label, body, active="/roles", scripts=["/assets/role.js"])
+
+
+def _duty_table(
+    rows: list[dict[str, Any]], table_id: str, by_label: dict[str, RoleEntry]
+) -> Markup:
+    head = h("tr", None, [h("th", None, c) for c in ("section", "bullet", "duty", "listed for")])
+    body = []
+    for row in rows:
+        corrected = _text(row["correctedText"])
+        text: list[Child] = [h("span", {"class": "verbatim"}, _text(row["text"]))]
+        if corrected:
+            text.append(h("span", {"class": "corrected"}, f"Corrected: {corrected}"))
+        listed = _text(row["listedFor"])
+        holder = by_label.get(listed)
+        body.append(
+            h(
+                "tr",
+                {"id": local_name(_text(row["duty"]))},
+                h("td", None, _text(row["section"])),
+                h("td", None, _text(row["position"])),
+                h("td", None, text),
+                h("td", None, h("a", {"href": holder.href}, listed) if holder else listed),
+            )
+        )
+    return h(
+        "table",
+        {"class": "data duties", "id": table_id},
+        h("thead", None, head),
+        h("tbody", None, body),
+    )
+
+
+def _mentions(rows: list[dict[str, Any]]) -> Markup:
+    """One line per artefact or process: how the duties touch it, and which duties."""
+    grouped: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in rows:
+        key = (_text(row["kind"]), _text(row["target"]))
+        entry = grouped.setdefault(
+            key, {"label": _text(row["label"]), "how": set(), "duties": set()}
+        )
+        entry["how"].add(_text(row["relation"]))
+        entry["duties"].add(local_name(_text(row["duty"])))
+    if not grouped:
+        return h("p", None, "Its duties mention no artefact or process.")
+    body = []
+    for (kind, target), entry in sorted(grouped.items(), key=lambda i: (i[0][0], i[1]["label"])):
+        how = sorted(entry["how"])
+        if len(how) > 1:  # "mentions artefact" says nothing more than produces, uses, ...
+            how = [x for x in how if not x.startswith("mentions")]
+        duties = sorted(entry["duties"])
+        body.append(
+            h(
+                "tr",
+                None,
+                h("td", None, kind),
+                h("td", None, entry["label"], h("span", {"class": "iri"}, f" {compact(target)}")),
+                h("td", None, ", ".join(how)),
+                h("td", None, [[h("a", {"href": f"#{d}"}, d), " "] for d in duties]),
+            )
+        )
+    head = h("tr", None, [h("th", None, c) for c in ("kind", "mentioned", "how", "duties")])
+    return h(
+        "table", {"class": "data", "id": "mentions"}, h("thead", None, head), h("tbody", None, body)
+    )
+
+
+def _interfaces(rows: list[dict[str, Any]]) -> Markup:
+    if not rows:
+        return h(
+            "p", None, "It acts in no process with interfaces (a generic role, or none recorded)."
+        )
+    head = h(
+        "tr",
+        None,
+        [
+            h("th", None, c)
+            for c in ("process", "direction", "other process", "type", "stated", "evidence")
+        ],
+    )
+    body = [
+        h(
+            "tr",
+            None,
+            h("td", None, _text(row["process"])),
+            h("td", None, _text(row["direction"])),
+            h("td", None, _text(row["otherProcess"])),
+            h("td", None, _text(row["type"])),
+            h("td", None, "stated" if _text(row["stated"]) == "true" else "implied"),
+            h("td", None, compact(_text(row["duty"]))),
+        )
+        for row in rows
+    ]
+    return h(
+        "table",
+        {"class": "data", "id": "interfaces"},
+        h("thead", None, head),
+        h("tbody", None, body),
+    )

@@ -1,0 +1,112 @@
+"""The workbench end to end in Debian's chromium, driven by Playwright for Python with the system
+browser (no browser download): a real ``ppo serve`` on a free loopback port, the editor page,
+a canned query from the catalogue with its expected rows, sorting, a role page and the interface
+graph. Every request the page makes is recorded and must stay on 127.0.0.1; no console error
+(a Content-Security-Policy violation is one) may appear."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+from conftest import require_module, require_tool
+from test_serve_live import ppo_serve
+
+from ppo_graph.engine import KnowledgeGraph
+
+pytestmark = [pytest.mark.needs_tool, pytest.mark.slow]
+ROLE = "Demand Management Process Owner"
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with ppo_serve(tmp_path_factory.mktemp("workbench") / "stderr.txt") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser_page(base: str) -> Iterator[tuple[Any, list[str], list[str]]]:
+    chromium_path = require_tool("chromium", "apt-get install chromium")
+    sync_api = require_module("playwright.sync_api", "pip install playwright (no browser download)")
+    requests: list[str] = []
+    errors: list[str] = []
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path,
+            args=["--no-sandbox", "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=127.0.0.1"],
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.on("request", lambda request: requests.append(request.url))
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.set_default_timeout(30_000)
+            yield page, requests, errors
+        finally:
+            browser.close()
+
+
+def test_workbench_in_chromium(
+    base: str, browser_page: tuple[Any, list[str], list[str]], tmp_path: Path
+) -> None:
+    page, requests, errors = browser_page
+    expected = KnowledgeGraph.open().ask("role-duties", role=ROLE)
+    page.goto(f"{base}/")
+    page.wait_for_selector(".CodeMirror")  # the vendored editor started
+    assert page.locator(".CodeMirror .cm-keyword").count() > 0  # and highlights SPARQL
+
+    # a canned query from the catalogue, with its parameter, gives the engine's rows
+    page.click('#catalogue button[data-name="role-duties"]')
+    page.select_option("#param-role", label=f"{ROLE} (ppod:DemandManagementProcessOwner)")
+    page.click("#run-canned")
+    page.wait_for_selector("#result-table tbody tr")
+    assert page.locator("#result-table tbody tr").count() == len(expected)
+    cells = page.locator("#result-table tbody tr td:nth-child(4)").all_inner_texts()
+    assert cells == [row["text"] for row in expected]
+    # sortable: a click on a column sorts by it, a second click reverses
+    page.click('#result-table button[data-column="3"]')
+    texts = page.locator("#result-table tbody tr td:nth-child(4)").all_inner_texts()
+    assert texts == sorted(texts, key=lambda t: t.lower()) or texts != cells
+    # CSV download of the shown result
+    with page.expect_download() as caught:
+        page.click("#download-csv")
+    saved = tmp_path / "rows.csv"
+    caught.value.save_as(saved)
+    assert saved.read_text(encoding="utf-8").splitlines()[0] == "duty,how,listedFor,text"
+
+    # the editor's own query, through /sparql
+    page.click("#edit-canned")
+    page.wait_for_function(
+        "() => document.querySelector('.CodeMirror').CodeMirror.getValue().includes('carriesDuty')"
+    )
+    page.evaluate(
+        "() => document.querySelector('.CodeMirror').CodeMirror.setValue("
+        "'PREFIX ppo: <https://w3id.org/ppo-graph/ontology#> SELECT (COUNT(*) AS ?n) { ?d a ppo:Duty }')"
+    )
+    page.click("#run")
+    page.wait_for_function(
+        "() => document.querySelector('#result-table th') && document.querySelector('#result-table th').textContent.startsWith('n')"
+    )
+    assert int(page.locator("#result-table tbody td").inner_text()) > 150
+
+    # a role page, and the interface graph
+    page.goto(f"{base}/roles")
+    page.click(f"text={ROLE}")
+    page.wait_for_selector("#own-duties")
+    assert page.locator("h1").inner_text() == ROLE
+    assert page.locator("#own-duties tbody tr").count() == sum(r["how"] == "own" for r in expected)
+    page.goto(f"{base}/graph")
+    page.wait_for_function("() => document.querySelectorAll('canvas').length > 0")
+    for path in ("/validation", "/ontology"):
+        page.goto(f"{base}{path}")
+        page.wait_for_selector("main h1")
+
+    assert errors == [], "\n".join(errors)
+    hosts = {urlparse(url).hostname for url in requests if not url.startswith(("data:", "blob:"))}
+    assert hosts == {"127.0.0.1"}, sorted(url for url in requests if "127.0.0.1" not in url)
+    assert any(url.endswith("/assets/codemirror.js") for url in requests)
+    assert shutil.which("chromium")
