@@ -135,3 +135,25 @@ def test_reload_of_a_running_server(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(10)
+
+
+def test_the_workbench_follows_a_reload(tmp_path: Path) -> None:
+    """The workbench's pages read the graph the watcher swapped in, not the one they started with."""
+    role = "https://example.org/reload/ReloadAnalyst"
+    extra = tmp_path / "extra.ttl"
+    write(extra, labelled("first"))
+
+    def load() -> KnowledgeGraph:
+        return KnowledgeGraph.open([extra])
+
+    live = LiveGraph(load())
+    watcher = Watcher(live, [extra], load, log=io.StringIO())
+    with TestClient(create_app(live)) as client:
+        assert "Reload Analyst" not in client.get("/roles").text
+        write(
+            extra,
+            f"<{role}> a <https://w3id.org/ppo-graph/ontology#Role> ;\n"
+            f'    <http://www.w3.org/2000/01/rdf-schema#label> "Reload Analyst"@en .\n',
+        )
+        assert watcher.poll_once() is True
+        assert "Reload Analyst" in client.get("/roles").text
