@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "ppo_graph.cli_cache",
     "ppo_graph.cli_serve",
     "ppo_graph.cli_org",
+    "ppo_graph.cli_raci",
 )
 
 
