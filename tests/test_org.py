@@ -210,6 +210,9 @@ def test_a_bad_raci_csv_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFix
         "org-role-holders",
         "raci-role-duties",
         "raci-legend",
+        "artefact-accountable",
+        "team-duties",
+        "services-without-role",
         *(f"org-{c}-violation" for c in ORG_CHECKS),
     ],
 )
