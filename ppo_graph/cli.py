@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "ppo_graph.cli_serve",
     "ppo_graph.cli_org",
     "ppo_graph.cli_store",
+    "ppo_graph.cli_raci",
 )
 
 

@@ -51,6 +51,31 @@ def register(subparsers: Any) -> None:
     exp.add_argument("--raci-out", type=Path, default=None, help="also write the RACI CSV here")
     exp.set_defaults(handler=cmd_export)
 
+    gaps = sub.add_parser(
+        "gaps",
+        help="unheld roles, uncovered duties, workload, single points of failure; --without "
+        "PERSON: what would be orphaned if they left",
+        description="Where the organisation loaded (EXTRA: its Turtle) is thin, by the rule of "
+        "the organisation checks (current memberships only): PPO owner and manager roles nobody "
+        "holds, duties nobody is Responsible for (through a held role, inherited duties "
+        "included, or an R assignment), duties with exactly one Responsible person (single "
+        "points of failure), and the people with the most duties. --without PERSON (an id or a "
+        "name) recomputes it all with that person's memberships and assignments removed: "
+        "what they alone cover shows as orphaned.",
+    )
+    from .cli_common import add_input_files
+    from .formats import Format, choices
+
+    add_input_files(gaps)
+    gaps.add_argument("--without", metavar="PERSON", help="a person id or name: as if they left")
+    gaps.add_argument(
+        "--top", type=int, default=10, help="people listed by workload (default 10; 0: all)"
+    )
+    gaps.add_argument(
+        "--format", choices=choices(*Format), default=Format.TABLE.value, help="default: table"
+    )
+    gaps.set_defaults(handler=cmd_gaps)
+
 
 def _write(path: Path | None, text: str, what: str) -> None:
     from .output import atomic_write
@@ -111,4 +136,35 @@ def cmd_export(args: argparse.Namespace) -> int:
             format_csv(raci, catalogue.get("org-raci").columns),
             f"{len(raci)} assignments",
         )
+    return EXIT_OK
+
+
+def cmd_gaps(args: argparse.Namespace) -> int:
+    from .cli_common import open_graph
+    from .formats import Format
+    from .org.gaps import COLUMNS, FINDINGS, find_person, gaps
+    from .tables import format_rows, format_table
+
+    kg = open_graph(args)
+    without = find_person(kg, args.without) if args.without else None
+    rows = gaps(kg, without, args.top)
+    if Format(args.format) is not Format.TABLE:
+        sys.stdout.write(format_rows(rows, COLUMNS, args.format))
+        return EXIT_OK
+    if without is not None:
+        print(f"As if {without} left: their memberships and assignments removed.\n")
+    for finding in FINDINGS:
+        group = [r for r in rows if r["finding"] == finding]
+        if not group and finding.startswith("orphaned") and without is None:
+            continue
+        print(f"{finding}: {len(group)}")
+        if group:
+            columns = (
+                ["item", "label", "people"] if finding != "workload" else ["item", "label", "count"]
+            )
+            if finding in ("unheld role", "uncovered duty"):
+                columns = ["item", "label"]
+            print(format_table(group, columns, 100, footer=False))
+        else:
+            print()
     return EXIT_OK

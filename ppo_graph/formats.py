@@ -15,6 +15,16 @@ class Format(enum.StrEnum):
     MD = "md"
 
 
+class MatrixFormat(enum.StrEnum):
+    """Formats of the RACI matrix (``ppo raci``)."""
+
+    TABLE = "table"
+    CSV = "csv"
+    MD = "md"
+    HTML = "html"
+    XLSX = "xlsx"
+
+
 class ReportFormat(enum.StrEnum):
     """Formats for a command's report (``ppo validate``, ``ppo stats``, ``ppo cache info``);
     ``turtle``, the SHACL report graph, is ``ppo validate``'s only."""

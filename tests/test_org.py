@@ -201,7 +201,20 @@ def test_a_bad_raci_csv_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFix
 
 @pytest.mark.parametrize(
     "name",
-    ["org-people", "org-raci", "org-roles", *(f"org-{c}-violation" for c in ORG_CHECKS)],
+    [
+        "org-people",
+        "org-raci",
+        "org-roles",
+        "org-current-members",
+        "org-current-letters",
+        "org-role-holders",
+        "raci-role-duties",
+        "raci-legend",
+        "artefact-accountable",
+        "team-duties",
+        "services-without-role",
+        *(f"org-{c}-violation" for c in ORG_CHECKS),
+    ],
 )
 def test_the_org_queries_give_the_same_rows_on_rdflib(name: str) -> None:
     """The parity test (tests/test_oxigraph_parity.py) on the example organisation, which the

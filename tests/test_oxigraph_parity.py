@@ -110,10 +110,15 @@ def compare(graph: Graph, engine: KnowledgeGraph, spec: QuerySpec, params: dict[
     return len(reference)
 
 
+#: Questions about an organisation: no rows on the shipped graph alone (tests/test_org.py compares
+#: them on the example organisation).
+ORG_QUESTIONS = ("artefact-accountable", "team-duties", "services-without-role")
+
+
 def test_every_canned_query_is_compared() -> None:
     assert {name for name, _ in CASES} == set(CATALOGUE.names())
     assert len(CASES) == len(CATALOGUE) + len(EXTRA_CASES) >= 60
-    assert len(CATALOGUE.names("report")) == 24
+    assert len(CATALOGUE.names("report")) == 29
 
 
 @pytest.mark.parametrize("case", CASES, ids=_case_id)
@@ -125,7 +130,11 @@ def test_same_rows_on_oxigraph(
     count = compare(union, engine, spec, params)
     # the org-* reports read an organisation, which the shipped graph has not: tests/test_org.py
     # compares them on the example organisation
-    if spec.kind in ("question", "report") and not name.startswith(("duty-search", "org-")):
+    if (
+        spec.kind in ("question", "report")
+        and not name.startswith(("duty-search", "org-"))
+        and name not in ORG_QUESTIONS
+    ):
         assert count > 0, "a question or report with no answer compares nothing"
 
 

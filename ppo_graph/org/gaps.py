@@ -1,0 +1,122 @@
+"""``ppo org gaps``: where the organisation is thin. Roles nobody holds, duties nobody is
+Responsible for, the people with the most duties, the duties that rest on one person, and, for a
+person who might leave, what would be orphaned.
+
+Coverage is the rule of the organisation checks (``queries/checks/org-*-violation.rq``), read
+from the reports ``org-role-holders`` (who holds each PPO owner and manager role today) and
+``org-current-letters`` (who is Responsible for which duty today: through a held role that
+carries it, inherited duties included, or an R assignment to the person or a post they hold).
+Without a person, those rows are recomputed with the person's rows removed: their current
+memberships and the assignments that reach them.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import UsageError
+from ..prefixes import compact
+from .raci import section_key, short_text
+from .rdf import rows_of
+
+#: The columns of every finding.
+COLUMNS = ("finding", "item", "label", "people", "count")
+#: The findings, in the order they are shown.
+FINDINGS = (
+    "unheld role",
+    "uncovered duty",
+    "orphaned role",
+    "orphaned duty",
+    "single point of failure",
+    "workload",
+)
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.id})"
+
+
+def find_person(kg: Any, name: str) -> Person:
+    """A person of the organisation by id or name (any case); exit 2 with close matches if none."""
+    people = {r["person"]: r["name"] for r in rows_of(kg, "org-people")}
+    key = " ".join(name.split()).lower()
+    for pid, full in people.items():
+        if key in (pid.lower(), " ".join(full.split()).lower()):
+            return Person(pid, full)
+    offered = difflib.get_close_matches(name, [*people, *people.values()], n=3, cutoff=0.5)
+    hint = f"; close matches: {', '.join(map(repr, offered))}" if offered else ""
+    raise UsageError(f"--without: no person {name!r} in the organisation{hint}")
+
+
+def gaps(kg: Any, without: Person | None = None, top: int = 10) -> list[dict[str, Any]]:
+    """The findings as rows of :data:`COLUMNS`, grouped in :data:`FINDINGS` order."""
+    members = rows_of(kg, "org-current-members")
+    if not members and not rows_of(kg, "org-people"):
+        raise UsageError(
+            "no organisation loaded: give its Turtle (ppo org import people.csv --out org.ttl; "
+            "ppo org gaps org.ttl)"
+        )
+    names = {m["person"]: m["name"] for m in members}
+    gone = without.id if without else None
+
+    holders: dict[str, set[str]] = defaultdict(set)
+    role_label: dict[str, str] = {}
+    for row in rows_of(kg, "org-role-holders"):
+        role_label[row["role"]] = row["roleLabel"]
+        holders.setdefault(row["role"], set())  # every role gets its entry, held or not
+        if row["person"]:
+            holders[row["role"]].add(row["person"])
+    responsible: dict[str, set[str]] = defaultdict(set)
+    for row in rows_of(kg, "org-current-letters"):
+        if row["letter"] == "R":
+            responsible[row["duty"]].add(row["person"])
+    labels = {r["role"]: r["roleLabel"] for r in rows_of(kg, "raci-role-duties")}
+    duties = sorted(
+        rows_of(kg, "graph-duties"),
+        key=lambda d: section_key(d["section"], d["position"], d["duty"]),
+    )
+
+    def duty_label(d: dict[str, str]) -> str:
+        return f"{short_text(d['text'])} ({labels.get(d['role'], compact(d['role']))})"
+
+    def who(people: set[str]) -> str:
+        return "; ".join(str(Person(p, names.get(p, p))) for p in sorted(people))
+
+    out: list[dict[str, Any]] = []
+    for role in sorted(holders, key=lambda r: role_label[r]):
+        after = holders[role] - {gone}
+        if not after:
+            finding = "orphaned role" if holders[role] else "unheld role"
+            out.append(row_of(finding, compact(role), role_label[role], who(holders[role]), 0))
+    for d in duties:
+        before = responsible.get(d["duty"], set())
+        if not before - {gone}:
+            finding = "orphaned duty" if before else "uncovered duty"
+            out.append(row_of(finding, compact(d["duty"]), duty_label(d), who(before), 0))
+    for d in duties:
+        after = responsible.get(d["duty"], set()) - {gone}
+        if len(after) == 1:
+            out.append(
+                row_of("single point of failure", compact(d["duty"]), duty_label(d), who(after), 1)
+            )
+    load: dict[str, int] = defaultdict(int)
+    for people in responsible.values():
+        for person in people - {gone}:
+            load[person] += 1
+    ranked = sorted(load.items(), key=lambda item: (-item[1], item[0]))
+    for person, count in ranked[:top] if top > 0 else ranked:
+        out.append(row_of("workload", person, names.get(person, person), "", count))
+    order = {finding: i for i, finding in enumerate(FINDINGS)}
+    return sorted(out, key=lambda r: order[r["finding"]])  # stable: each group keeps its order
+
+
+def row_of(finding: str, item: str, label: str, people: str, count: int) -> dict[str, Any]:
+    return {"finding": finding, "item": item, "label": label, "people": people, "count": count}

@@ -1,0 +1,187 @@
+"""The RACI matrix of the loaded organisation (``ppo raci``): one row per duty, one column per
+person, role or process, each cell the RACI letters that hold there today.
+
+How a cell is computed (the reports ``raci-role-duties``, ``org-current-letters`` and
+``org-current-members`` in ``queries/reports/``; only current memberships count, the rule of the
+``org-*-violation`` checks):
+
+- ``--by person``: R where a role the person holds today carries the duty (listed for it, or
+  inherited from the generic role it specialises), plus the letter of every assignment of the
+  duty to the person or to a post the person holds today.
+- ``--by role``: R where the role carries the duty (this needs no organisation: it is what the
+  tutorial says), plus the letter of every assignment to a post of that role or to a person who
+  holds the role today.
+- ``--by process``: R where the process's owner or manager role carries the duty, plus the letters
+  that role's column gets.
+
+A cell lists its letters in R, A, C, I order ("RA": Responsible and Accountable); empty: none.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import UsageError
+from ..prefixes import compact
+from . import RACI_LETTERS
+from .rdf import rows_of
+
+
+class By(enum.StrEnum):
+    """The columns of the matrix."""
+
+    PERSON = "person"
+    ROLE = "role"
+    PROCESS = "process"
+
+
+#: The duty columns that open every row of the matrix.
+ROW_HEAD = ("duty", "section", "position", "text")
+TEXT_WIDTH = 60
+
+#: How a cell is computed, per kind of column: shown in the legend of the HTML and XLSX matrix.
+CELL_RULES: dict[By, str] = {
+    By.PERSON: "R where a role the person holds today carries the duty (listed for the role or "
+    "inherited from the generic role it specialises); plus the letter of every assignment of the "
+    "duty to the person, or to a post the person holds today.",
+    By.ROLE: "R where the role carries the duty (listed for it or inherited from the generic role "
+    "it specialises); plus the letter of every assignment to a post of the role, or to a person "
+    "who holds the role today.",
+    By.PROCESS: "R where the owner or manager role of the process carries the duty; plus the "
+    "letters assigned to the people and posts in those roles today.",
+}
+#: What every legend adds to the rule.
+CELL_NOTE = (
+    "Only current memberships count (begun, and not ended before today). A cell lists its letters "
+    "in R, A, C, I order; an empty cell: no involvement."
+)
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """Rows of plain strings: the :data:`ROW_HEAD` columns, then one per entry of ``columns``
+    (its header), holding the cell's letters."""
+
+    by: By
+    columns: list[str]
+    rows: list[dict[str, str]]
+    legend: list[dict[str, str]]
+
+    @property
+    def header(self) -> list[str]:
+        return [*ROW_HEAD, *self.columns]
+
+    @property
+    def rule(self) -> str:
+        return CELL_RULES[self.by]
+
+
+def section_key(section: str, position: str, duty: str = "") -> tuple[Any, ...]:
+    """Tutorial order: section 7.6 before 7.10, bullet 2 before 10."""
+    numbers = tuple(int(n) for n in re.findall(r"\d+", section))
+    return (numbers or (10**6,), int(position) if position.isdigit() else 10**6, duty)
+
+
+def short_text(text: str, width: int = TEXT_WIDTH) -> str:
+    """The first words of a duty's text, cut at a word with "…" when longer than ``width``."""
+    text = " ".join(text.split())
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"
+
+
+def letters(found: Iterable[str]) -> str:
+    """The cell: the letters in R, A, C, I order, each once."""
+    present = set(found)
+    return "".join(letter for letter in RACI_LETTERS if letter in present)
+
+
+def _unique(
+    labels: Mapping[str, str], keys: Iterable[str], suffix: Mapping[str, str]
+) -> dict[str, str]:
+    """key -> header; a label two keys share gets the key's ``suffix`` in brackets."""
+    ordered = list(keys)
+    count: dict[str, int] = defaultdict(int)
+    for key in ordered:
+        count[labels[key]] += 1
+    return {
+        key: labels[key] if count[labels[key]] == 1 else f"{labels[key]} ({suffix[key]})"
+        for key in ordered
+    }
+
+
+def legend_rows(kg: Any) -> list[dict[str, str]]:
+    """The RACI letters with their labels and definitions, from the graph, in R, A, C, I order."""
+    rows = rows_of(kg, "raci-legend")
+    order = {letter: i for i, letter in enumerate(RACI_LETTERS)}
+    return sorted(rows, key=lambda r: order.get(r["letter"], len(order)))
+
+
+def build(kg: Any, by: By | str = By.ROLE) -> Matrix:
+    """The matrix of the engine ``kg`` (the shipped graph plus the organisation loaded)."""
+    by = By(by)
+    duties = rows_of(kg, "graph-duties")
+    order = sorted(duties, key=lambda d: section_key(d["section"], d["position"], d["duty"]))
+    cells: dict[tuple[str, str], set[str]] = defaultdict(set)  # (duty, column key) -> letters
+    labels: dict[str, str] = {}
+    first: dict[str, tuple[Any, ...]] = {}  # column key -> where its first listed duty stands
+    listed = {d["duty"]: section_key(d["section"], d["position"], d["duty"]) for d in duties}
+    suffix: dict[str, str] = {}
+
+    if by is By.PERSON:
+        members = rows_of(kg, "org-current-members")
+        if not members:
+            raise UsageError(
+                "--by person needs an organisation with people holding roles today: load its "
+                "Turtle (ppo org import people.csv --out org.ttl; ppo raci org.ttl --by person)"
+            )
+        for m in members:
+            labels[m["person"]] = m["name"]
+            suffix[m["person"]] = m["person"]
+        keys = sorted(labels)
+        for row in rows_of(kg, "org-current-letters"):
+            cells[(row["duty"], row["person"])].add(row["letter"])
+    else:
+        carried = rows_of(kg, "raci-role-duties")
+        role_process: dict[str, set[str]] = defaultdict(set)
+        for row in carried:
+            key = row["role"] if by is By.ROLE else row["process"]
+            if not key:
+                continue
+            labels[key] = row["roleLabel"] if by is By.ROLE else row["processLabel"]
+            suffix[key] = compact(key)
+            cells[(row["duty"], key)].add("R")
+            if row["process"]:
+                role_process[row["role"]].add(row["process"])
+        for d in duties:
+            key = d["role"] if by is By.ROLE else next(iter(sorted(role_process[d["role"]])), "")
+            if key in labels:
+                first[key] = min(first.get(key, listed[d["duty"]]), listed[d["duty"]])
+        for row in rows_of(kg, "org-current-letters"):
+            if row["via"] != "assignment":
+                continue
+            targets = [row["role"]] if by is By.ROLE else sorted(role_process[row["role"]])
+            for key in targets:
+                if key in labels:
+                    cells[(row["duty"], key)].add(row["letter"])
+        keys = sorted(labels, key=lambda k: (first.get(k, (10**6,)), labels[k]))
+
+    headers = _unique(labels, keys, suffix)
+    rows = []
+    for d in order:
+        row = {
+            "duty": compact(d["duty"]),
+            "section": d["section"],
+            "position": d["position"],
+            "text": short_text(d["text"]),
+        }
+        for key in keys:
+            row[headers[key]] = letters(cells.get((d["duty"], key), ()))
+        rows.append(row)
+    return Matrix(by, [headers[k] for k in keys], rows, legend_rows(kg))

@@ -1,0 +1,112 @@
+"""``ppo org gaps`` (issue 11) on the example organisation: its deliberate gaps by name, the
+same coverage as the organisation checks, workload, single points of failure, and what would
+be orphaned if a person left."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from ppo_graph.answers import check_violations
+from ppo_graph.cli import main
+from ppo_graph.engine import KnowledgeGraph
+from ppo_graph.org.gaps import find_person, gaps
+from ppo_graph.prefixes import compact
+
+ORG_TTL = Path(__file__).resolve().parent.parent / "examples" / "org" / "org.ttl"
+DEMAND_MANAGER_DUTIES = [f"ppod:duty-7.14-{n:02d}" for n in range(3, 10)]
+
+
+@pytest.fixture(scope="module")
+def kg() -> KnowledgeGraph:
+    return KnowledgeGraph.open([ORG_TTL], cache=False)
+
+
+def _by(rows: list[dict[str, object]]) -> dict[str, list[dict[str, object]]]:
+    grouped: dict[str, list[dict[str, object]]] = defaultdict(list)
+    for row in rows:
+        grouped[str(row["finding"])].append(row)
+    return grouped
+
+
+def test_the_deliberate_gaps_by_name(kg: KnowledgeGraph) -> None:
+    found = _by(gaps(kg, top=3))
+    assert [(r["item"], r["label"]) for r in found["unheld role"]] == [
+        ("ppod:DemandManagementProcessManager", "Demand Management Process Manager")
+    ]
+    assert [r["item"] for r in found["uncovered duty"]] == DEMAND_MANAGER_DUTIES
+    assert "orphaned duty" not in found and "orphaned role" not in found
+    # Hiro Tanaka holds both ISM roles: the most duties, and alone on all of them
+    assert [(r["item"], r["label"], r["count"]) for r in found["workload"]] == [
+        ("p08", "Hiro Tanaka", 52),
+        ("p02", "Bruno Lindqvist", 35),
+        ("p01", "Amara Okafor", 34),
+    ]
+    spof = {str(r["item"]): r["people"] for r in found["single point of failure"]}
+    assert spof["ppod:duty-7.12-01"] == "Hiro Tanaka (p08)"
+    assert spof["ppod:duty-7.13-01"] == "Hiro Tanaka (p08)"
+    assert spof["ppod:duty-7.14-01"] == "Jonas Weber (p10)"  # the Demand owner
+    assert spof["ppod:duty-7.6-01"] == "Amara Okafor (p01)"
+    # two Capacity Managers share the manager's duties; practitioners are many
+    assert "ppod:duty-7.7-01" not in spof and "ppod:duty-7.5-01" not in spof
+    # generic owner duties are carried by every process owner: no single point
+    assert "ppod:duty-7.3-01" not in spof
+    assert len(spof) == 119
+
+
+def test_coverage_is_the_rule_of_the_checks(kg: KnowledgeGraph) -> None:
+    flagged = defaultdict(set)
+    for v in check_violations(kg):
+        flagged[v.shape.rsplit("/", 1)[-1]].add(compact(v.focus))
+    found = _by(gaps(kg))
+    assert {r["item"] for r in found["uncovered duty"]} == flagged[
+        "org-duty-without-responsible-violation.rq"
+    ]
+    assert {r["item"] for r in found["unheld role"]} == flagged["org-role-unheld-violation.rq"]
+
+
+def test_without_a_person_shows_what_they_alone_cover(kg: KnowledgeGraph) -> None:
+    hiro = find_person(kg, "hiro  TANAKA")
+    assert (hiro.id, str(hiro)) == ("p08", "Hiro Tanaka (p08)")
+    found = _by(gaps(kg, hiro))
+    assert {r["item"] for r in found["orphaned role"]} == {
+        "ppod:InformationSecurityManagementProcessOwner",
+        "ppod:InformationSecurityManagementProcessManager",
+    }
+    orphaned = {str(r["item"]) for r in found["orphaned duty"]}
+    before = {str(r["item"]) for r in _by(gaps(kg))["single point of failure"]
+              if r["people"] == "Hiro Tanaka (p08)"}  # fmt: skip
+    assert orphaned == before and len(orphaned) == 32
+    assert [r["item"] for r in found["uncovered duty"]] == DEMAND_MANAGER_DUTIES  # still there
+    assert all(r["item"] != "p08" for r in found["workload"])
+    # one of two Capacity Managers leaving orphans nothing but makes the other a single point
+    found = _by(gaps(kg, find_person(kg, "p03")))
+    assert "orphaned duty" not in found and "orphaned role" not in found
+    spof = {str(r["item"]): r["people"] for r in found["single point of failure"]}
+    assert spof["ppod:duty-7.7-01"] == "Bruno Lindqvist (p02)"
+
+
+def test_the_command(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["org", "gaps", str(ORG_TTL), "--format", "csv", "--top", "0"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert list(rows[0]) == ["finding", "item", "label", "people", "count"]
+    assert sum(r["finding"] == "workload" for r in rows) == 31
+    assert main(["org", "gaps", str(ORG_TTL), "--without", "p08", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert sum(r["finding"] == "orphaned duty" for r in data) == 32
+    assert main(["org", "gaps", str(ORG_TTL), "--without", "Hiro Tanaka"]) == 0
+    out = capsys.readouterr().out
+    assert "As if Hiro Tanaka (p08) left" in out and "orphaned role: 2" in out
+    assert "unheld role: 1" in out and "uncovered duty: 7" in out
+
+
+def test_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["org", "gaps", str(ORG_TTL), "--without", "Hiro Tanka"]) == 2
+    assert "close matches: 'Hiro Tanaka'" in capsys.readouterr().err
+    assert main(["org", "gaps"]) == 2
+    assert "no organisation loaded" in capsys.readouterr().err
