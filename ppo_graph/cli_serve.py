@@ -9,7 +9,7 @@ import re
 import sys
 from typing import Any
 
-from .cli_common import add_input_files, open_graph
+from .cli_common import add_input_files, add_store_options, open_graph, store_endpoints
 from .errors import EXIT_OK, UsageError
 
 _ORIGIN_RE = re.compile(r"^https?://[^/\s]+$")
@@ -29,6 +29,7 @@ def register(subparsers: Any) -> None:
         "  ppo serve                                  # http://127.0.0.1:8000/sparql\n"
         "  ppo serve extra.ttl --port 8080 --timeout 30 --max-rows 50000\n"
         "  ppo serve --cors http://localhost:3000     # let that page's scripts query it\n"
+        "  ppo serve --store http://127.0.0.1:7878    # answer from a store ppo load filled\n"
         "  curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s ?p ?o } LIMIT 5' \\\n"
         "       http://127.0.0.1:8000/sparql",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -73,6 +74,11 @@ def register(subparsers: Any) -> None:
         "finish on the old one; an edit that does not load keeps the old graph, says why on "
         "stderr and in /health)",
     )
+    add_store_options(
+        serve,
+        what="answer from this SPARQL store's graph (filled by ppo load --store) instead of "
+        "the graph in process",
+    )
     serve.set_defaults(handler=serve_command)
 
 
@@ -91,6 +97,9 @@ def serve_command(args: argparse.Namespace) -> int:
     for origin in args.cors:
         if origin != "*" and not _ORIGIN_RE.match(origin):
             raise UsageError(f"--cors {origin!r} is not an origin such as http://localhost:3000")
+    remote = store_endpoints(args) is not None
+    if remote and args.reload:
+        raise UsageError("--reload watches your EXTRA files; with --store the data is the store's")
     family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
     sock = socket.create_server((args.host, args.port), family=family)  # OSError: exit 2
     host, port = sock.getsockname()[:2]
@@ -105,9 +114,13 @@ def serve_command(args: argparse.Namespace) -> int:
             watcher.start()
         app = create_app(live, Settings(args.timeout, args.max_rows, tuple(args.cors)))
         shown = f"[{host}]" if family == socket.AF_INET6 else host
+        source = (
+            f"{len(graph):,} triples in the store at {graph.location}"  # unreachable: exit 2
+            if remote
+            else f"{len(graph):,} triples ({graph.reasoner} reasoning)"
+        )
         print(
-            f"ppo serve: {len(graph):,} triples ({graph.reasoner} reasoning); "
-            f"SPARQL endpoint at http://{shown}:{port}/sparql",
+            f"ppo serve: {source}; SPARQL endpoint at http://{shown}:{port}/sparql",
             file=sys.stderr,
             flush=True,
         )

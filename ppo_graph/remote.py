@@ -39,6 +39,9 @@ if TYPE_CHECKING:
 DEFAULT_GRAPH = "https://w3id.org/ppo-graph/graph/reasoned"
 NTRIPLES = "application/n-triples"
 RESULTS_JSON = "application/sparql-results+json"
+#: What a query asks the store for: SPARQL JSON for SELECT and ASK, N-Triples for CONSTRUCT and
+#: DESCRIBE (the store answers with the one its query form gives).
+QUERY_ACCEPT = f"{RESULTS_JSON}, {NTRIPLES};q=0.9"
 #: Seconds to wait for an upload or a download (a query has its own --timeout).
 TRANSFER_TIMEOUT = 300.0
 
@@ -106,11 +109,28 @@ def _request(
 ) -> tuple[int, bytes]:
     """(status, body) of one HTTP exchange; :class:`StoreError` naming the URL when the store is
     unreachable or answers with an error status (the store's own message included)."""
+    status, data, _ = _exchange(
+        url, method=method, body=body, headers=headers, timeout=timeout, what=what
+    )
+    return status, data
+
+
+def _exchange(
+    url: str,
+    *,
+    method: str = "GET",
+    body: bytes | None = None,
+    headers: Mapping[str, str] | None = None,
+    timeout: float | None = TRANSFER_TIMEOUT,
+    what: str = "the store",
+) -> tuple[int, bytes, str]:
+    """:func:`_request`, with the response's media type (lower case, no parameters)."""
     request = urllib.request.Request(url, data=body, method=method, headers=dict(headers or {}))
     shown = url.split("?")[0]
     try:
         with urllib.request.urlopen(request, timeout=timeout or None) as response:
-            return int(response.status), bytes(response.read())
+            kind = str(response.headers.get("Content-Type", "")).split(";")[0].strip().lower()
+            return int(response.status), bytes(response.read()), kind
     except urllib.error.HTTPError as exc:
         detail = exc.read().decode("utf-8", "replace").strip()
         if len(detail) > 600:
@@ -141,9 +161,15 @@ class HTTPStatusError(StoreError):
         super().__init__(message)
 
 
+class RemoteTriples(list[Any]):
+    """A CONSTRUCT or DESCRIBE result from the store: its ``pyoxigraph.Triple`` objects, parsed
+    from the N-Triples it sent (what an in-process ``QueryTriples`` iterates over)."""
+
+
 class RemoteStore:
     """A SPARQL store over HTTP that answers ``query()`` as a ``pyoxigraph.Store`` does: SELECT
-    and ASK results parsed by pyoxigraph, so the engine's query code runs on it unchanged."""
+    and ASK results parsed by pyoxigraph, so the engine's query code runs on it unchanged;
+    CONSTRUCT and DESCRIBE as :class:`RemoteTriples`."""
 
     def __init__(self, endpoints: Endpoints, timeout: float | None = None) -> None:
         self.endpoints = endpoints
@@ -157,13 +183,13 @@ class RemoteStore:
 
         form = urllib.parse.urlencode({"query": text, "default-graph-uri": self.endpoints.graph})
         try:
-            _, body = _request(
+            _, body, kind = _exchange(
                 self.endpoints.query_url,
                 method="POST",
                 body=form.encode("utf-8"),
                 headers={
                     "Content-Type": "application/x-www-form-urlencoded",
-                    "Accept": RESULTS_JSON,
+                    "Accept": QUERY_ACCEPT,
                 },
                 timeout=self.timeout,
                 what="the SPARQL store",
@@ -172,6 +198,15 @@ class RemoteStore:
             if exc.status == 400:
                 raise SyntaxError(str(exc)) from None
             raise
+        graph_format = ox.RdfFormat.from_media_type(kind) if kind else None
+        if graph_format is not None:
+            try:
+                return RemoteTriples(q.triple for q in ox.parse(body, format=graph_format))
+            except (SyntaxError, ValueError) as exc:
+                raise StoreError(
+                    f"the SPARQL store at {self.endpoints.query_url} sent {kind} that does not "
+                    f"parse: {exc}"
+                ) from None
         try:
             return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
         except (SyntaxError, ValueError) as exc:
@@ -243,6 +278,19 @@ class RemoteGraph:
         if timeout:
             self.store.timeout = timeout
         return run_spec(self.store, spec, params or {}, timeout=timeout)
+
+    @property
+    def location(self) -> str:
+        """Where the graph is: the store's query URL and the named graph."""
+        return f"{self.store.endpoints.query_url} graph <{self.store.endpoints.graph}>"
+
+    def __len__(self) -> int:
+        """How many triples the store's named graph holds (asked of the store)."""
+        return self.store.count()
+
+    def rdflib_graph(self, which: str = "union") -> Any:
+        """The named graph fetched into rdflib (the store holds one graph: ``which`` is moot)."""
+        return self.local_copy().rdflib_graph("union")
 
     def local_copy(self) -> Any:
         """The named graph fetched over the Graph Store Protocol into an in-process engine (taken

@@ -1,10 +1,13 @@
 """``--store``: ``ppo load``, ``ppo query`` and ``ppo validate`` against a real Oxigraph server
 (the ``oxigraph`` package's binary), started once on a free loopback port in a temporary folder
 and stopped by its PID. The store must give the same rows and the same verdict as the in-process
-graph, for every canned question and check."""
+graph, for every canned question and check; and ``ppo serve --store`` (create_app on a
+RemoteGraph) must answer /sparql, /queries and the workbench as the endpoint in process does."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import shutil
@@ -15,13 +18,14 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import FIXTURES, skip_or_fail
 
 from ppo_graph.catalogue import default_catalogue
 from ppo_graph.cli import main
-from ppo_graph.remote import DEFAULT_GRAPH
+from ppo_graph.remote import DEFAULT_GRAPH, Endpoints, RemoteGraph
 
 BROKEN_GRAPH = "https://example.org/test/broken"
 COMPARED = [s.name for s in default_catalogue() if s.kind in ("question", "check")]
@@ -232,3 +236,195 @@ def test_extra_files_with_store_are_refused(capsys: pytest.CaptureFixture[str]) 
 def test_graph_without_store_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "query", "role-duties", "--graph", DEFAULT_GRAPH)
     assert code == 2 and "--store" in err
+
+
+# ``ppo serve --store``: the endpoint answering from the store, compared with the one in process.
+
+SELECT_ROLES = """PREFIX ppo: <https://w3id.org/ppo-graph/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?role ?label WHERE { ?role a ppo:Role ; rdfs:label ?label } ORDER BY ?role ?label"""
+CONSTRUCT_DUTIES = """PREFIX ppo: <https://w3id.org/ppo-graph/ontology#>
+CONSTRUCT { ?role ppo:carriesDuty ?duty } WHERE { ?role ppo:carriesDuty ?duty }"""
+ASK_ROLE = "PREFIX ppo: <https://w3id.org/ppo-graph/ontology#> ASK { ?r a ppo:Role }"
+
+
+class CountingStore:
+    """A RemoteStore stand-in that counts the queries sent (none must be, for a refusal)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner, self.sent = inner, 0
+        self.endpoints = inner.endpoints
+
+    def query(self, text: str, use_default_graph_as_union: bool = True) -> Any:
+        self.sent += 1
+        return self.inner.query(text, use_default_graph_as_union)
+
+
+@pytest.fixture(scope="module")
+def clients(store: str) -> Iterator[tuple[Any, Any]]:
+    """(in process, through the store) TestClients of ``create_app``."""
+    from starlette.testclient import TestClient
+
+    from ppo_graph.engine import KnowledgeGraph
+    from ppo_graph.serve.app import create_app
+
+    remote = RemoteGraph.connect(Endpoints.of(store), timeout=30)
+    with (
+        TestClient(create_app(KnowledgeGraph.open())) as here,
+        TestClient(create_app(remote)) as there,
+    ):
+        yield here, there
+
+
+def _rows(response: Any, kind: str) -> Any:
+    assert response.status_code == 200, response.text
+    if kind == "json":
+        return response.json()
+    return sorted(csv.reader(io.StringIO(response.text)))
+
+
+@pytest.mark.parametrize("kind", ["json", "csv"])
+def test_serve_store_select_gives_the_rows_here(clients: tuple[Any, Any], kind: str) -> None:
+    here, there = clients
+    params = {"query": SELECT_ROLES, "format": kind}
+    mine, theirs = here.get("/sparql", params=params), there.get("/sparql", params=params)
+    assert _rows(theirs, kind) == _rows(mine, kind)
+    assert theirs.headers["content-type"] == mine.headers["content-type"]
+    assert int(theirs.headers["X-PPO-Rows"]) > 10
+
+
+def test_serve_store_ask(clients: tuple[Any, Any]) -> None:
+    here, there = clients
+    answer = there.post("/sparql", data={"query": ASK_ROLE})
+    assert answer.status_code == 200
+    assert (
+        answer.json()["boolean"]
+        is True
+        == here.post("/sparql", data={"query": ASK_ROLE}).json()["boolean"]
+    )
+
+
+def test_serve_store_construct_as_turtle_is_the_graph_here(clients: tuple[Any, Any]) -> None:
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    here, there = clients
+    headers = {"Accept": "text/turtle"}
+    mine = here.post("/sparql", data={"query": CONSTRUCT_DUTIES}, headers=headers)
+    theirs = there.post("/sparql", data={"query": CONSTRUCT_DUTIES}, headers=headers)
+    assert theirs.status_code == 200 and theirs.headers["content-type"].startswith("text/turtle")
+    a, b = (
+        Graph().parse(data=mine.text, format="turtle"),
+        Graph().parse(data=theirs.text, format="turtle"),
+    )
+    assert len(b) > 10 and isomorphic(a, b)
+
+
+def test_serve_store_row_cap_applies(store: str) -> None:
+    from starlette.testclient import TestClient
+
+    from ppo_graph.serve.app import Settings, create_app
+
+    remote = RemoteGraph.connect(Endpoints.of(store), timeout=30)
+    with TestClient(create_app(remote, Settings(max_rows=3))) as client:
+        answer = client.get("/sparql", params={"query": SELECT_ROLES})
+    assert answer.status_code == 200 and len(answer.json()["results"]["bindings"]) == 3
+    assert answer.headers["X-PPO-Row-Cap"] == "3; truncated"
+
+
+@pytest.mark.parametrize(
+    "role", ["Demand Management Process Owner", "ppod:CapacityManagementProcessManager"]
+)
+def test_serve_store_canned_query_gives_the_rows_here(clients: tuple[Any, Any], role: str) -> None:
+    here, there = clients
+    params = {"role": role}
+    mine, theirs = (
+        here.get("/queries/role-duties", params=params),
+        there.get("/queries/role-duties", params=params),
+    )
+    assert theirs.status_code == mine.status_code == 200
+    assert theirs.json() == mine.json() and theirs.json()["results"]["bindings"]
+
+
+def test_serve_store_health_names_the_store(store: str, clients: tuple[Any, Any]) -> None:
+    health = clients[1].get("/health").json()
+    assert health["ok"] is True
+    assert health["store"] == {
+        "query_url": f"{store}/query",
+        "gsp_url": f"{store}/store",
+        "graph": DEFAULT_GRAPH,
+    }
+    assert "triples" not in health
+
+
+def test_serve_store_workbench_pages(clients: tuple[Any, Any]) -> None:
+    there = clients[1]
+    for path in ("/", "/roles", "/roles/DemandManagementProcessOwner", "/ontology", "/sparql"):
+        assert there.get(path).status_code == 200, path
+    index = there.get("/roles").text
+    assert "Demand Management" in index
+
+
+def test_serve_store_graph_and_validation_pages_use_a_copy_of_the_store(
+    clients: tuple[Any, Any],
+) -> None:
+    """/graph and /validation need the whole graph: fetched once with a Graph Store GET."""
+    here, there = clients
+    page = there.get("/validation")
+    assert page.status_code == 200
+    assert page.text == here.get("/validation").text
+    assert there.get("/graph").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "request_args",
+    [
+        {"data": {"update": "DROP ALL"}},
+        {"content": b"DROP ALL", "headers": {"Content-Type": "application/sparql-update"}},
+        {"data": {"query": "SELECT * WHERE { SERVICE <http://example.org/s> { ?s ?p ?o } }"}},
+        {"data": {"query": "SELECT * FROM <http://example.org/g> WHERE { ?s ?p ?o }"}},
+    ],
+    ids=["update-form", "update-body", "service", "from"],
+)
+def test_serve_store_refusals_never_reach_the_store(
+    store: str, request_args: dict[str, Any]
+) -> None:
+    from starlette.testclient import TestClient
+
+    from ppo_graph.serve.app import create_app
+
+    remote = RemoteGraph.connect(Endpoints.of(store), timeout=30)
+    counting = CountingStore(remote.store)
+    remote.store = counting  # type: ignore[assignment]
+    with TestClient(create_app(remote)) as client:
+        answer = client.post("/sparql", **request_args)
+    assert answer.status_code == 403
+    assert counting.sent == 0
+
+
+def test_serve_store_dead_store_is_502_naming_the_url() -> None:
+    from starlette.testclient import TestClient
+
+    from ppo_graph.serve.app import create_app
+
+    url = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    dead = RemoteGraph.connect(Endpoints.of(url), timeout=5)
+    with TestClient(create_app(dead)) as client:
+        for answer in (
+            client.get("/sparql", params={"query": ASK_ROLE}),
+            client.get("/queries/role-duties", params={"role": "Demand Management Process Owner"}),
+            client.get("/roles"),
+        ):
+            assert answer.status_code == 502, answer.text
+            assert f"{url}/query" in answer.text and "cannot reach" in answer.text
+
+
+def test_serve_store_with_reload_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "serve", "--store", "http://127.0.0.1:9", "--reload", "--port", "0")
+    assert code == 2 and "--reload" in err
+
+
+def test_serve_store_unreachable_at_start_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    code, _, err = run(capsys, "serve", "--store", url, "--port", "0")
+    assert code == 2 and "cannot reach" in err and url in err

@@ -1,11 +1,13 @@
 """The endpoint's routes (Starlette): the SPARQL 1.1 Protocol at ``/sparql``, the canned catalogue
 at ``/queries``, ``/health``, and the workbench's pages (:mod:`.workbench`, at ``/``). A thin layer over the engine: every answer comes from
-:class:`~ppo_graph.engine.KnowledgeGraph` (the same store, cache and catalogue as ``ppo query``),
+:class:`~ppo_graph.engine.KnowledgeGraph` (the same store, cache and catalogue as ``ppo query``), or from a
+:class:`~ppo_graph.remote.RemoteGraph` (``ppo serve --store``: queries forwarded to the store),
 evaluated in a worker thread and written whole before it is sent (:mod:`.results`).
 
 Statuses: 400 malformed query or bad parameter, 403 update or remote access, 404 unknown canned
-query, 406 no acceptable format, 413 body too large, 415 unknown POST body type, 503 timeout.
-Errors are plain text, one message.
+query, 406 no acceptable format, 413 body too large, 415 unknown POST body type, 502 the remote
+store (``ppo serve --store``) unreachable or in error, 503 timeout. Errors are plain text, one
+message.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from starlette.routing import Route
 
 from .. import __version__
 from ..errors import PPOError
+from ..remote import RemoteGraph, StoreError
 from ..sparql import QueryTimeout
 from .description import PREFIXES as DESCRIPTION_PREFIXES
 from .description import description_triples
@@ -95,6 +98,21 @@ def create_app(graph: Any, settings: Settings | None = None) -> Starlette:
 
     async def health(request: HTTPRequest) -> Response:
         graph = live.current
+        if isinstance(graph, RemoteGraph):
+            endpoints = graph.store.endpoints
+            return JSONResponse(
+                {
+                    "ok": True,
+                    "version": __version__,
+                    "store": {
+                        "query_url": endpoints.query_url,
+                        "gsp_url": endpoints.gsp_url,
+                        "graph": endpoints.graph,
+                    },
+                    "timeout": settings.timeout,
+                    "max_rows": settings.max_rows,
+                }
+            )
         cache_file = graph.cache_file
         return JSONResponse(
             {
@@ -144,7 +162,7 @@ def create_app(graph: Any, settings: Settings | None = None) -> Starlette:
         choose_format(RESULT_FORMATS, wanted)  # 406 before the work, not after
         try:
             rows = await run(lambda: graph.rows(spec, params, timeout=settings.timeout))
-        except QueryTimeout:
+        except (QueryTimeout, StoreError):
             raise
         except PPOError as exc:  # a parameter the query does not have, or a value it rejects
             raise Refused(400, str(exc)) from None
@@ -154,6 +172,9 @@ def create_app(graph: Any, settings: Settings | None = None) -> Starlette:
     async def refused(request: HTTPRequest, exc: Exception) -> Response:
         assert isinstance(exc, Refused)
         return PlainTextResponse(f"{exc}\n", status_code=exc.status)
+
+    async def store_failed(request: HTTPRequest, exc: Exception) -> Response:
+        return PlainTextResponse(f"bad gateway: {exc}\n", status_code=502)
 
     middleware = []
     if settings.cors:
@@ -175,7 +196,7 @@ def create_app(graph: Any, settings: Settings | None = None) -> Starlette:
             Route("/queries/{name}", canned),
         ],
         middleware=middleware,
-        exception_handlers={Refused: refused},
+        exception_handlers={Refused: refused, StoreError: store_failed},
     )
 
 

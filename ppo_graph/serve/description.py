@@ -61,10 +61,12 @@ def description_triples(endpoint: str, formats: tuple[ResultFormat, ...], graph:
         (default, iri(DCTERMS + "title"), ox.Literal(TITLE)),
         (default, iri(VOID + "triples"), count(len(graph))),
     ]
-    for name, size in (
-        (ASSERTED_GRAPH, graph.asserted_count),
-        (INFERRED_GRAPH, graph.inferred_count),
-    ):
+    named_graphs = (
+        ((ASSERTED_GRAPH, graph.asserted_count), (INFERRED_GRAPH, graph.inferred_count))
+        if hasattr(graph, "asserted_count")
+        else ()  # a remote store's named graph: the union, as one default graph
+    )
+    for name, size in named_graphs:
         named = ox.BlankNode()
         triples += [
             (dataset, iri(SD + "namedGraph"), named),

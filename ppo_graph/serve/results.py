@@ -125,11 +125,13 @@ def _evaluate(store: Any, text: str, request: Request, deadline: float | None) -
 def _write(result: Any, text: str, request: Request, deadline: float | None) -> Answer:
     import pyoxigraph as ox
 
+    from ..remote import RemoteTriples
+
     if isinstance(result, ox.QueryBoolean):
         fmt = choose_format(RESULT_FORMATS, request)
         body = result.serialize(format=getattr(ox.QueryResultsFormat, _RESULTS[fmt.name]))
         return Answer(body or b"", fmt, 1, False)
-    if isinstance(result, ox.QueryTriples):
+    if isinstance(result, (ox.QueryTriples, RemoteTriples)):
         fmt = choose_format(GRAPH_FORMATS, request)
         triples, truncated = _take(result, request.max_rows, deadline)
         return Answer(graph_body(triples, fmt), fmt, len(triples), truncated)
