@@ -346,6 +346,11 @@ def test_serve_store_canned_query_gives_the_rows_here(clients: tuple[Any, Any], 
     assert theirs.json() == mine.json() and theirs.json()["results"]["bindings"]
 
 
+def test_serve_store_catalogue_listing_is_the_one_here(clients: tuple[Any, Any]) -> None:
+    here, there = clients
+    assert there.get("/queries").json() == here.get("/queries").json()
+
+
 def test_serve_store_health_names_the_store(store: str, clients: tuple[Any, Any]) -> None:
     health = clients[1].get("/health").json()
     assert health["ok"] is True
