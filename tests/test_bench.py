@@ -84,3 +84,28 @@ def test_run_help() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "--quick" in result.stdout and "--sizes" in result.stdout
+
+
+def test_generated_organisation_imports_and_validates(tmp_path: Path) -> None:
+    """``bench/generate_org.py`` at 50 people: deterministic, valid input for ``ppo org import``,
+    and ``ppo validate`` runs on it (exit 0 or 1, never 2)."""
+    generate_org = _module("generate_org")
+    people, raci = generate_org.write(tmp_path / "a", 50, seed=3)
+    generate_org.write(tmp_path / "b", 50, seed=3)
+    assert people >= 50 and raci > 0
+    for name in ("people.csv", "raci.csv"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    ppo = [sys.executable, "-m", "ppo_graph.cli"]
+    org = tmp_path / "org.ttl"
+    done = subprocess.run(
+        [*ppo, "org", "import", str(tmp_path / "a" / "people.csv"), "--raci",
+         str(tmp_path / "a" / "raci.csv"), "--out", str(org)],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert org.stat().st_size > 0
+    done = subprocess.run(
+        [*ppo, "validate", "--checks", "--no-cache", str(org)],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode in (0, 1), done.stdout + done.stderr

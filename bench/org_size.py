@@ -1,0 +1,183 @@
+"""Enterprise size: ``ppo org`` on generated organisations of 1k, 10k and 50k people.
+
+    python bench/org_size.py [--sizes 1000,10000,50000] [--seed 1] [--timeout 600]
+
+For each size, ``bench/generate_org.py`` writes the people and RACI CSV files, then each step runs
+in a fresh child process (started by ``bench/run.py``'s launcher, wall time and the child's own
+peak RSS from ``os.wait4``; ``timeout`` stops a step after ``--timeout`` seconds), from a
+temporary directory with ``PPO_CACHE_DIR`` inside it and ``--no-cache`` where a cache could
+answer:
+
+* import: ``ppo org import people.csv --raci raci.csv --out org.ttl`` (CSV -> Turtle);
+* validate: ``ppo validate --checks --no-cache org.ttl`` (load, reason, SHACL + checks; exit 0 or
+  1 both count as done);
+* gaps: ``ppo org gaps --no-cache org.ttl``;
+* raci: ``ppo raci --no-cache org.ttl --by person --format csv --out x.csv``.
+
+The triples column is the shipped graph plus the organisation after reasoning (counted in a
+separate, unmeasured child). Targets (issue 11): the 1M-triple organisation validated in
+<= 60 s and <= 2 GiB, ``ppo org gaps`` <= 10 s; every row says PASS or MISS against them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+if str(BENCH) not in sys.path:
+    sys.path.insert(0, str(BENCH))
+
+import generate_org  # noqa: E402
+from run import GIB, MIB, Launcher, child_env  # noqa: E402
+
+PPO = Path(sys.executable).parent / "ppo"
+TIMEOUT_BIN = shutil.which("timeout")
+VALIDATE_SECONDS = 60.0
+VALIDATE_RSS = 2 * GIB
+GAPS_SECONDS = 10.0
+STEPS = ("import", "validate", "gaps", "raci")
+
+COUNT = (
+    "import sys; from ppo_graph import engine; "
+    "print(len(engine.KnowledgeGraph.open([sys.argv[1]], cache=False)))"
+)
+
+
+def measure(argv: list[str], work: Path, timeout: float) -> dict[str, object]:
+    """One child: seconds, peak RSS (bytes), exit code; ``ok`` unless it failed (2+)."""
+    if TIMEOUT_BIN:
+        argv = [TIMEOUT_BIN, "-k", "5", str(int(timeout)), *argv]
+    err = work / "stderr.txt"
+    result = Launcher.get().run(argv, work, child_env(work), err)
+    code = int(result["code"])
+    out: dict[str, object] = {"s": float(result["s"]), "rss": int(result["rss"]), "code": code}
+    if code in (124, 137):
+        out["error"] = f"stopped after {timeout:.0f} s"
+    elif code not in (0, 1):
+        tail = err.read_text("utf-8", "replace").strip().splitlines()[-3:]
+        out["error"] = f"exit {code}: " + " / ".join(tail)
+    return out
+
+
+def one_size(n: int, seed: int, timeout: float) -> dict[str, object]:
+    row: dict[str, object] = {"n": n}
+    with tempfile.TemporaryDirectory(prefix=f"org-size-{n}-") as tmp:
+        work = Path(tmp)
+        people, raci = generate_org.write(work / "csv", n, seed=seed)
+        row["people_rows"], row["raci_rows"] = people, raci
+        ttl = work / "org.ttl"
+        argvs = {
+            "import": [
+                str(PPO), "org", "import", str(work / "csv" / "people.csv"),
+                "--raci", str(work / "csv" / "raci.csv"), "--out", str(ttl),
+            ],
+            "validate": [str(PPO), "validate", "--checks", "--no-cache", str(ttl)],
+            "gaps": [str(PPO), "org", "gaps", "--no-cache", str(ttl)],
+            "raci": [
+                str(PPO), "raci", "--no-cache", str(ttl), "--by", "person",
+                "--format", "csv", "--out", str(work / "x.csv"),
+            ],
+        }  # fmt: skip
+        for step in STEPS:
+            if step != "import" and not ttl.exists():
+                row[step] = {"error": "no org.ttl"}
+                continue
+            row[step] = measure(argvs[step], work, timeout)
+            say(f"  {n}: {step} {fmt(row[step])}")
+            if step == "import" and ttl.exists():
+                env = child_env(work)
+                done = subprocess.run(
+                    [sys.executable, "-c", COUNT, str(ttl)],
+                    capture_output=True, text=True, env=env, timeout=timeout, check=False,
+                )  # fmt: skip
+                row["triples"] = int(done.stdout.strip()) if done.returncode == 0 else None
+    return row
+
+
+def fmt(step: object) -> str:
+    if not isinstance(step, dict) or "error" in step:
+        return "—" if not isinstance(step, dict) else f"MISS ({step['error']})"
+    return f"{step['s']:.1f} s / {step['rss'] / MIB:.0f} MiB"
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def verdict(row: dict[str, object]) -> tuple[str, str]:
+    val, gaps = row.get("validate"), row.get("gaps")
+    v = (
+        "PASS"
+        if isinstance(val, dict)
+        and "error" not in val
+        and val["s"] <= VALIDATE_SECONDS  # type: ignore[operator]
+        and val["rss"] <= VALIDATE_RSS  # type: ignore[operator]
+        else "MISS"
+    )
+    g = (
+        "PASS"
+        if isinstance(gaps, dict) and "error" not in gaps and gaps["s"] <= GAPS_SECONDS  # type: ignore[operator]
+        else "MISS"
+    )
+    return v, g
+
+
+def table(rows: list[dict[str, object]]) -> str:
+    head = [
+        "people", "people rows", "RACI rows", "triples (reasoned)", "import", "validate",
+        "gaps", "raci --by person", "validate <= 60 s, 2 GiB", "gaps <= 10 s",
+    ]  # fmt: skip
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for row in rows:
+        triples = row.get("triples")
+        cells = [
+            f"{row['n']:,}",
+            f"{row['people_rows']:,}",
+            f"{row['raci_rows']:,}",
+            f"{triples:,}" if isinstance(triples, int) else "—",
+            *(fmt(row.get(step)) for step in STEPS),
+            *verdict(row),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000,50000")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--timeout", type=float, default=600.0, help="seconds per step")
+    args = parser.parse_args(argv)
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    rows = []
+    try:
+        for n in sizes:
+            say(f"size {n} ...")
+            rows.append(one_size(n, args.seed, args.timeout))
+    finally:
+        Launcher.close()
+    print(
+        f"# ppo org at enterprise size — {dt.date.today().isoformat()}, {platform.machine()}, "
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}"
+    )
+    print()
+    print(
+        f"Targets: the 1M-triple organisation validated in <= {VALIDATE_SECONDS:.0f} s and "
+        f"<= {VALIDATE_RSS // GIB} GiB; `ppo org gaps` <= {GAPS_SECONDS:.0f} s (checked on every "
+        "row). Each cell: wall time / peak RSS of the child."
+    )
+    print()
+    print(table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
