@@ -157,11 +157,16 @@ class KnowledgeGraph:
                 say(f"{graph.inferred_count:,} triples inferred in {timings['reason']:.1f}s")
         # A store filled by many loads answers the heavier joins several times slower than one
         # loaded in a single pass (3-4x measured on the owner/manager comparisons), so it is
-        # loaded again from its own dump, the very bytes the cache keeps.
+        # loaded again from its own dump, the very bytes the cache keeps. Not a large one: at
+        # 1.4M triples (bench/org_size.py, 50k people) the reload took 17 s and the queries
+        # were no faster after it.
         t = time.perf_counter()
-        body = store.dump(format=ox.RdfFormat.N_QUADS) or b""
-        graph.store = ox.Store()
-        graph.store.load(body, format=ox.RdfFormat.N_QUADS)
+        body = b""
+        if cache or not large:
+            body = store.dump(format=ox.RdfFormat.N_QUADS) or b""
+        if not large:
+            graph.store = ox.Store()
+            graph.store.load(body, format=ox.RdfFormat.N_QUADS)
         timings["compact"] = time.perf_counter() - t
         if cache:
             meta = {

@@ -137,13 +137,14 @@ def _literal_error(lexical: str, datatype: str) -> str | None:
 def ill_typed_literals(g: Coded) -> list[str]:
     """dt-not-type: a message for each distinct ill-typed literal the input asserts."""
     errors: list[str] = []
-    for _s, _p, o in g.asserted:
-        if g.is_literal[o]:
-            datatype = g.terms.datatype(g.names[o])
-            if datatype is not None:
-                message = _literal_error(g.text[o], datatype)
-                if message and message not in errors:
-                    errors.append(message)
+    is_literal = g.is_literal
+    literals = sorted({o for _s, _p, o in g.asserted if is_literal[o]})  # each literal once
+    for o in literals:
+        datatype = g.terms.datatype(g.names[o])
+        if datatype is not None:
+            message = _literal_error(g.text[o], datatype)
+            if message and message not in errors:
+                errors.append(message)
     return errors
 
 
