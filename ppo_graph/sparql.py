@@ -305,7 +305,10 @@ def _rows(store: Any, spec: QuerySpec, text: str) -> list[dict[str, Any]]:
         ]
     available = [v.value for v in result.variables]
     names = list(spec.columns) if set(spec.columns) <= set(available) else available
-    return [{name: solution[name] for name in names} for solution in result]
+    if names == available:  # a solution iterates its values in the order of the variables
+        return [dict(zip(names, solution, strict=True)) for solution in result]
+    at = [available.index(name) for name in names]
+    return [dict(zip(names, [values[i] for i in at], strict=True)) for values in map(tuple, result)]
 
 
 __all__ = [

@@ -206,7 +206,7 @@ def test_a_bad_raci_csv_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFix
         "org-raci",
         "org-roles",
         "org-current-members",
-        "org-current-letters",
+        "org-current-assignments",
         "org-role-holders",
         "raci-role-duties",
         "raci-legend",

@@ -3,9 +3,10 @@ Responsible for, the people with the most duties, the duties that rest on one pe
 person who might leave, what would be orphaned.
 
 Coverage is the rule of the organisation checks (``queries/checks/org-*-violation.rq``), read
-from the reports ``org-role-holders`` (who holds each PPO owner and manager role today) and
-``org-current-letters`` (who is Responsible for which duty today: through a held role that
-carries it, inherited duties included, or an R assignment to the person or a post they hold).
+from the report ``org-role-holders`` (who holds each PPO owner and manager role today) and
+:class:`~ppo_graph.org.today.Today` (who is Responsible for which duty today: through a held
+role that carries it, inherited duties included, or an R assignment to the person or a post
+they hold).
 Without a person, those rows are recomputed with the person's rows removed: their current
 memberships and the assignments that reach them.
 """
@@ -21,6 +22,7 @@ from ..errors import UsageError
 from ..prefixes import compact
 from .raci import section_key, short_text
 from .rdf import rows_of
+from .today import Today
 
 #: The columns of every finding.
 COLUMNS = ("finding", "item", "label", "people", "count")
@@ -58,7 +60,8 @@ def find_person(kg: Any, name: str) -> Person:
 
 def gaps(kg: Any, without: Person | None = None, top: int = 10) -> list[dict[str, Any]]:
     """The findings as rows of :data:`COLUMNS`, grouped in :data:`FINDINGS` order."""
-    members = rows_of(kg, "org-current-members")
+    today = Today.read(kg)
+    members = today.members
     if not members and not rows_of(kg, "org-people"):
         raise UsageError(
             "no organisation loaded: give its Turtle (ppo org import people.csv --out org.ttl; "
@@ -74,11 +77,8 @@ def gaps(kg: Any, without: Person | None = None, top: int = 10) -> list[dict[str
         holders.setdefault(row["role"], set())  # every role gets its entry, held or not
         if row["person"]:
             holders[row["role"]].add(row["person"])
-    responsible: dict[str, set[str]] = defaultdict(set)
-    for row in rows_of(kg, "org-current-letters"):
-        if row["letter"] == "R":
-            responsible[row["duty"]].add(row["person"])
-    labels = {r["role"]: r["roleLabel"] for r in rows_of(kg, "raci-role-duties")}
+    responsible = today.responsible()
+    labels = {r["role"]: r["roleLabel"] for r in today.role_duties}
     duties = sorted(
         rows_of(kg, "graph-duties"),
         key=lambda d: section_key(d["section"], d["position"], d["duty"]),

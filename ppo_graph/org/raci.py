@@ -1,9 +1,9 @@
 """The RACI matrix of the loaded organisation (``ppo raci``): one row per duty, one column per
 person, role or process, each cell the RACI letters that hold there today.
 
-How a cell is computed (the reports ``raci-role-duties``, ``org-current-letters`` and
-``org-current-members`` in ``queries/reports/``; only current memberships count, the rule of the
-``org-*-violation`` checks):
+How a cell is computed (the reports ``raci-role-duties``, ``org-current-assignments`` and
+``org-current-members`` in ``queries/reports/``, put together by :mod:`ppo_graph.org.today`;
+only current memberships count, the rule of the ``org-*-violation`` checks):
 
 - ``--by person``: R where a role the person holds today carries the duty (listed for it, or
   inherited from the generic role it specialises), plus the letter of every assignment of the
@@ -30,6 +30,7 @@ from ..errors import UsageError
 from ..prefixes import compact
 from . import RACI_LETTERS
 from .rdf import rows_of
+from .today import Today
 
 
 class By(enum.StrEnum):
@@ -134,8 +135,9 @@ def build(kg: Any, by: By | str = By.ROLE) -> Matrix:
     listed = {d["duty"]: section_key(d["section"], d["position"], d["duty"]) for d in duties}
     suffix: dict[str, str] = {}
 
+    today = Today.read(kg)
     if by is By.PERSON:
-        members = rows_of(kg, "org-current-members")
+        members = today.members
         if not members:
             raise UsageError(
                 "--by person needs an organisation with people holding roles today: load its "
@@ -145,10 +147,10 @@ def build(kg: Any, by: By | str = By.ROLE) -> Matrix:
             labels[m["person"]] = m["name"]
             suffix[m["person"]] = m["person"]
         keys = sorted(labels)
-        for row in rows_of(kg, "org-current-letters"):
-            cells[(row["duty"], row["person"])].add(row["letter"])
+        for person, _role, duty, letter in today.letters():
+            cells[(duty, person)].add(letter)
     else:
-        carried = rows_of(kg, "raci-role-duties")
+        carried = today.role_duties
         role_process: dict[str, set[str]] = defaultdict(set)
         for row in carried:
             key = row["role"] if by is By.ROLE else row["process"]
@@ -163,9 +165,7 @@ def build(kg: Any, by: By | str = By.ROLE) -> Matrix:
             key = d["role"] if by is By.ROLE else next(iter(sorted(role_process[d["role"]])), "")
             if key in labels:
                 first[key] = min(first.get(key, listed[d["duty"]]), listed[d["duty"]])
-        for row in rows_of(kg, "org-current-letters"):
-            if row["via"] != "assignment":
-                continue
+        for row in today.assignments:
             targets = [row["role"]] if by is By.ROLE else sorted(role_process[row["role"]])
             for key in targets:
                 if key in labels:

@@ -70,7 +70,11 @@ def to_turtle(
     add(top, rdf + "type", node(org + "Organization"))
     add(top, rdfs + "label", text(organisation))
     for row in people:
-        person, post, team = person_iri(row.person), post_iri(row.post), f"{base}team/{slug(row.team)}"
+        person, post, team = (
+            person_iri(row.person),
+            post_iri(row.post),
+            f"{base}team/{slug(row.team)}",
+        )
         add(team, rdf + "type", node(org + "OrganizationalUnit"))
         add(team, rdfs + "label", text(row.team))
         add(team, org + "unitOf", node(top))
@@ -127,8 +131,6 @@ def to_turtle(
 
 def rows_of(kg: Any, report: str) -> list[dict[str, str]]:
     """A report's rows as plain strings: an IRI's or a literal's text, "" when unbound."""
-    from ..tables import parts
+    from ..tables import lexical
 
-    return [
-        {k: "" if v is None else parts(v)[1] for k, v in row.items()} for row in kg.rows(report)
-    ]
+    return [{k: lexical(v) for k, v in row.items()} for row in kg.rows(report)]
