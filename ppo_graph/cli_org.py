@@ -13,8 +13,10 @@ from .errors import EXIT_OK, UsageError
 _LAYOUT = (
     "people CSV columns: person,name,email,team,post,role,from,to[,service] (one row per "
     "membership; dates YYYY-MM-DD, to empty while it lasts). RACI CSV columns: who,duty,letter "
-    "(who: a person id, else a post name; duty: ppod:duty-7.6-14; letter: R, A, C or I). Roles "
-    "by IRI, CURIE, label, short form (Capacity Manager) or process abbreviation (ISM Owner)."
+    "(who: a person id, else a post name; duty: ppod:duty-7.6-14; letter: R, A, C or I). "
+    "Segregation CSV columns: role,incompatible_with (two roles one person must not hold at the "
+    "same time). Roles by IRI, CURIE, label, short form (Capacity Manager) or process "
+    "abbreviation (ISM Owner); roles of your own Turtle with --with."
 )
 
 
@@ -36,6 +38,21 @@ def register(subparsers: Any) -> None:
     imp.add_argument("people", type=Path, help="the people CSV")
     imp.add_argument("--raci", type=Path, help="the duty-level RACI CSV")
     imp.add_argument(
+        "--segregation",
+        type=Path,
+        help="pairs of roles one person must not hold together (CSV: role,incompatible_with)",
+    )
+    imp.add_argument(
+        "--with",
+        dest="with_files",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="TURTLE",
+        help="your own Turtle adding roles or duties (a ppo:Role with an rdfs:label) that the "
+        "CSV files may name; repeat for several files",
+    )
+    imp.add_argument(
         "--out", type=Path, default=None, help="Turtle file (default: standard output)"
     )
     imp.add_argument("--base", default=None, help="namespace of the organisation's IRIs")
@@ -49,6 +66,12 @@ def register(subparsers: Any) -> None:
     exp.add_argument("org", type=Path, help="the organisation's Turtle")
     exp.add_argument("--out", type=Path, default=None, help="people CSV (default: standard output)")
     exp.add_argument("--raci-out", type=Path, default=None, help="also write the RACI CSV here")
+    exp.add_argument(
+        "--segregation-out",
+        type=Path,
+        default=None,
+        help="also write the role pairs the file declares incompatible (CSV, roles as CURIEs)",
+    )
     exp.set_defaults(handler=cmd_export)
 
     gaps = sub.add_parser(
@@ -91,23 +114,30 @@ def _write(path: Path | None, text: str, what: str) -> None:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from .engine import KnowledgeGraph
-    from .org.csvfile import read_people, read_raci
+    from .org.csvfile import read_pairs, read_people, read_raci
     from .org.names import duty_names, role_names
     from .org.rdf import DEFAULT_BASE, rows_of, to_turtle
 
-    for path in (args.people, args.raci):
+    for path in (args.people, args.raci, args.segregation):
         if path is not None and not path.is_file():
             raise UsageError(f"{path}: no such file")
-    kg = KnowledgeGraph.open(reasoning=False, cache=False)
+    # The shipped graph names the roles and duties; a user's own Turtle may add more (reasoned,
+    # so a role typed by a subclass of ppo:Role counts).
+    extensions = list(args.with_files)
+    kg = KnowledgeGraph.open(
+        extensions, reasoning=bool(extensions), cache=None if extensions else False
+    )
     roles = role_names(rows_of(kg, "org-roles"))
     people = read_people(args.people, roles.resolve)
     raci = []
     if args.raci is not None:
         duties = duty_names(row["duty"] for row in rows_of(kg, "graph-duties"))
         raci = read_raci(args.raci, people, duties.resolve)
-    text = to_turtle(people, raci, base=args.base or DEFAULT_BASE, organisation=args.name)
+    pairs = read_pairs(args.segregation, roles.resolve) if args.segregation else []
+    text = to_turtle(people, raci, pairs, base=args.base or DEFAULT_BASE, organisation=args.name)
     what = f"{len({r.person for r in people})} people, {len(people)} memberships"
-    _write(args.out, text, what + f", {len(raci)} RACI assignments")
+    what += f", {len(raci)} RACI assignments"
+    _write(args.out, text, what + (f", {len(pairs)} incompatible role pairs" if pairs else ""))
     return EXIT_OK
 
 
@@ -135,6 +165,20 @@ def cmd_export(args: argparse.Namespace) -> int:
             args.raci_out,
             format_csv(raci, catalogue.get("org-raci").columns),
             f"{len(raci)} assignments",
+        )
+    if args.segregation_out is not None:
+        from .prefixes import compact
+
+        # The file alone: the shipped graph's example pair is not the organisation's own.
+        own = KnowledgeGraph.open([args.org], shipped=False, reasoning=False, cache=False)
+        pairs = [
+            {"role": compact(row["role"]), "incompatible_with": compact(row["other"])}
+            for row in rows_of(own, "org-segregation-pairs")
+        ]
+        _write(
+            args.segregation_out,
+            format_csv(pairs, ["role", "incompatible_with"]),
+            f"{len(pairs)} incompatible role pairs",
         )
     return EXIT_OK
 

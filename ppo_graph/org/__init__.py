@@ -1,6 +1,6 @@
 """An organisation mapped onto the PPO roles (W3C ORG, see ``ontology/org.ttl``).
 
-``csvfile`` reads and checks the people and RACI CSV files (every bad row with its line number),
+``csvfile`` reads and checks the people, RACI and segregation CSV files (every bad row with its line number),
 ``names`` resolves role, duty and person names against the graph, ``rdf`` turns the checked rows
 into Turtle and a loaded organisation back into rows; ``ppo org`` (:mod:`ppo_graph.cli_org`) is
 the thin command over them.
@@ -15,3 +15,5 @@ PEOPLE_OPTIONAL = ("service",)
 #: The RACI CSV: one row per assignment of a duty to a person (by id) or a post (by name).
 RACI_COLUMNS = ("who", "duty", "letter")
 RACI_LETTERS = ("R", "A", "C", "I")
+#: The segregation-of-duties CSV: one row per pair of roles one person must not hold together.
+PAIRS_COLUMNS = ("role", "incompatible_with")

@@ -12,6 +12,9 @@ email), ``post`` the post's name (the same team, role and service on every row o
 
 RACI CSV: ``who,duty,letter``: ``who`` a person id of the people CSV, else a post name; ``duty``
 a duty IRI or CURIE (ppod:duty-7.6-14); ``letter`` one of R, A, C, I.
+
+Segregation CSV: ``role,incompatible_with``: two roles (named as in the people CSV) that one
+person must not hold at the same time; a pair is the same pair either way round.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import PPOError
-from . import PEOPLE_COLUMNS, PEOPLE_OPTIONAL, RACI_COLUMNS, RACI_LETTERS
+from . import PAIRS_COLUMNS, PEOPLE_COLUMNS, PEOPLE_OPTIONAL, RACI_COLUMNS, RACI_LETTERS
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -62,6 +65,13 @@ class RaciRow:
     person: bool  # who is a person id (else a post name)
     duty: str  # the duty's IRI
     letter: str
+
+
+@dataclass(frozen=True)
+class PairRow:
+    line: int
+    role: str  # the role's IRI
+    other: str  # the IRI of the role it must not be held with
 
 
 def _records(
@@ -218,6 +228,37 @@ def read_raci(
             problems += [(line, what) for what in bad]
             continue
         rows.append(RaciRow(line, who, who in ids, duty, letter))
+    if problems:
+        raise CsvErrors(path, sorted(problems))
+    return rows
+
+
+def read_pairs(path: Path, resolve_role: Callable[[str], str]) -> list[PairRow]:
+    """The segregation CSV's rows, or :class:`CsvErrors` naming every bad row (an unknown role,
+    a role paired with itself, a pair given twice, in either order)."""
+    problems: list[tuple[int, str]] = []
+    rows: list[PairRow] = []
+    seen: dict[frozenset[str], int] = {}
+    for line, rec in _records(path, PAIRS_COLUMNS, (), problems):
+        bad: list[str] = []
+        iris: list[str] = []
+        for column in PAIRS_COLUMNS:
+            if not rec[column]:
+                bad.append(f"empty {column}")
+                continue
+            try:
+                iris.append(resolve_role(rec[column]))
+            except LookupError as err:
+                bad.append(f"{column}: {err}")
+        if not bad and iris[0] == iris[1]:
+            bad.append(f"a role paired with itself: {rec['role']!r}")
+        key = frozenset(iris)
+        if not bad and seen.setdefault(key, line) != line:
+            bad.append(f"the same pair as line {seen[key]}")
+        if bad:
+            problems += [(line, what) for what in bad]
+            continue
+        rows.append(PairRow(line, iris[0], iris[1]))
     if problems:
         raise CsvErrors(path, sorted(problems))
     return rows

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
-from .csvfile import PersonRow, RaciRow
+from .csvfile import PairRow, PersonRow, RaciRow
 
 DEFAULT_BASE = "https://example.org/org/"
 
@@ -24,11 +24,13 @@ def slug(text: str) -> str:
 def to_turtle(
     people: Sequence[PersonRow],
     raci: Sequence[RaciRow] = (),
+    pairs: Sequence[PairRow] = (),
     *,
     base: str = DEFAULT_BASE,
     organisation: str = "Organisation",
 ) -> str:
-    """One org:Organization with its teams, posts, people, memberships and assignments.
+    """One org:Organization with its teams, posts, people, memberships and assignments, and the
+    pairs of roles it declares incompatible (``ppo:incompatibleWith``).
 
     Written by pyoxigraph's Turtle serialiser, one subject at a time in the order the CSV
     gives them (rdflib's serialiser took minutes at 10k people, computing prefixed names).
@@ -110,6 +112,8 @@ def to_turtle(
         add(assignment, ppo + "assignedTo", node(target))
         add(assignment, ppo + "forDuty", node(item.duty))
         add(assignment, ppo + "raci", node(PPOD_NS + "raci-" + item.letter))
+    for pair in pairs:
+        add(pair.role, ppo + "incompatibleWith", node(pair.other))
     triples = (
         ox.Triple(node(subject), node(predicate), value)
         for subject, pairs in subjects.items()
