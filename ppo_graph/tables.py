@@ -64,15 +64,6 @@ def parts(term: Node) -> tuple[str, str, str | None, str | None]:
     return "literal", str(term), _STRING, None  # a plain Python value: shown as text
 
 
-def lexical(term: Node | None) -> str:
-    """A term's text (``parts(term)[1]``, quicker for pyoxigraph terms); "" when unbound."""
-    if term is None:
-        return ""
-    if type(term).__module__.startswith("pyoxigraph"):
-        return str(term.value)
-    return parts(term)[1]
-
-
 def display(term: Node | None) -> str:
     """How a term is shown to people: CURIEs for IRIs, the lexical form for literals."""
     if term is None:

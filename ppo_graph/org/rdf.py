@@ -135,6 +135,4 @@ def to_turtle(
 
 def rows_of(kg: Any, report: str) -> list[dict[str, str]]:
     """A report's rows as plain strings: an IRI's or a literal's text, "" when unbound."""
-    from ..tables import lexical
-
-    return [{k: lexical(v) for k, v in row.items()} for row in kg.rows(report)]
+    return list(kg.rows(report, text=True))
