@@ -6,14 +6,12 @@ page. The same pages in a real browser: tests/test_serve_workbench_browser.py.""
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
-from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, current_memberships, html_table
 from starlette.testclient import TestClient
 from test_serve import make_client
 
@@ -80,55 +78,10 @@ def holders_in_csv(graph: KnowledgeGraph) -> dict[str, set[tuple[str, str, str, 
     """role IRI -> (name, id, post, team) of everyone who holds it today, read from the example's
     people CSV: a row counts when it has begun and has not ended before today."""
     resolve = role_names(rows_of(graph, "org-roles")).resolve
-    today = date.today().isoformat()
     holders: dict[str, set[tuple[str, str, str, str]]] = defaultdict(set)
-    with (ORG / "people.csv").open(encoding="utf-8") as people:
-        for row in csv.DictReader(people):
-            if row["from"] <= today and (not row["to"] or row["to"] >= today):
-                entry = (row["name"], row["person"], row["post"], row["team"])
-                holders[resolve(row["role"])].add(entry)
+    for row in current_memberships(ORG / "people.csv"):
+        holders[resolve(row["role"])].add((row["name"], row["person"], row["post"], row["team"]))
     return holders
-
-
-class Table(HTMLParser):
-    """The text of each body cell of the table with a given id, row by row."""
-
-    def __init__(self, table_id: str) -> None:
-        super().__init__()
-        self.table_id = table_id
-        self.rows: list[list[str]] = []
-        self._inside = False
-        self._in_body = False
-        self._cell: list[str] | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "table":
-            self._inside = dict(attrs).get("id") == self.table_id
-        elif self._inside and tag == "tbody":
-            self._in_body = True
-        elif self._in_body and tag == "tr":
-            self.rows.append([])
-        elif self._in_body and tag in ("td", "th"):
-            self._cell = []
-
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None:
-            self._cell.append(data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("td", "th") and self._cell is not None:
-            self.rows[-1].append("".join(self._cell).strip())
-            self._cell = None
-        elif tag == "tbody":
-            self._in_body = False
-        elif tag == "table":
-            self._inside = False
-
-
-def table(page: str, table_id: str) -> Table:
-    parser = Table(table_id)
-    parser.feed(page)
-    return parser
 
 
 class Links(HTMLParser):
@@ -297,7 +250,7 @@ def test_role_pages_list_who_holds_each_role_today(
         page = org_client.get(f"/roles/{curie.split(':')[1]}").text
         people = expected.get(_iri(curie), set())
         assert f"Held by today ({len(people)})" in page, curie
-        assert sorted(map(tuple, table(page, "holders").rows)) == sorted(people), curie
+        assert sorted(map(tuple, html_table(page, "holders").rows[1:])) == sorted(people), curie
         if not people:
             assert 'id="holders"' not in page
             notice = page[page.index('id="unheld"') - 40 :]
@@ -323,7 +276,7 @@ def test_role_index_counts_the_holders_today(
     expected = holders_in_csv(org_graph)
     page = org_client.get("/roles").text
     assert "<th>held by today</th>" in page
-    shown = {row[-1]: row[3] for row in table(page, "roles").rows}  # IRI -> held by today
+    shown = {row[-1]: row[3] for row in html_table(page, "roles").rows[1:]}  # IRI -> held by
     assert set(shown) == {row["role"] for row in org_graph.ask("workbench-roles")}
     for curie, count in shown.items():
         people = {person for _, person, _, _ in expected.get(_iri(curie), set())}

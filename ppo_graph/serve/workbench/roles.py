@@ -9,6 +9,7 @@ writes them."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote
@@ -89,12 +90,7 @@ def index_page(roles: dict[str, RoleEntry]) -> str:
             f"{len(roles)} roles; each page lists {who}the role's duties, what they mention "
             "and its process's interfaces, ready to print.",
         ),
-        h(
-            "table",
-            {"class": "data", "id": "roles"},
-            h("thead", None, h("tr", None, [h("th", None, c) for c in columns])),
-            h("tbody", None, rows),
-        ),
+        _table("roles", columns, rows),
     ]
     return page("Roles", body, active="/roles")
 
@@ -161,28 +157,13 @@ def _holders(rows: list[dict[str, Any]]) -> Child:
             heading,
             h("p", {"class": "notice", "id": "unheld"}, "Nobody holds this role today."),
         ]
-    head = h("tr", None, [h("th", None, c) for c in ("name", "id", "post", "team")])
-    body = [
-        h(
-            "tr",
-            None,
-            h("td", None, _text(row["name"])),
-            h("td", None, _text(row["person"])),
-            h("td", None, _text(row["post"])),
-            h("td", None, _text(row["team"])),
-        )
-        for row in people
-    ]
-    table = h(
-        "table", {"class": "data", "id": "holders"}, h("thead", None, head), h("tbody", None, body)
-    )
-    return [heading, table]
+    body = [_row(_text(row[c]) for c in ("name", "person", "post", "team")) for row in people]
+    return [heading, _table("holders", ("name", "id", "post", "team"), body)]
 
 
 def _duty_table(
     rows: list[dict[str, Any]], table_id: str, by_label: dict[str, RoleEntry]
 ) -> Markup:
-    head = h("tr", None, [h("th", None, c) for c in ("section", "bullet", "duty", "listed for")])
     body = []
     for row in rows:
         corrected = _text(row["correctedText"])
@@ -201,12 +182,7 @@ def _duty_table(
                 h("td", None, h("a", {"href": holder.href}, listed) if holder else listed),
             )
         )
-    return h(
-        "table",
-        {"class": "data duties", "id": table_id},
-        h("thead", None, head),
-        h("tbody", None, body),
-    )
+    return _table(table_id, ("section", "bullet", "duty", "listed for"), body, "data duties")
 
 
 def _mentions(rows: list[dict[str, Any]]) -> Markup:
@@ -237,10 +213,7 @@ def _mentions(rows: list[dict[str, Any]]) -> Markup:
                 h("td", None, [[h("a", {"href": f"#{d}"}, d), " "] for d in duties]),
             )
         )
-    head = h("tr", None, [h("th", None, c) for c in ("kind", "mentioned", "how", "duties")])
-    return h(
-        "table", {"class": "data", "id": "mentions"}, h("thead", None, head), h("tbody", None, body)
-    )
+    return _table("mentions", ("kind", "mentioned", "how", "duties"), body)
 
 
 def _interfaces(rows: list[dict[str, Any]]) -> Markup:
@@ -248,30 +221,30 @@ def _interfaces(rows: list[dict[str, Any]]) -> Markup:
         return h(
             "p", None, "It acts in no process with interfaces (a generic role, or none recorded)."
         )
-    head = h(
-        "tr",
-        None,
-        [
-            h("th", None, c)
-            for c in ("process", "direction", "other process", "type", "stated", "evidence")
-        ],
-    )
+    columns = ("process", "direction", "other process", "type", "stated", "evidence")
     body = [
-        h(
-            "tr",
-            None,
-            h("td", None, _text(row["process"])),
-            h("td", None, _text(row["direction"])),
-            h("td", None, _text(row["otherProcess"])),
-            h("td", None, _text(row["type"])),
-            h("td", None, "stated" if _text(row["stated"]) == "true" else "implied"),
-            h("td", None, compact(_text(row["duty"]))),
+        _row(
+            [
+                *(_text(row[c]) for c in ("process", "direction", "otherProcess", "type")),
+                "stated" if _text(row["stated"]) == "true" else "implied",
+                compact(_text(row["duty"])),
+            ]
         )
         for row in rows
     ]
+    return _table("interfaces", columns, body)
+
+
+def _row(cells: Iterable[Child]) -> Markup:
+    """A table row of plain cells."""
+    return h("tr", None, [h("td", None, cell) for cell in cells])
+
+
+def _table(
+    table_id: str, columns: Iterable[str], rows: list[Markup], classes: str = "data"
+) -> Markup:
+    """``table#table_id``: a header cell per column, then the rows."""
+    head = h("tr", None, [h("th", None, c) for c in columns])
     return h(
-        "table",
-        {"class": "data", "id": "interfaces"},
-        h("thead", None, head),
-        h("tbody", None, body),
+        "table", {"class": classes, "id": table_id}, h("thead", None, head), h("tbody", None, rows)
     )
