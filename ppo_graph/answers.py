@@ -9,7 +9,7 @@ from typing import IO, Any
 
 from .catalogue import Catalogue, QuerySpec, default_catalogue
 from .prefixes import compact
-from .report import Violation
+from .report import ValidationReport, Violation
 from .tables import Row, format_table, parts
 
 
@@ -55,6 +55,16 @@ def check_violations(graph: Any, catalogue: Catalogue | None = None) -> list[Vio
                 )
             )
     return found
+
+
+def with_checks(report: ValidationReport, graph: Any) -> ValidationReport:
+    """``report`` (the graph's SHACL validation) with every check's rows added as violations:
+    what ``ppo validate --checks`` reports."""
+    found = check_violations(graph)
+    report.violations += found
+    report.conforms = report.conforms and not found
+    report.checked = "the SHACL shapes and the checks"
+    return report
 
 
 def answer_all(

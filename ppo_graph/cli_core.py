@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -83,7 +87,10 @@ def register(subparsers: Any) -> None:
         "run",
         help="the main job: build, reason, validate, answer the canned questions, draw the interfaces",
         description="Build and reason the graph, validate it, print a summary, answer the canned "
-        "questions and write the reasoned graph and the interface picture into --out.",
+        "questions and write the reasoned graph and the interface picture into --out. Then the "
+        "shipped example organisation (examples/org): its validation with the organisation "
+        "checks, its RACI matrix by role and its gaps. Its violations are the example's "
+        "deliberate gaps and do not change the exit code, which is the shipped graph's verdict.",
     )
     p.add_argument(
         "--out", type=Path, default=Path("ppo-out"), help="output folder (default: ppo-out)"
@@ -92,6 +99,11 @@ def register(subparsers: Any) -> None:
         "--answers", action="store_true", help="also print every canned question's answer"
     )
     p.add_argument("--no-cache", action="store_true", help="do not use the cache")
+    p.add_argument(
+        "--no-org",
+        action="store_true",
+        help="skip the example organisation (org-validation.txt, raci-by-role.*, org-gaps.txt)",
+    )
     p.set_defaults(handler=cmd_run)
 
 
@@ -113,12 +125,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
             shapes.append(path)
     report = kg.validate(shapes, engine=engine)
     if args.checks:
-        from .answers import check_violations
+        from .answers import with_checks
 
-        found = check_violations(kg)
-        report.violations += found
-        report.conforms = report.conforms and not found
-        report.checked = "the SHACL shapes and the checks"
+        report = with_checks(report, kg)
     if args.format == ReportFormat.TURTLE:
         from .validate import format_turtle
 
@@ -207,6 +216,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     save("answers.txt", answers.getvalue(), "every canned question's answer")
     picture = write_default_picture(kg.rdflib_graph("union"), out)
     written.append((picture, "the interactive interface picture (open it in a browser)"))
+    org = None if args.no_org else _example_org(save, cache=False if args.no_cache else None)
 
     how = "from the cache" if kg.from_cache else f"{kg.reasoner} reasoner"
     counts = stats.counts
@@ -231,7 +241,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         lines.append(f"  checks      {len(found)} of {len(checks)} found problems: {listed}")
     else:
         lines.append(f"  checks      {len(checks)} checks, none found a problem")
-    lines += [f"  questions   {questions} answered", "", f"Outputs in {out}:"]
+    lines.append(f"  questions   {questions} answered")
+    if org is not None:
+        lines += org.summary(out)
+    lines += ["", f"Outputs in {out}:"]
     lines += format_columns(written, "<<", indent="  ")
     lines.append(f"\nDone in {time.perf_counter() - started:.1f}s.")
     if not args.answers:
@@ -242,4 +255,72 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.answers:
         print()
         sys.stdout.write(answers.getvalue())
-    return EXIT_OK if report.ok and not found else EXIT_FAILURES
+    failed = not report.ok or found or (org is not None and org.unexpected)
+    return EXIT_FAILURES if failed else EXIT_OK
+
+
+@dataclass(frozen=True)
+class ExampleOrg:
+    """What ``ppo run`` found on the example organisation."""
+
+    people: int  # in post today
+    gaps: dict[str, int]  # org-* check -> its violations: the example's deliberate gaps
+    unexpected: int  # other violations and inconsistencies: the shipped files are broken
+
+    def summary(self, out: Path) -> list[str]:
+        listed = ", ".join(f"{check} {n}" for check, n in self.gaps.items()) or "none"
+        text = (
+            f"{self.people} people in post (examples/org); the organisation checks find its "
+            f"{sum(self.gaps.values())} deliberate gaps, which do not fail the run: {listed}"
+        )
+        if self.unexpected:
+            text += (
+                f"; and {self.unexpected} UNEXPECTED problem(s): see {out / 'org-validation.txt'}"
+            )
+        return textwrap.wrap(
+            text,
+            98,
+            initial_indent="  example org ",
+            subsequent_indent=" " * 14,
+            break_on_hyphens=False,
+            break_long_words=False,
+        )
+
+
+def _example_org(save: Callable[[str, str, str], None], cache: bool | None) -> ExampleOrg:
+    """Validate the shipped example organisation with the checks and write its RACI matrix by
+    role and its gaps: what ``ppo validate --checks``, ``ppo raci --by role`` and
+    ``ppo org gaps`` give on examples/org/org.ttl."""
+    from .answers import with_checks
+    from .cli_raci import matrix_content
+    from .engine import KnowledgeGraph
+    from .formats import MatrixFormat
+    from .org.gaps import gaps, gaps_text
+    from .org.raci import build
+    from .org.rdf import rows_of
+    from .paths import example_org_dir
+    from .report import format_text
+
+    kg = KnowledgeGraph.open([example_org_dir() / "org.ttl"], cache=cache)
+    report = with_checks(kg.validate(), kg)
+    save(
+        "org-validation.txt",
+        format_text(report),
+        "the example organisation's validation: its deliberate gaps",
+    )
+    matrix = build(kg, "role")
+    for fmt in (MatrixFormat.HTML, MatrixFormat.CSV):
+        content = matrix_content(matrix, fmt)
+        assert isinstance(content, str)
+        save(f"raci-by-role.{fmt}", content, f"its RACI matrix by role ({fmt})")
+    save("org-gaps.txt", gaps_text(gaps(kg)), "its unheld roles, uncovered duties and workload")
+
+    checks = Counter(  # the organisation checks' violations, by check
+        v.shape.removeprefix("queries/checks/").removesuffix("-violation.rq")
+        for v in report.violations
+        if v.shape.startswith("queries/checks/org-")
+    )
+    deliberate = dict(sorted(checks.items()))
+    unexpected = len(report.violations) - checks.total() + len(report.inconsistencies)
+    people = len({row["person"] for row in rows_of(kg, "org-current-members")})
+    return ExampleOrg(people, deliberate, unexpected)

@@ -186,29 +186,14 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_gaps(args: argparse.Namespace) -> int:
     from .cli_common import open_graph
     from .formats import Format
-    from .org.gaps import COLUMNS, FINDINGS, find_person, gaps
-    from .tables import format_rows, format_table
+    from .org.gaps import COLUMNS, find_person, gaps, gaps_text
+    from .tables import format_rows
 
     kg = open_graph(args)
     without = find_person(kg, args.without) if args.without else None
     rows = gaps(kg, without, args.top)
     if Format(args.format) is not Format.TABLE:
         sys.stdout.write(format_rows(rows, COLUMNS, args.format))
-        return EXIT_OK
-    if without is not None:
-        print(f"As if {without} left: their memberships and assignments removed.\n")
-    for finding in FINDINGS:
-        group = [r for r in rows if r["finding"] == finding]
-        if not group and finding.startswith("orphaned") and without is None:
-            continue
-        print(f"{finding}: {len(group)}")
-        if group:
-            columns = (
-                ["item", "label", "people"] if finding != "workload" else ["item", "label", "count"]
-            )
-            if finding in ("unheld role", "uncovered duty"):
-                columns = ["item", "label"]
-            print(format_table(group, columns, 100, footer=False))
-        else:
-            print()
+    else:
+        sys.stdout.write(gaps_text(rows, without))
     return EXIT_OK

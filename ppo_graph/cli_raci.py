@@ -7,11 +7,14 @@ import argparse
 import shutil
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .cli_common import add_input_files, open_graph
 from .errors import EXIT_OK, UsageError
 from .formats import MatrixFormat, choices
+
+if TYPE_CHECKING:
+    from .org.raci import Matrix
 
 BY = ("person", "role", "process")
 
@@ -59,32 +62,7 @@ def cmd_raci(args: argparse.Namespace) -> int:
                 f"--format xlsx needs the Python package openpyxl: {INSTALL}"
             ) from None
     matrix = build(open_graph(args), args.by)
-    content: str | bytes
-    if fmt is MatrixFormat.XLSX:
-        from .org.xlsx import matrix_xlsx
-
-        content = matrix_xlsx(matrix)
-    elif fmt is MatrixFormat.HTML:
-        from .org.html import matrix_html
-
-        content = matrix_html(matrix)
-    else:
-        from .tables import format_csv, format_md, format_table
-
-        if fmt is MatrixFormat.CSV:
-            content = format_csv(matrix.rows, matrix.header)
-        elif fmt is MatrixFormat.MD:
-            content = format_md(matrix.rows, matrix.header)
-        else:
-            # a matrix is as wide as its columns: only the text shrinks, to 40 characters
-            others = [
-                max([len(c), *(len(r[c]) for r in matrix.rows)])
-                for c in matrix.header
-                if c != "text"
-            ]
-            least = sum(others) + 2 * len(others) + 40
-            width = max(least, shutil.get_terminal_size((80, 24)).columns)
-            content = format_table(matrix.rows, matrix.header, width, cut=["text"])
+    content = matrix_content(matrix, fmt)
     if args.out is None:
         assert isinstance(content, str)
         sys.stdout.write(content)
@@ -93,3 +71,29 @@ def cmd_raci(args: argparse.Namespace) -> int:
         what = f"{len(matrix.rows)} duties x {len(matrix.columns)} {args.by} columns"
         print(f"wrote {args.out} ({what})", file=sys.stderr)
     return EXIT_OK
+
+
+def matrix_content(matrix: Matrix, fmt: MatrixFormat) -> str | bytes:
+    """The matrix in a format of ``ppo raci``: the one table writer for table, CSV and Markdown,
+    a self-contained page, or an XLSX workbook."""
+    if fmt is MatrixFormat.XLSX:
+        from .org.xlsx import matrix_xlsx
+
+        return matrix_xlsx(matrix)
+    if fmt is MatrixFormat.HTML:
+        from .org.html import matrix_html
+
+        return matrix_html(matrix)
+    from .tables import format_csv, format_md, format_table
+
+    if fmt is MatrixFormat.CSV:
+        return format_csv(matrix.rows, matrix.header)
+    if fmt is MatrixFormat.MD:
+        return format_md(matrix.rows, matrix.header)
+    # a matrix is as wide as its columns: only the text shrinks, to 40 characters
+    others = [
+        max([len(c), *(len(r[c]) for r in matrix.rows)]) for c in matrix.header if c != "text"
+    ]
+    least = sum(others) + 2 * len(others) + 40
+    width = max(least, shutil.get_terminal_size((80, 24)).columns)
+    return format_table(matrix.rows, matrix.header, width, cut=["text"])

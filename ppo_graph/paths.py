@@ -1,4 +1,4 @@
-"""Where the shipped ontology, data and queries live.
+"""Where the shipped ontology, data, queries and example organisation live.
 
 In an installed wheel they are package data under ``ppo_graph/resources/``; in a source checkout
 (editable install, or running the tests from the repository) they are the top-level folders.
@@ -34,6 +34,12 @@ def data_dir() -> Path:
 
 def queries_dir() -> Path:
     return resource_root() / "queries"
+
+
+def example_org_dir() -> Path:
+    """The example organisation (``examples/org``: its people and RACI CSV files and the Turtle
+    ``ppo org import`` makes of them), which ``ppo run`` validates and reports on."""
+    return resource_root() / "examples" / "org"
 
 
 def shapes_file() -> Path:

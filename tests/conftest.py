@@ -9,6 +9,7 @@ import random
 import shutil
 import sys
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -44,6 +45,62 @@ def skip_or_fail(message: str) -> NoReturn:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"{message} (CI=true, so this is a failure, not a skip)")
     pytest.skip(message, allow_module_level=True)
+
+
+class HtmlTable(HTMLParser):
+    """The rows of the table with a given id (header and data cells, as text) in a page, and how
+    many script elements the page has."""
+
+    def __init__(self, table_id: str) -> None:
+        super().__init__()
+        self.table_id = table_id
+        self.rows: list[list[str]] = []
+        self.scripts = 0
+        self._inside = False
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "script":
+            self.scripts += 1
+        if tag == "table" and ("id", self.table_id) in attrs:
+            self._inside = True
+        elif self._inside and tag == "tr":
+            self.rows.append([])
+        elif self._inside and tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "table":
+            self._inside = False
+        elif tag in ("td", "th") and self._cell is not None:
+            self.rows[-1].append("".join(self._cell))
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def current_memberships(people_csv: Path) -> list[dict[str, str]]:
+    """The rows of a people CSV whose membership lasts today (begun, and not ended before
+    today: the rule of the organisation checks), read by hand."""
+    import csv
+    import datetime
+
+    today = datetime.date.today().isoformat()
+    with people_csv.open(encoding="utf-8") as rows:
+        return [
+            r
+            for r in csv.DictReader(rows)
+            if r["from"] <= today and (not r["to"] or r["to"] >= today)
+        ]
+
+
+def html_table(page: str, table_id: str) -> HtmlTable:
+    """:class:`HtmlTable` fed with ``page``."""
+    table = HtmlTable(table_id)
+    table.feed(page)
+    return table
 
 
 @pytest.fixture(autouse=True, scope="session")

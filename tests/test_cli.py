@@ -8,12 +8,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, ROOT
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import SH
 
+from ppo_graph.answers import check_violations
 from ppo_graph.build import ASSERTED_GRAPH, INFERRED_GRAPH
 from ppo_graph.cli import main
+from ppo_graph.engine import KnowledgeGraph
 
 CARRIES = URIRef("https://w3id.org/ppo-graph/ontology#carriesDuty")
 
@@ -217,3 +219,69 @@ def test_run_writes_outputs_and_reports(capsys: pytest.CaptureFixture[str], tmp_
     assert len(text.splitlines()) <= 25, "a short summary; the answers live in answers.txt"
     code, full, _ = run(capsys, "run", "--out", str(out), "--answers")
     assert code == 0 and answers in full
+
+
+ORG_FILES = ("org-validation.txt", "raci-by-role.html", "raci-by-role.csv", "org-gaps.txt")
+
+
+def test_run_reports_on_the_example_organisation(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Each organisation file is what the organisation commands give on examples/org/org.ttl,
+    and its deliberate gaps leave the exit code the shipped graph's: 0."""
+    out = tmp_path / "out"
+    code, text, _ = run(capsys, "run", "--out", str(out))
+    assert code == 0
+    for name in ORG_FILES:
+        assert str(out / name) in text
+    org = str(ROOT / "examples" / "org" / "org.ttl")
+    same_as = {
+        "org-validation.txt": ("validate", "--checks", org),
+        "org-gaps.txt": ("org", "gaps", org),
+        "raci-by-role.csv": ("raci", org, "--by", "role", "--format", "csv"),
+        "raci-by-role.html": ("raci", org, "--by", "role", "--format", "html"),
+    }
+    for name, argv in same_as.items():
+        status, expected, _ = run(capsys, *argv)
+        assert status == (1 if argv[0] == "validate" else 0), argv  # the gaps fail ppo validate
+        assert (out / name).read_text(encoding="utf-8") == expected, name
+    found = check_violations(KnowledgeGraph.open([org]))
+    assert {v.shape.split("/")[-1][:4] for v in found} == {"org-"}
+    summary = " ".join(text.split())
+    assert f"the organisation checks find its {len(found)} deliberate gaps, which do not fail" in (
+        summary
+    )
+    assert "UNEXPECTED" not in summary
+
+
+def test_run_without_the_organisation(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    code, text, _ = run(capsys, "run", "--no-org", "--out", str(out))
+    assert code == 0 and "example org" not in text
+    assert (out / "validation.txt").is_file()
+    assert not any((out / name).exists() for name in ORG_FILES)
+
+
+def test_run_fails_on_an_example_organisation_with_unexpected_problems(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the organisation checks' gaps are deliberate: a SHACL violation in the example (a
+    broken package) is a failure, exit 1."""
+    from ppo_graph import paths
+
+    broken = tmp_path / "org"
+    broken.mkdir()
+    org = (ROOT / "examples" / "org" / "org.ttl").read_text(encoding="utf-8")
+    bad = (FIXTURES / "broken.ttl").read_text(encoding="utf-8")
+    (broken / "org.ttl").write_text(org + "\n" + bad, encoding="utf-8")
+    monkeypatch.setattr(paths, "example_org_dir", lambda: broken)
+    out = tmp_path / "out"
+    code, text, _ = run(capsys, "run", "--out", str(out))
+    assert code == 1
+    summary = " ".join(text.split())
+    assert "validation conforms" in summary  # the shipped graph itself is fine
+    report = (out / "org-validation.txt").read_text(encoding="utf-8")
+    assert "RoleShape" in report and "duty-text-violation" in report
+    results = int(report.split(" result(s)")[0].rsplit(" ", 1)[1])
+    assert "11 deliberate gaps, which do not fail the run" in summary
+    assert f"and {results - 11} UNEXPECTED problem(s): see {out / 'org-validation.txt'}" in summary

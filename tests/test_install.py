@@ -1,5 +1,5 @@
-"""A non-editable install works from any directory: ontology, data, shapes and queries ship
-inside the wheel as package data."""
+"""A non-editable install works from any directory: ontology, data, shapes, queries and the
+example organisation ship inside the wheel as package data."""
 
 from __future__ import annotations
 
@@ -67,6 +67,9 @@ def test_wheel_contains_the_resources(wheel: Path) -> None:
     assert any(n.startswith(f"{prefix}queries/") and n.endswith(".rq") for n in names)
     for kind in ("questions", "checks", "reports"):
         assert any(n.startswith(f"{prefix}queries/{kind}/") and n.endswith(".rq") for n in names)
+    for name in ("org.ttl", "people.csv", "raci.csv"):  # the example organisation ppo run uses
+        assert f"{prefix}examples/org/{name}" in names
+    assert not any(n.startswith(f"{prefix}examples/new-unit/") for n in names)
     assert "ppo_graph/viz/template.html" in names  # the page's template and its library
     assert "ppo_graph/viz/vendor/cytoscape.min.js" in names
     for asset in ("codemirror.js", "codemirror.css", "sparql.js", "LICENSE"):  # the workbench's
@@ -137,3 +140,16 @@ def test_installed_package_serves_the_workbench_assets(installed: Path, tmp_path
     )
     where, found = done.stdout.split()
     assert where.startswith(str(installed)) and found == "True"
+
+
+def test_installed_run_reports_on_the_example_organisation(installed: Path, tmp_path: Path) -> None:
+    """``ppo run`` finds the example organisation in the installed package, from any directory."""
+    result = _run(installed, tmp_path, "run", "--out", "out")
+    assert result.returncode == 0, result.stderr + result.stdout
+    shipped = installed / "ppo_graph" / "resources" / "examples" / "org" / "org.ttl"
+    assert shipped.is_file()
+    report = (tmp_path / "out" / "org-validation.txt").read_text(encoding="utf-8")
+    assert report.startswith("Does not conform: 11 result(s)")  # the example's deliberate gaps
+    for name in ("raci-by-role.html", "raci-by-role.csv", "org-gaps.txt"):
+        assert (tmp_path / "out" / name).stat().st_size > 1000, name
+    assert "deliberate gaps, which do not fail the run" in " ".join(result.stdout.split())

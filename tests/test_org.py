@@ -210,6 +210,8 @@ def test_a_bad_raci_csv_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFix
         "org-role-holders",
         "raci-role-duties",
         "raci-legend",
+        "role-page-holders",
+        "workbench-roles",
         "artefact-accountable",
         "team-duties",
         "services-without-role",
@@ -226,3 +228,19 @@ def test_the_org_queries_give_the_same_rows_on_rdflib(name: str) -> None:
     kg = KnowledgeGraph.open([ORG / "org.ttl"], cache=False)
     union = kg.rdflib_graph("union")
     assert compare(union, KnowledgeGraph.from_rdflib(union), default_catalogue().get(name), {}) > 0
+
+
+@pytest.mark.parametrize(
+    "role", ["ppod:DemandManagementProcessManager", "ppod:ProcessPractitioner", "ppod:ProcessOwner"]
+)
+def test_the_role_page_holders_give_the_same_rows_on_rdflib(role: str) -> None:
+    """The workbench's holders on the example organisation, for an unheld PPO role, a role many
+    hold and a generic role nobody holds directly."""
+    from test_oxigraph_parity import compare
+
+    from ppo_graph.catalogue import default_catalogue
+
+    kg = KnowledgeGraph.open([ORG / "org.ttl"], cache=False)
+    union = kg.rdflib_graph("union")
+    spec = default_catalogue().get("role-page-holders")
+    assert compare(union, KnowledgeGraph.from_rdflib(union), spec, {"role": role}) > 0

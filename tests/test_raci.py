@@ -5,16 +5,14 @@ openpyxl, the HTML page read back from a real headless chromium, hostile labels 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import subprocess
 import sys
 from collections import defaultdict
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import require_module, require_tool
+from conftest import current_memberships, html_table, require_module, require_tool
 
 from ppo_graph.cli import main
 from ppo_graph.engine import KnowledgeGraph
@@ -42,13 +40,11 @@ def expected_by_person(kg: KnowledgeGraph) -> dict[tuple[str, str], str]:
     """(duty CURIE, person name) -> letters, computed from people.csv and raci.csv by hand: a
     person counts while a membership lasts; R for each duty a held role carries (the graph says
     which), and the letters assigned to the person or to a post the person holds."""
-    today = dt.date.today().isoformat()
     roles = role_names(rows_of(kg, "org-roles"))
     carries: dict[str, set[str]] = defaultdict(set)
     for row in rows_of(kg, "raci-role-duties"):
         carries[row["role"]].add(compact(row["duty"]))
-    people = list(csv.DictReader((ORG / "people.csv").open(encoding="utf-8")))
-    current = [r for r in people if r["from"] <= today and (not r["to"] or r["to"] >= today)]
+    current = current_memberships(ORG / "people.csv")
     name = {r["person"]: r["name"] for r in current}
     cells: dict[tuple[str, str], set[str]] = defaultdict(set)
     for r in current:
@@ -231,38 +227,6 @@ def test_html_escapes_hostile_labels(tmp_path: Path) -> None:
     assert "http:" not in text and "https:" not in text.replace("https://w3id.org", "")
 
 
-class _Table(HTMLParser):
-    """The rows of table#raci (header cells and data cells, as text) in a DOM dump."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[list[str]] = []
-        self.scripts = 0
-        self._inside = False
-        self._cell: list[str] | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "script":
-            self.scripts += 1
-        if tag == "table" and ("id", "raci") in attrs:
-            self._inside = True
-        elif self._inside and tag == "tr":
-            self.rows.append([])
-        elif self._inside and tag in ("td", "th"):
-            self._cell = []
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "table":
-            self._inside = False
-        elif tag in ("td", "th") and self._cell is not None:
-            self.rows[-1].append("".join(self._cell))
-            self._cell = None
-
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None:
-            self._cell.append(data)
-
-
 def _chromium_dom(page: Path, tmp_path: Path) -> str:
     binary = require_tool("chromium", "apt-get install chromium")
     result = subprocess.run(
@@ -280,8 +244,7 @@ def test_html_matrix_in_chromium(tmp_path: Path, org_kg: KnowledgeGraph) -> None
     assert (
         main(["raci", str(ORG_TTL), "--by", "person", "--format", "html", "--out", str(page)]) == 0
     )
-    table = _Table()
-    table.feed(_chromium_dom(page, tmp_path))
+    table = html_table(_chromium_dom(page, tmp_path), "raci")
     matrix = build(org_kg, "person")
     assert table.rows[0] == matrix.header
     assert table.rows[1:] == [[r[c] for c in matrix.header] for r in matrix.rows]
@@ -292,7 +255,6 @@ def test_hostile_labels_stay_text_in_chromium(tmp_path: Path) -> None:
     page = tmp_path / "raci.html"
     org = _hostile_org(tmp_path)
     assert main(["raci", str(org), "--by", "person", "--format", "html", "--out", str(page)]) == 0
-    table = _Table()
-    table.feed(_chromium_dom(page, tmp_path))
+    table = html_table(_chromium_dom(page, tmp_path), "raci")
     assert table.scripts == 0
     assert table.rows[0][len(ROW_HEAD)] == HOSTILE

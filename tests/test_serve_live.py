@@ -35,14 +35,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def ppo_serve(log: Path) -> Iterator[str]:
-    """``http://127.0.0.1:PORT`` of a ``ppo serve`` on a free port (its stderr in ``log``),
-    stopped by its PID afterwards; a traceback in its log fails the test."""
+def ppo_serve(log: Path, *extra: str) -> Iterator[str]:
+    """``http://127.0.0.1:PORT`` of a ``ppo serve [EXTRA ...]`` on a free port (its stderr in
+    ``log``), stopped by its PID afterwards; a traceback in its log fails the test."""
     port = free_port()
     env = dict(os.environ, NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost")
     with log.open("wb") as stderr:
         server = subprocess.Popen(
-            [sys.executable, "-m", "ppo_graph", "serve", "--port", str(port)],
+            [sys.executable, "-m", "ppo_graph", "serve", "--port", str(port), *extra],
             stdout=subprocess.DEVNULL,
             stderr=stderr,
             env=env,

@@ -1,7 +1,7 @@
 """The workbench end to end in Debian's chromium, driven by Playwright for Python with the system
-browser (no browser download): a real ``ppo serve`` on a free loopback port, the editor page,
-a canned query from the catalogue with its expected rows, sorting, a role page and the interface
-graph. Every request the page makes is recorded and must stay on 127.0.0.1; no console error
+browser (no browser download): a real ``ppo serve examples/org/org.ttl`` on a free loopback port,
+the editor page, a canned query from the catalogue with its expected rows, sorting, role pages
+with who holds the role today (and the notice for a role nobody holds) and the interface graph. Every request the page makes is recorded and must stay on 127.0.0.1; no console error
 (a Content-Security-Policy violation is one) may appear."""
 
 from __future__ import annotations
@@ -13,18 +13,19 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-from conftest import require_module, require_tool
+from conftest import ROOT, require_module, require_tool
 from test_serve_live import ppo_serve
 
 from ppo_graph.engine import KnowledgeGraph
 
 pytestmark = [pytest.mark.needs_tool, pytest.mark.slow]
 ROLE = "Demand Management Process Owner"
+ORG = ROOT / "examples" / "org" / "org.ttl"
 
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with ppo_serve(tmp_path_factory.mktemp("workbench") / "stderr.txt") as url:
+    with ppo_serve(tmp_path_factory.mktemp("workbench") / "stderr.txt", str(ORG)) as url:
         yield url
 
 
@@ -54,7 +55,8 @@ def test_workbench_in_chromium(
     base: str, browser_page: tuple[Any, list[str], list[str]], tmp_path: Path
 ) -> None:
     page, requests, errors = browser_page
-    expected = KnowledgeGraph.open().ask("role-duties", role=ROLE)
+    graph = KnowledgeGraph.open([ORG])
+    expected = graph.ask("role-duties", role=ROLE)
     page.goto(f"{base}/")
     page.wait_for_selector(".CodeMirror")  # the vendored editor started
     assert page.locator(".CodeMirror .cm-keyword").count() > 0  # and highlights SPARQL
@@ -99,6 +101,18 @@ def test_workbench_in_chromium(
     page.wait_for_selector("#own-duties")
     assert page.locator("h1").inner_text() == ROLE
     assert page.locator("#own-duties tbody tr").count() == sum(r["how"] == "own" for r in expected)
+    holders = graph.ask("role-page-holders", role=ROLE)
+    assert page.locator("#holders tbody tr td:first-child").all_inner_texts() == [
+        row["name"] for row in holders
+    ]
+    assert holders and all(row["name"] for row in holders)
+    page.goto(f"{base}/roles")  # the unheld role, flagged in the index and on its page
+    unheld = page.locator("#roles tbody tr", has_text="Demand Management Process Manager")
+    assert unheld.locator("td.unheld").inner_text() == "0: nobody holds it"
+    unheld.locator("a").click()
+    page.wait_for_selector("#unheld")
+    assert page.locator("#unheld").inner_text().startswith("Nobody holds this role today.")
+    assert page.locator("#holders").count() == 0
     page.goto(f"{base}/graph")
     page.wait_for_function("() => document.querySelectorAll('canvas').length > 0")
     for path in ("/validation", "/ontology"):

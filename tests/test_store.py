@@ -21,13 +21,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FIXTURES, skip_or_fail
+from conftest import FIXTURES, ROOT, skip_or_fail
 
 from ppo_graph.catalogue import default_catalogue
 from ppo_graph.cli import main
 from ppo_graph.remote import DEFAULT_GRAPH, Endpoints, RemoteGraph
 
 BROKEN_GRAPH = "https://example.org/test/broken"
+ORG_GRAPH = "https://example.org/test/org"
 COMPARED = [s.name for s in default_catalogue() if s.kind in ("question", "check")]
 NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
@@ -368,6 +369,30 @@ def test_serve_store_workbench_pages(clients: tuple[Any, Any]) -> None:
         assert there.get(path).status_code == 200, path
     index = there.get("/roles").text
     assert "Demand Management" in index
+
+
+def test_serve_store_role_pages_show_who_holds_each_role(store: str) -> None:
+    """The example organisation uploaded to its own graph: the role index and pages through the
+    store are the pages in process, holders and the unheld notice included."""
+    from starlette.testclient import TestClient
+
+    from ppo_graph.engine import KnowledgeGraph
+    from ppo_graph.serve.app import create_app
+
+    org = ROOT / "examples" / "org" / "org.ttl"
+    assert main(["load", "--store", store, "--graph", ORG_GRAPH, str(org)]) == 0
+    remote = RemoteGraph.connect(Endpoints.of(store, graph=ORG_GRAPH), timeout=30)
+    with (
+        TestClient(create_app(KnowledgeGraph.open([org]))) as here,
+        TestClient(create_app(remote)) as there,
+    ):
+        pages = {}
+        for name in ("", "/CapacityManagementProcessManager", "/DemandManagementProcessManager"):
+            pages[name] = there.get(f"/roles{name}").text
+            assert pages[name] == here.get(f"/roles{name}").text, name
+    assert "held by today" in pages[""]
+    assert "Chen Wei" in pages["/CapacityManagementProcessManager"]
+    assert 'class="notice unheld"' in pages["/DemandManagementProcessManager"]
 
 
 def test_serve_store_graph_and_validation_pages_use_a_copy_of_the_store(

@@ -118,5 +118,29 @@ def gaps(kg: Any, without: Person | None = None, top: int = 10) -> list[dict[str
     return sorted(out, key=lambda r: order[r["finding"]])  # stable: each group keeps its order
 
 
+def gaps_text(rows: list[dict[str, Any]], without: Person | None = None) -> str:
+    """The findings as ``ppo org gaps`` prints them: one table per finding, with its count."""
+    from ..tables import format_table
+
+    lines: list[str] = []
+    if without is not None:
+        lines.append(f"As if {without} left: their memberships and assignments removed.\n")
+    for finding in FINDINGS:
+        group = [r for r in rows if r["finding"] == finding]
+        if not group and finding.startswith("orphaned") and without is None:
+            continue
+        lines.append(f"{finding}: {len(group)}")
+        if group:
+            columns = (
+                ["item", "label", "people"] if finding != "workload" else ["item", "label", "count"]
+            )
+            if finding in ("unheld role", "uncovered duty"):
+                columns = ["item", "label"]
+            lines.append(format_table(group, columns, 100, footer=False))
+        else:
+            lines.append("")
+    return "\n".join(lines) + "\n"
+
+
 def row_of(finding: str, item: str, label: str, people: str, count: int) -> dict[str, Any]:
     return {"finding": finding, "item": item, "label": label, "people": people, "count": count}

@@ -1,12 +1,16 @@
 """The role pages: an index of every role, and one page per role (``/roles/{local-name}``) that a
-governance lead prints as the role's description: its duties (own and inherited, with section,
-bullet and verbatim text), the artefacts and processes they mention, and the interfaces of its
-process. Every fact comes from a catalogue query (``queries/reports/workbench-roles.rq`` and
-``role-page-*.rq``); this module only groups and writes them."""
+governance lead prints as the role's description: who holds it today (when an organisation is
+loaded), its duties (own and inherited, with section, bullet and verbatim text), the artefacts and
+processes they mention, and the interfaces of its process. Every fact comes from a catalogue query
+(``queries/reports/workbench-roles.rq``, ``role-page-*.rq``, and, for the index's count of
+holders, ``org-current-members.rq`` and ``org-role-holders.rq``); this module only groups and
+writes them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote
 
@@ -21,6 +25,10 @@ class RoleEntry:
     label: str
     kind: str
     process: str
+    #: How many people hold the role today; None when no organisation is loaded.
+    holders: int | None = None
+    #: A PPO process owner or manager role, which the organisation checks require to be held.
+    must_be_held: bool = False
 
     @property
     def href(self) -> str:
@@ -33,18 +41,33 @@ def _text(term: Any) -> str:
 
 def role_index(graph: Any, timeout: float | None = None) -> dict[str, RoleEntry]:
     """local name -> role; a role listed twice (two kinds or processes) keeps its first row,
-    and two roles with one local name keep the first IRI (the other is reached by neither)."""
+    and two roles with one local name keep the first IRI (the other is reached by neither).
+    With an organisation loaded, each role has the count of people who hold it today."""
     roles: dict[str, RoleEntry] = {}
+    org_loaded = False
     for row in graph.rows("workbench-roles", timeout=timeout):
         iri = _text(row["role"])
         entry = RoleEntry(
             iri, _text(row["label"]) or compact(iri), _text(row["kind"]), _text(row["process"])
         )
         roles.setdefault(local_name(iri), entry)
-    return roles
+        org_loaded = org_loaded or _text(row["orgLoaded"]) == "true"
+    if not org_loaded:
+        return roles
+    people: dict[str, set[str]] = defaultdict(set)
+    for row in graph.rows("org-current-members", timeout=timeout):
+        people[_text(row["role"])].add(_text(row["person"]))
+    required = {_text(row["role"]) for row in graph.rows("org-role-holders", timeout=timeout)}
+    return {
+        name: replace(
+            entry, holders=len(people.get(entry.iri, ())), must_be_held=entry.iri in required
+        )
+        for name, entry in roles.items()
+    }
 
 
 def index_page(roles: dict[str, RoleEntry]) -> str:
+    with_org = any(r.holders is not None for r in roles.values())
     rows = [
         h(
             "tr",
@@ -52,36 +75,37 @@ def index_page(roles: dict[str, RoleEntry]) -> str:
             h("td", None, h("a", {"href": r.href}, r.label)),
             h("td", None, r.kind),
             h("td", None, r.process or "(any process)"),
+            _holder_count(r) if with_org else None,
             h("td", {"class": "iri"}, compact(r.iri)),
         )
         for r in roles.values()
     ]
+    columns = ("role", "kind", "process", *(("held by today",) if with_org else ()), "IRI")
+    who = "who holds it today, " if with_org else ""
     body = [
         h("h1", None, "Roles"),
         h(
             "p",
             None,
-            f"{len(roles)} roles; each page lists the role's duties, what they mention "
+            f"{len(roles)} roles; each page lists {who}the role's duties, what they mention "
             "and its process's interfaces, ready to print.",
         ),
-        h(
-            "table",
-            {"class": "data", "id": "roles"},
-            h(
-                "thead",
-                None,
-                h("tr", None, [h("th", None, c) for c in ("role", "kind", "process", "IRI")]),
-            ),
-            h("tbody", None, rows),
-        ),
+        _table("roles", columns, rows),
     ]
     return page("Roles", body, active="/roles")
+
+
+def _holder_count(role: RoleEntry) -> Markup:
+    if role.holders == 0 and role.must_be_held:
+        return h("td", {"class": "holders unheld"}, "0: nobody holds it")
+    return h("td", {"class": "holders"}, role.holders)
 
 
 def role_page(
     graph: Any, role: RoleEntry, roles: dict[str, RoleEntry], timeout: float | None = None
 ) -> str:
     params = {"role": role.iri}
+    holders = graph.rows("role-page-holders", params, timeout=timeout)
     duties = graph.rows("role-page-duties", params, timeout=timeout)
     mentions = graph.rows("role-page-mentions", params, timeout=timeout)
     interfaces = graph.rows("role-page-interfaces", params, timeout=timeout)
@@ -99,6 +123,7 @@ def role_page(
             h("p", {"class": "iri"}, role.iri),
             h("button", {"type": "button", "class": "print no-print", "id": "print"}, "Print"),
         ),
+        _holders(holders),
         h("h2", None, f"Duties ({len(own)} own, {len(inherited)} inherited)"),
         _duty_table(own, "own-duties", by_label) if own else h("p", None, "No duty of its own."),
     ]
@@ -113,10 +138,32 @@ def role_page(
     return page(role.label, body, active="/roles", scripts=["/assets/role.js"])
 
 
+def _holders(rows: list[dict[str, Any]]) -> Child:
+    """Who holds the role today, when an organisation is loaded (else nothing): the people, or
+    that nobody does, flagged as a gap for a role the organisation checks require to be held."""
+    if not rows or _text(rows[0]["orgLoaded"]) != "true":
+        return None
+    people = [row for row in rows if row["person"] is not None]
+    heading = h("h2", {"id": "held-by"}, f"Held by today ({len(people)})")
+    if not people:
+        if _text(rows[0]["mustBeHeld"]) == "true":
+            notice = (
+                "Nobody holds this role today. Every PPO process owner and manager role must be "
+                "held: ppo validate --checks flags it (org-role-unheld), and ppo org gaps lists "
+                "the duties it leaves uncovered."
+            )
+            return [heading, h("p", {"class": "notice unheld", "id": "unheld"}, notice)]
+        return [
+            heading,
+            h("p", {"class": "notice", "id": "unheld"}, "Nobody holds this role today."),
+        ]
+    body = [_row(_text(row[c]) for c in ("name", "person", "post", "team")) for row in people]
+    return [heading, _table("holders", ("name", "id", "post", "team"), body)]
+
+
 def _duty_table(
     rows: list[dict[str, Any]], table_id: str, by_label: dict[str, RoleEntry]
 ) -> Markup:
-    head = h("tr", None, [h("th", None, c) for c in ("section", "bullet", "duty", "listed for")])
     body = []
     for row in rows:
         corrected = _text(row["correctedText"])
@@ -135,12 +182,7 @@ def _duty_table(
                 h("td", None, h("a", {"href": holder.href}, listed) if holder else listed),
             )
         )
-    return h(
-        "table",
-        {"class": "data duties", "id": table_id},
-        h("thead", None, head),
-        h("tbody", None, body),
-    )
+    return _table(table_id, ("section", "bullet", "duty", "listed for"), body, "data duties")
 
 
 def _mentions(rows: list[dict[str, Any]]) -> Markup:
@@ -171,10 +213,7 @@ def _mentions(rows: list[dict[str, Any]]) -> Markup:
                 h("td", None, [[h("a", {"href": f"#{d}"}, d), " "] for d in duties]),
             )
         )
-    head = h("tr", None, [h("th", None, c) for c in ("kind", "mentioned", "how", "duties")])
-    return h(
-        "table", {"class": "data", "id": "mentions"}, h("thead", None, head), h("tbody", None, body)
-    )
+    return _table("mentions", ("kind", "mentioned", "how", "duties"), body)
 
 
 def _interfaces(rows: list[dict[str, Any]]) -> Markup:
@@ -182,30 +221,30 @@ def _interfaces(rows: list[dict[str, Any]]) -> Markup:
         return h(
             "p", None, "It acts in no process with interfaces (a generic role, or none recorded)."
         )
-    head = h(
-        "tr",
-        None,
-        [
-            h("th", None, c)
-            for c in ("process", "direction", "other process", "type", "stated", "evidence")
-        ],
-    )
+    columns = ("process", "direction", "other process", "type", "stated", "evidence")
     body = [
-        h(
-            "tr",
-            None,
-            h("td", None, _text(row["process"])),
-            h("td", None, _text(row["direction"])),
-            h("td", None, _text(row["otherProcess"])),
-            h("td", None, _text(row["type"])),
-            h("td", None, "stated" if _text(row["stated"]) == "true" else "implied"),
-            h("td", None, compact(_text(row["duty"]))),
+        _row(
+            [
+                *(_text(row[c]) for c in ("process", "direction", "otherProcess", "type")),
+                "stated" if _text(row["stated"]) == "true" else "implied",
+                compact(_text(row["duty"])),
+            ]
         )
         for row in rows
     ]
+    return _table("interfaces", columns, body)
+
+
+def _row(cells: Iterable[Child]) -> Markup:
+    """A table row of plain cells."""
+    return h("tr", None, [h("td", None, cell) for cell in cells])
+
+
+def _table(
+    table_id: str, columns: Iterable[str], rows: list[Markup], classes: str = "data"
+) -> Markup:
+    """``table#table_id``: a header cell per column, then the rows."""
+    head = h("tr", None, [h("th", None, c) for c in columns])
     return h(
-        "table",
-        {"class": "data", "id": "interfaces"},
-        h("thead", None, head),
-        h("tbody", None, body),
+        "table", {"class": classes, "id": table_id}, h("thead", None, head), h("tbody", None, rows)
     )

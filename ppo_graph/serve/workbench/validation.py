@@ -12,14 +12,9 @@ from .markup import Child, h, page
 
 def validation_report(graph: Any) -> ValidationReport:
     """The report ``ppo validate --checks`` prints, for the loaded graph."""
-    from ...answers import check_violations
+    from ...answers import with_checks
 
-    report: ValidationReport = graph.validate(list(getattr(graph, "shapes_in_data", [])))
-    found = check_violations(graph)
-    report.violations += found
-    report.conforms = report.conforms and not found
-    report.checked = "the SHACL shapes and the checks"
-    return report
+    return with_checks(graph.validate(list(getattr(graph, "shapes_in_data", []))), graph)
 
 
 def validation_page(report: ValidationReport) -> str:
