@@ -33,13 +33,22 @@ def _text(term: Any) -> str:
     return parts(term)[1]
 
 
-def check_violations(graph: Any, catalogue: Catalogue | None = None) -> list[Violation]:
-    """Every check's rows as validation results: the check is the "shape" (its file name), the
-    row's focus, property, value and message the result's."""
+#: The organisation checks (queries/checks/org-*-violation.rq): ``ppo validate`` runs them
+#: without ``--checks``, as an organisation's shapes; they find nothing when none is loaded.
+ORG_CHECK_PREFIX = "org-"
+
+
+def check_violations(
+    graph: Any, catalogue: Catalogue | None = None, *, organisation_only: bool = False
+) -> list[Violation]:
+    """Every check's rows (or only the organisation checks') as validation results: the check
+    is the "shape" (its file name), the row's focus, property, value and message the result's."""
     cat = catalogue or default_catalogue()
     found: list[Violation] = []
     for spec in cat:
         if spec.kind != "check":
+            continue
+        if organisation_only and not spec.name.startswith(ORG_CHECK_PREFIX):
             continue
         for row in _rows(graph, spec):
             value = row.get("value")
@@ -57,13 +66,20 @@ def check_violations(graph: Any, catalogue: Catalogue | None = None) -> list[Vio
     return found
 
 
-def with_checks(report: ValidationReport, graph: Any) -> ValidationReport:
+def with_checks(
+    report: ValidationReport, graph: Any, *, organisation_only: bool = False
+) -> ValidationReport:
     """``report`` (the graph's SHACL validation) with every check's rows added as violations:
-    what ``ppo validate --checks`` reports."""
-    found = check_violations(graph)
+    what ``ppo validate --checks`` reports; ``organisation_only``: the organisation checks',
+    what ``ppo validate`` adds without ``--checks``."""
+    found = check_violations(graph, organisation_only=organisation_only)
     report.violations += found
     report.conforms = report.conforms and not found
-    report.checked = "the SHACL shapes and the checks"
+    report.checked = (
+        "the SHACL shapes and the organisation checks"
+        if organisation_only
+        else "the SHACL shapes and the checks"
+    )
     return report
 
 

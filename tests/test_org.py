@@ -244,3 +244,21 @@ def test_the_role_page_holders_give_the_same_rows_on_rdflib(role: str) -> None:
     union = kg.rdflib_graph("union")
     spec = default_catalogue().get("role-page-holders")
     assert compare(union, KnowledgeGraph.from_rdflib(union), spec, {"role": role}) > 0
+
+
+def test_plain_validate_runs_the_organisation_checks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``ppo validate org.ttl`` (no --checks) reports the organisation's gaps and exits 1; the
+    clean variant exits 0; the Turtle report, which cannot hold them, says so on stderr."""
+    assert main(["validate", "--no-cache", str(ORG / "org.ttl")]) == 1
+    out = capsys.readouterr().out
+    for check in ORG_CHECKS:
+        assert f"queries/checks/org-{check}-violation.rq" in out
+    assert "phrase-unlinked" not in out  # the other checks stay behind --checks
+    clean = _import(tmp_path, "people-clean.csv", "raci-clean.csv")
+    assert main(["validate", "--no-cache", str(clean)]) == 0
+    assert "checked against the SHACL shapes and the organisation checks" in capsys.readouterr().out
+    assert main(["validate", "--no-cache", "--format", "turtle", str(ORG / "org.ttl")]) == 1
+    gaps = len(_org_violations(ORG / "org.ttl"))  # the deliberate gaps, each asserted above
+    assert f"the organisation checks found {gaps} problem(s)" in capsys.readouterr().err
