@@ -68,6 +68,8 @@ def display(term: Node | None) -> str:
     """How a term is shown to people: CURIEs for IRIs, the lexical form for literals."""
     if term is None:
         return ""
+    if type(term) is str:  # a plain string is shown as it is (quick: a matrix has millions)
+        return term
     kind, text, _, _ = parts(term)
     return compact(text) if kind == "iri" else text
 

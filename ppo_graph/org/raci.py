@@ -173,6 +173,11 @@ def build(kg: Any, by: By | str = By.ROLE) -> Matrix:
         keys = sorted(labels, key=lambda k: (first.get(k, (10**6,)), labels[k]))
 
     headers = _unique(labels, keys, suffix)
+    by_duty: dict[str, dict[str, str]] = defaultdict(dict)  # only the cells that hold letters
+    for (duty, key), found in cells.items():
+        if key in headers:
+            by_duty[duty][headers[key]] = letters(found)
+    blank = dict.fromkeys((headers[key] for key in keys), "")
     rows = []
     for d in order:
         row = {
@@ -180,8 +185,8 @@ def build(kg: Any, by: By | str = By.ROLE) -> Matrix:
             "section": d["section"],
             "position": d["position"],
             "text": short_text(d["text"]),
+            **blank,
         }
-        for key in keys:
-            row[headers[key]] = letters(cells.get((d["duty"], key), ()))
+        row.update(by_duty.get(d["duty"], {}))
         rows.append(row)
     return Matrix(by, [headers[k] for k in keys], rows, legend_rows(kg))
