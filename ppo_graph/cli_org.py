@@ -49,8 +49,8 @@ def register(subparsers: Any) -> None:
         action="append",
         default=[],
         metavar="TURTLE",
-        help="your own Turtle adding roles or duties (a ppo:Role with an rdfs:label) that the "
-        "CSV files may name; repeat for several files",
+        help="your own Turtle adding roles (an org:Role or ppo:Role with an rdfs:label) or "
+        "duties that the CSV files may name; repeat for several files",
     )
     imp.add_argument(
         "--out", type=Path, default=None, help="Turtle file (default: standard output)"
