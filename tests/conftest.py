@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 import pytest
 from rdflib import BNode, Graph
 
+from ppo_graph.engine import KnowledgeGraph
 from ppo_graph.load import load_graph
 from ppo_graph.reason import Reasoned, reason
 
@@ -195,9 +196,33 @@ def reasoned(_shipped_reasoned: Reasoned) -> Reasoned:
     return Reasoned(asserted, inferred, list(_shipped_reasoned.inconsistencies))
 
 
+@pytest.fixture(scope="session")
+def _shipped_union(_shipped_reasoned: Reasoned) -> Graph:
+    return _shipped_reasoned.union()
+
+
 @pytest.fixture
-def reasoned_union(reasoned: Reasoned) -> Graph:
-    return reasoned.union()
+def reasoned_union(_shipped_union: Graph) -> Graph:
+    """The reasoned shipped graph, asserted and inferred triples in one graph (a copy, made
+    straight from the session's union rather than from a copy of the two parts)."""
+    copy = Graph()
+    for triple in _shipped_union:
+        copy.add(triple)
+    return copy
+
+
+@pytest.fixture(scope="session")
+def org_union() -> Graph:
+    """The example organisation (examples/org) on the shipped graph, reasoned, as rdflib holds it;
+    made once per session (converting the engine's store to rdflib is the slow part): read only."""
+    kg = KnowledgeGraph.open([ROOT / "examples" / "org" / "org.ttl"], cache=False)
+    return kg.rdflib_graph("union")
+
+
+@pytest.fixture(scope="session")
+def org_union_engine(org_union: Graph) -> KnowledgeGraph:
+    """An engine over exactly the triples of ``org_union`` (read only)."""
+    return KnowledgeGraph.from_rdflib(org_union)
 
 
 # The fuzz test's seed is chosen here, in the process that starts the run, so that every

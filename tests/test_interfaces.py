@@ -18,13 +18,13 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from conftest import fast_reasoned
 from rdflib import RDF, Graph, Literal, URIRef
 
 from ppo_graph import cli, cli_interfaces, interfaces
 from ppo_graph.load import load_graph
 from ppo_graph.namespaces import PPO, PPOD
 from ppo_graph.paths import ontology_dir
-from ppo_graph.reason import reason
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "viz"
 MINI = FIXTURES / "mini.ttl"
@@ -33,7 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def _mini_union() -> Graph:
-    return reason(load_graph([ontology_dir() / "ppo.ttl", MINI], shipped=False)).union()
+    # the fast rules: owlrl gives the same closure (tests/test_reasoner_equivalence.py)
+    return fast_reasoned(load_graph([ontology_dir() / "ppo.ttl", MINI], shipped=False)).union()
 
 
 @pytest.fixture

@@ -218,32 +218,32 @@ def test_a_bad_raci_csv_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFix
         *(f"org-{c}-violation" for c in ORG_CHECKS),
     ],
 )
-def test_the_org_queries_give_the_same_rows_on_rdflib(name: str) -> None:
+def test_the_org_queries_give_the_same_rows_on_rdflib(
+    name: str, org_union: Graph, org_union_engine: KnowledgeGraph
+) -> None:
     """The parity test (tests/test_oxigraph_parity.py) on the example organisation, which the
     shipped graph alone does not have."""
     from test_oxigraph_parity import compare
 
     from ppo_graph.catalogue import default_catalogue
 
-    kg = KnowledgeGraph.open([ORG / "org.ttl"], cache=False)
-    union = kg.rdflib_graph("union")
-    assert compare(union, KnowledgeGraph.from_rdflib(union), default_catalogue().get(name), {}) > 0
+    assert compare(org_union, org_union_engine, default_catalogue().get(name), {}) > 0
 
 
 @pytest.mark.parametrize(
     "role", ["ppod:DemandManagementProcessManager", "ppod:ProcessPractitioner", "ppod:ProcessOwner"]
 )
-def test_the_role_page_holders_give_the_same_rows_on_rdflib(role: str) -> None:
+def test_the_role_page_holders_give_the_same_rows_on_rdflib(
+    role: str, org_union: Graph, org_union_engine: KnowledgeGraph
+) -> None:
     """The workbench's holders on the example organisation, for an unheld PPO role, a role many
     hold and a generic role nobody holds directly."""
     from test_oxigraph_parity import compare
 
     from ppo_graph.catalogue import default_catalogue
 
-    kg = KnowledgeGraph.open([ORG / "org.ttl"], cache=False)
-    union = kg.rdflib_graph("union")
     spec = default_catalogue().get("role-page-holders")
-    assert compare(union, KnowledgeGraph.from_rdflib(union), spec, {"role": role}) > 0
+    assert compare(org_union, org_union_engine, spec, {"role": role}) > 0
 
 
 def test_plain_validate_runs_the_organisation_checks(

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from conftest import require_module, require_tool
+from conftest import fast_reasoned, require_module, require_tool
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
 from ppo_graph import cli, cli_viz, interfaces, viz
@@ -25,7 +25,6 @@ from ppo_graph.errors import UsageError
 from ppo_graph.load import load_graph
 from ppo_graph.namespaces import PPO
 from ppo_graph.paths import ontology_dir
-from ppo_graph.reason import reason
 
 MINI = Path(__file__).resolve().parent / "fixtures" / "viz" / "mini.ttl"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -95,7 +94,8 @@ def labels(g: Graph) -> set[str]:
 
 @pytest.fixture(scope="module")
 def _mini() -> Graph:
-    return reason(load_graph([ontology_dir() / "ppo.ttl", MINI], shipped=False)).union()
+    # the fast rules: owlrl gives the same closure (tests/test_reasoner_equivalence.py)
+    return fast_reasoned(load_graph([ontology_dir() / "ppo.ttl", MINI], shipped=False)).union()
 
 
 @pytest.fixture
