@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -204,9 +207,21 @@ def test_stats_counts(capsys: pytest.CaptureFixture[str]) -> None:
     assert "Capacity Management Process Manager" in out and "inherited" in out
 
 
-def test_run_writes_outputs_and_reports(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    code, text, _ = run(capsys, "run", "--out", str(out))
+@pytest.fixture(scope="module")
+def plain_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str, Path]:
+    """``ppo run --out DIR`` once, for the tests that read what a plain run writes and says:
+    its exit code, its standard output and the folder."""
+    out = tmp_path_factory.mktemp("run") / "out"
+    text = io.StringIO()
+    with contextlib.redirect_stdout(text):
+        code = main(["run", "--out", str(out)])
+    return code, text.getvalue(), out
+
+
+def test_run_writes_outputs_and_reports(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, plain_run: tuple[int, str, Path]
+) -> None:
+    code, text, out = plain_run
     assert code == 0
     for name in ("ppo-graph.trig", "validation.txt", "stats.txt", "answers.txt"):
         assert (out / name).is_file() and str(out / name) in text
@@ -217,7 +232,9 @@ def test_run_writes_outputs_and_reports(capsys: pytest.CaptureFixture[str], tmp_
     answers = (out / "answers.txt").read_text(encoding="utf-8")
     assert "== CAB attendance and change assessment" in answers
     assert len(text.splitlines()) <= 25, "a short summary; the answers live in answers.txt"
-    code, full, _ = run(capsys, "run", "--out", str(out), "--answers")
+    again = tmp_path / "out"  # run again into a folder that holds a run's outputs
+    shutil.copytree(out, again)
+    code, full, _ = run(capsys, "run", "--out", str(again), "--answers")
     assert code == 0 and answers in full
 
 
@@ -225,12 +242,11 @@ ORG_FILES = ("org-validation.txt", "raci-by-role.html", "raci-by-role.csv", "org
 
 
 def test_run_reports_on_the_example_organisation(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    capsys: pytest.CaptureFixture[str], plain_run: tuple[int, str, Path]
 ) -> None:
     """Each organisation file is what the organisation commands give on examples/org/org.ttl,
     and its deliberate gaps leave the exit code the shipped graph's: 0."""
-    out = tmp_path / "out"
-    code, text, _ = run(capsys, "run", "--out", str(out))
+    code, text, out = plain_run
     assert code == 0
     for name in ORG_FILES:
         assert str(out / name) in text

@@ -127,6 +127,7 @@ def test_same_rows_on_oxigraph(
 ) -> None:
     name, params = case
     spec = CATALOGUE.get(name)
+    assert spec.prepared.algebra.name == "SelectQuery"  # every query file, parsed by rdflib
     count = compare(union, engine, spec, params)
     # the org-* reports read an organisation, which the shipped graph has not: tests/test_org.py
     # compares them on the example organisation

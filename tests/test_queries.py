@@ -109,7 +109,8 @@ def test_the_catalogue_holds_every_file_once() -> None:
 def test_every_query_file_parses_with_a_full_header(path: Path, union: Graph) -> None:
     spec = parse_query_file(path, FOLDERS[path.parent.name])
     assert spec.title and spec.question and spec.columns
-    assert spec.prepared.algebra.name == "SelectQuery"
+    # (that rdflib, the reference, parses each as a SELECT is asserted where it runs each one:
+    # tests/test_oxigraph_parity.py; its parser is slow, so each file is parsed there only)
     assert spec.text.count("PREFIX") >= 1, "queries declare their prefixes: portable as they are"
     assert remote_access(spec.text) == []
     assert set(bind_params(union, spec, {})) == {p.name for p in spec.params}  # defaults exist
