@@ -26,7 +26,6 @@ from .query_file import (
     QuerySpec,
     load_user_query,
     parse_query_file,
-    refuse_remote,
 )
 
 __all__ = [
@@ -44,7 +43,6 @@ __all__ = [
     "default_catalogue",
     "load_user_query",
     "parse_query_file",
-    "refuse_remote",
     "resolve_value",
 ]
 

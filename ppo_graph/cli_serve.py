@@ -23,8 +23,12 @@ def register(subparsers: Any) -> None:
         "1.1 Protocol at /sparql (GET ?query=, POST form or application/sparql-query; SELECT and "
         "ASK as SPARQL JSON, XML, CSV or TSV, CONSTRUCT and DESCRIBE as Turtle, N-Triples, "
         "JSON-LD or RDF/XML, by the Accept header or format=), the canned queries at /queries and "
-        "/queries/NAME?param=value, and /health. Read-only: updates are refused (403), and so "
-        "are SERVICE and FROM (no request leaves the machine). Stop it with Ctrl-C.",
+        "/queries/NAME?param=value, and /health; the workbench at /. Read-only: updates are "
+        "refused (403), and so are SERVICE, FROM and FROM NAMED (no request leaves the machine). "
+        "Each query runs in a worker process that is stopped at --timeout, capped at "
+        "--memory-limit, and cannot open network sockets; at most --max-inflight run at once, "
+        "and at most --max-long for longer than a quarter second (503 with Retry-After beyond "
+        "that). Stop it with Ctrl-C.",
         epilog="examples:\n"
         "  ppo serve                                  # http://127.0.0.1:8000/sparql\n"
         "  ppo serve extra.ttl --port 8080 --timeout 30 --max-rows 50000\n"
@@ -57,6 +61,41 @@ def register(subparsers: Any) -> None:
         metavar="N",
         help="send at most N rows (or triples) and say so in the X-PPO-Row-Cap header "
         "(default: 10000; 0 for no cap)",
+    )
+    serve.add_argument(
+        "--memory-limit",
+        type=int,
+        default=1024,
+        metavar="MIB",
+        help="stop a query whose evaluation needs more than this much memory, in MiB "
+        "(default: 1024; 0 for no cap)",
+    )
+    serve.add_argument(
+        "--max-inflight",
+        type=int,
+        default=32,
+        metavar="N",
+        help="evaluate at most N queries at once, counting those being stopped; more get 503 "
+        "with Retry-After at once (default: 32)",
+    )
+    serve.add_argument(
+        "--max-long",
+        type=int,
+        default=4,
+        metavar="N",
+        help="let at most N of those run longer than a quarter second; a query that would be "
+        "one more is stopped with 503 and Retry-After (default: 4). Long queries run at a lower "
+        "priority, so short ones stay fast",
+    )
+    serve.add_argument(
+        "--allowed-hosts",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="HOST",
+        help="answer only requests whose Host header names one of these (default: the address "
+        "it listens on and localhost; * for any), so a web page cannot reach it by rebinding "
+        "its DNS name to this machine",
     )
     serve.add_argument(
         "--cors",
@@ -92,8 +131,10 @@ def serve_command(args: argparse.Namespace) -> int:
 
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port must be between 0 and 65535, not {args.port}")
-    if args.timeout < 0 or args.max_rows < 0:
-        raise UsageError("--timeout and --max-rows must be 0 (no limit) or more")
+    if args.timeout < 0 or args.max_rows < 0 or args.memory_limit < 0:
+        raise UsageError("--timeout, --max-rows and --memory-limit must be 0 (no limit) or more")
+    if args.max_inflight < 1 or args.max_long < 1:
+        raise UsageError("--max-inflight and --max-long must be at least 1")
     for origin in args.cors:
         if origin != "*" and not _ORIGIN_RE.match(origin):
             raise UsageError(f"--cors {origin!r} is not an origin such as http://localhost:3000")
@@ -112,7 +153,17 @@ def serve_command(args: argparse.Namespace) -> int:
         if args.reload:
             watcher = Watcher(live, args.extra, lambda: open_graph(args))
             watcher.start()
-        app = create_app(live, Settings(args.timeout, args.max_rows, tuple(args.cors)))
+        allowed = args.allowed_hosts or _default_hosts(args.host, host)
+        settings = Settings(
+            args.timeout,
+            args.max_rows,
+            tuple(args.cors),
+            memory_mb=args.memory_limit,
+            max_inflight=args.max_inflight,
+            max_long=args.max_long,
+            allowed_hosts=tuple(allowed),
+        )
+        app = create_app(live, settings)
         shown = f"[{host}]" if family == socket.AF_INET6 else host
         source = (
             f"{len(graph):,} triples in the store at {graph.location}"  # unreachable: exit 2
@@ -120,7 +171,8 @@ def serve_command(args: argparse.Namespace) -> int:
             else f"{len(graph):,} triples ({graph.reasoner} reasoning)"
         )
         print(
-            f"ppo serve: {source}; SPARQL endpoint at http://{shown}:{port}/sparql",
+            f"ppo serve: {source}; workbench at http://{shown}:{port}/, SPARQL endpoint at "
+            f"http://{shown}:{port}/sparql",
             file=sys.stderr,
             flush=True,
         )
@@ -129,13 +181,32 @@ def serve_command(args: argparse.Namespace) -> int:
                 f"ppo serve: warning: listening on {args.host}: other machines can query it",
                 file=sys.stderr,
             )
-        config = uvicorn.Config(app, log_level="warning", access_log=False)
+        config = uvicorn.Config(
+            app,
+            log_level="warning",
+            access_log=False,
+            timeout_keep_alive=5,
+            limit_concurrency=CONNECTIONS,
+        )
         uvicorn.Server(config).run(sockets=[sock])
     finally:
         if watcher is not None:
             watcher.stop()
         sock.close()
     return EXIT_OK
+
+
+#: Connections served at once; beyond that uvicorn answers 503 (a flood of slow clients).
+CONNECTIONS = 256
+
+
+def _default_hosts(option: str, bound: str) -> list[str]:
+    """The Host names answered by default: the address listened on, and localhost with its
+    loopback addresses when that address is a loopback or any address."""
+    hosts = {option, bound}
+    if _is_loopback(option) or option in ("0.0.0.0", "::", ""):
+        hosts |= {"localhost", "127.0.0.1", "::1"}
+    return sorted(h for h in hosts if h)
 
 
 def _is_loopback(host: str) -> bool:

@@ -24,7 +24,7 @@ from typing import Literal as Lit
 
 from .errors import InputError, UsageError
 from .prefixes import compact, expand_curie
-from .sparql import remote_access, tokens, variables
+from .sparql import tokens, variables
 
 Kind = Lit["question", "check", "report"]
 #: Columns every check must return, so a failing check names the node, property and value.
@@ -75,6 +75,7 @@ class QuerySpec:
     columns: tuple[str, ...]
     method: str
     text: str
+    remote: bool = False  # a user's query allowed to use SERVICE or FROM (--allow-remote)
 
     @cached_property
     def prepared(self) -> Any:
@@ -166,28 +167,37 @@ def _parse_param(path: Path, line: int, value: str) -> Param:
     )
 
 
-def _refuse_update(text: str, path: Path) -> None:
-    from .sparql import is_update
+def _check(text: str, path: Path, user: bool, allow_remote: bool) -> tuple[list[str], bool]:
+    """A user's query through the boundary (:func:`~ppo_graph.engine.boundary.check_query`:
+    updates refused, SERVICE and FROM refused unless allowed; a catalogue file is the package's
+    own, and the tests pass each through the boundary), then parsed by pyoxigraph (on an empty
+    store); its result columns and whether it reaches beyond the graph. Errors name the file and
+    line."""
+    from .engine.boundary import MalformedQuery, QueryRefused, check_query, trusted
+    from .sparql import check_syntax
 
     if not any(True for _ in tokens(text)):
         raise InputError(
             path, "the file is empty: it holds no SPARQL query (only comments or blanks)"
         )
-    if is_update(text):
-        raise InputError(
-            path,
-            "this is a SPARQL update (INSERT/DELETE/LOAD/DROP/CLEAR...); ppo query runs "
-            "read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE) only",
-        )
-
-
-def _check(text: str, path: Path) -> list[str]:
-    """Parse the query with pyoxigraph (on an empty store) and return its result columns; errors
-    name the file and line, and updates are refused before anything runs."""
-    from .sparql import check_syntax
-
     try:
-        return check_syntax(text)
+        checked = check_query(text, allow_remote=allow_remote) if user else trusted(text)
+    except QueryRefused as exc:
+        if exc.reason == "update":
+            raise InputError(
+                path,
+                "this is a SPARQL update (INSERT/DELETE/LOAD/DROP/CLEAR...); ppo query runs "
+                "read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE) only",
+            ) from None
+        if exc.reason == "remote":
+            raise UsageError(f"{path}: {exc}; pass --allow-remote if that is intended") from None
+        raise UsageError(f"{path}: {exc}") from None
+    except MalformedQuery as exc:
+        raise InputError(path, f"SPARQL syntax error: {exc.detail}", exc.line) from None
+    if checked.remote:  # not tried on the empty store: that would connect
+        return [], True
+    try:
+        return check_syntax(checked), False
     except SyntaxError as exc:
         raise _syntax_error(text, path, exc) from exc
 
@@ -215,15 +225,6 @@ def _syntax_error(text: str, path: Path, exc: SyntaxError) -> InputError:
     return InputError(path, f"SPARQL syntax error: {message[:300]}{where}", line)
 
 
-def refuse_remote(text: str, path: Path, allow_remote: bool) -> None:
-    remote = remote_access(text)
-    if remote and not allow_remote:
-        raise UsageError(
-            f"{path}: the query would reach beyond the local graph ({'; '.join(remote)}); "
-            "pass --allow-remote if that is intended"
-        )
-
-
 def parse_query_file(
     path: Path,
     kind: Kind | Lit["user"],
@@ -245,12 +246,8 @@ def parse_query_file(
         for key in _REQUIRED_KEYS:
             if key not in header.fields:
                 raise InputError(path, f"header has no '# {key}:' line", header.end_line)
-    _refuse_update(text, path)
-    remote = remote_access(text) if kind == "user" else []
-    if remote and not allow_remote:
-        refuse_remote(text, path, allow_remote)
-    # A query allowed to reach other hosts is not tried on the empty store: that would connect.
-    actual = () if remote else tuple(_check(text, path))
+    found, remote = _check(text, path, kind == "user", allow_remote)
+    actual = tuple(found)
 
     def one(key: str, fallback: str) -> str:
         values = header.fields.get(key)
@@ -291,6 +288,7 @@ def parse_query_file(
         columns=columns,
         method=one("method", ""),
         text=text,
+        remote=remote,
     )
 
 

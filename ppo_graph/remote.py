@@ -160,6 +160,9 @@ class HTTPStatusError(StoreError):
         self.status = status
         super().__init__(message)
 
+    def __reduce__(self) -> Any:  # kept whole across a worker process's pipe
+        return (type(self), (self.status, str(self)))
+
 
 class RemoteTriples(list[Any]):
     """A CONSTRUCT or DESCRIBE result from the store: its ``pyoxigraph.Triple`` objects, parsed
@@ -175,13 +178,19 @@ class RemoteStore:
         self.endpoints = endpoints
         self.timeout = timeout
 
-    def query(self, text: str, use_default_graph_as_union: bool = True) -> Any:
-        """Run query text on the named graph (its ``default-graph-uri``); a malformed query is a
-        SyntaxError carrying the store's message. ``use_default_graph_as_union`` is accepted for
-        the pyoxigraph signature: the named graph already holds the union."""
+    def query(self, text: str, use_default_graph_as_union: bool = True, **options: Any) -> Any:
+        """Run query text on the named graph; a malformed query is a SyntaxError carrying the
+        store's message. The dataset is pinned by the protocol: the served graph is the default
+        graph (``default-graph-uri``) and the only named graph (``named-graph-uri``), which take
+        precedence over any FROM in the text, so no query sees the store's other graphs. The
+        pyoxigraph keywords (``use_default_graph_as_union``, ``base_iri``, a dataset) are
+        accepted for its signature: the named graph already holds the union."""
         import pyoxigraph as ox
 
-        form = urllib.parse.urlencode({"query": text, "default-graph-uri": self.endpoints.graph})
+        served = self.endpoints.graph
+        form = urllib.parse.urlencode(
+            {"query": text, "default-graph-uri": served, "named-graph-uri": served}
+        )
         try:
             _, body, kind = _exchange(
                 self.endpoints.query_url,
@@ -256,6 +265,7 @@ class RemoteGraph:
     store: RemoteStore
     shapes_in_data: list[Path] = field(default_factory=list)
     inconsistencies: list[str] = field(default_factory=list)
+    _pools: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
     def connect(cls, endpoints: Endpoints, timeout: float | None = None) -> RemoteGraph:
@@ -277,8 +287,24 @@ class RemoteGraph:
             default_catalogue().get(name_or_spec) if isinstance(name_or_spec, str) else name_or_spec
         )
         if timeout:
+            from .engine import isolated_rows
+
             self.store.timeout = timeout
-        return run_spec(self.store, spec, params or {}, timeout=timeout, text=text)
+            return isolated_rows(self, spec, params, timeout=timeout, text=text)
+        return run_spec(self.store, spec, params or {}, text=text)
+
+    def isolated(
+        self, timeout: float, *, network: bool = True, memory_mb: int | None = None
+    ) -> Any:
+        """A pool of one worker process for this graph (the worker reaches the store)."""
+        from .engine import CLI_MEMORY_MB
+        from .engine.isolation import Limits, Pool
+
+        memory = CLI_MEMORY_MB if memory_mb is None else memory_mb
+        limits = Limits(timeout, memory, 1, network=True, max_long=1, idle=1)
+        if limits not in self._pools:
+            self._pools[limits] = Pool(self, limits)
+        return self._pools[limits]
 
     @property
     def location(self) -> str:

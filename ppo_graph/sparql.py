@@ -27,6 +27,7 @@ from .prefixes import (
 
 if TYPE_CHECKING:
     from .bindings import TermMaker
+    from .engine.boundary import CheckedQuery
     from .query_file import Param, QuerySpec
 
 T = TypeVar("T")
@@ -43,9 +44,6 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE,
 )
-UPDATE_KEYWORDS = frozenset(
-    ["INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"]
-)
 
 
 def tokens(text: str) -> Iterator[tuple[str, str]]:
@@ -58,41 +56,6 @@ def tokens(text: str) -> Iterator[tuple[str, str]]:
 
 def variables(text: str) -> set[str]:
     return {value[1:] for kind, value in tokens(text) if kind == "var"}
-
-
-def first_keyword(text: str) -> str:
-    """The first keyword after the prologue (PREFIX and BASE declarations), upper-cased: SELECT,
-    ASK, CONSTRUCT, DESCRIBE, or an update's; empty when there is none."""
-    words = [value.upper() for kind, value in tokens(text) if kind == "word"]
-    for index, word in enumerate(words):
-        if word in ("PREFIX", "BASE"):
-            continue
-        if index and words[index - 1] == "PREFIX":
-            continue
-        return word
-    return ""
-
-
-def is_update(text: str) -> bool:
-    """Whether the text is a SPARQL update: its first keyword after the prologue is an update's."""
-    return first_keyword(text) in UPDATE_KEYWORDS
-
-
-def remote_access(text: str) -> list[str]:
-    """What in the query would reach beyond the local graph: SERVICE and FROM clauses (updates,
-    LOAD among them, are refused before this is asked)."""
-    found: list[str] = []
-    items = list(tokens(text))
-    for index, (kind, value) in enumerate(items):
-        word = value.upper() if kind == "word" else ""
-        if word in ("SERVICE", "FROM"):
-            following = [v for _, v in items[index + 1 : index + 3]]
-            if word == "SERVICE" and following and following[0].upper() == "SILENT":
-                following = following[1:]
-            if word == "FROM" and following and following[0].upper() == "NAMED":
-                word, following = "FROM NAMED", following[1:]
-            found.append(f"{word} {following[0] if following else ''}".strip())
-    return found
 
 
 def syntax_error(exc: SyntaxError) -> tuple[str, int | None, int | None]:
@@ -122,15 +85,17 @@ def in_order_of_appearance(text: str, columns: list[str]) -> list[str]:
     return sorted(columns, key=lambda c: (first.get(c, len(first)), c))
 
 
-def check_syntax(text: str) -> list[str]:
-    """Parse the query (on an empty store: no data, no network) and return its result columns;
-    a SyntaxError is raised for bad text. The caller refuses SERVICE and updates first."""
+def check_syntax(query: CheckedQuery) -> list[str]:
+    """Parse a query the boundary let through (on an empty store: no data; the boundary has
+    refused SERVICE) and return its result columns; a SyntaxError is raised for bad text."""
     import pyoxigraph as ox
 
-    result = ox.Store().query(text)
+    result = ox.Store().query(query.text)
     if isinstance(result, ox.QuerySolutions):
         columns = [v.value for v in result.variables]
-        return in_order_of_appearance(text, columns) if is_select_star(text) else columns
+        return (
+            in_order_of_appearance(query.text, columns) if is_select_star(query.text) else columns
+        )
     return []
 
 
@@ -165,21 +130,34 @@ def with_deadline(work: Callable[[], T], timeout: float | None, what: str = "the
     return box["value"]  # type: ignore[no-any-return]
 
 
-def run(store: Any, text: str, *, timeout: float | None = None) -> Any:
-    """Run query text on the union of the store's graphs (results materialised when a
-    ``timeout`` applies)."""
-    if not timeout:
-        return store.query(text, use_default_graph_as_union=True)
+def dataset(store: Any) -> dict[str, Any]:
+    """The dataset a query sees, pinned to the loaded graph whatever the text asks (a ``FROM``
+    cannot widen it): the asserted and inferred graphs (and the store's default graph, where a
+    store made for one job keeps its triples) as the default graph, and the asserted and
+    inferred graphs as the only named graphs. A remote store pins it itself (the protocol's
+    dataset parameters)."""
+    import pyoxigraph as ox
 
-    def work() -> Any:
-        import pyoxigraph as ox
+    if not isinstance(store, ox.Store):
+        return {}
+    graphs = [ox.NamedNode(ASSERTED_GRAPH), ox.NamedNode(INFERRED_GRAPH)]
+    return {"default_graph": [ox.DefaultGraph(), *graphs], "named_graphs": graphs}
 
-        result = store.query(text, use_default_graph_as_union=True)
-        if isinstance(result, ox.QuerySolutions | ox.QueryTriples):
-            return list(result)
-        return result
 
-    return with_deadline(work, timeout)
+def run(store: Any, query: CheckedQuery, *, base_iri: str | None = None) -> Any:
+    """Evaluate a query the boundary let through on the loaded graph (pyoxigraph results); the
+    evaluator's reading of the text must agree with the boundary's (form and projection), or
+    :class:`~ppo_graph.engine.boundary.ParsersDisagree` is raised before any row is read."""
+    import pyoxigraph as ox
+
+    result = store.query(query.text, base_iri=base_iri, **dataset(store))
+    if isinstance(result, ox.QueryBoolean):
+        query.agrees_with("ASK", None)
+    elif isinstance(result, ox.QuerySolutions):
+        query.agrees_with("SELECT", [v.value for v in result.variables])
+    elif query.form not in ("CONSTRUCT", "DESCRIBE"):
+        query.agrees_with("CONSTRUCT", None)
+    return result
 
 
 # ---------------------------------------------------------------------------------------------
@@ -288,19 +266,28 @@ def run_spec(
     spec: QuerySpec,
     params: Mapping[str, str],
     *,
-    timeout: float | None = None,
     text: bool = False,
+    base_iri: str | None = None,
 ) -> list[dict[str, Any]]:
     """A parsed query's rows on the store: column -> term (None when unbound); with ``text``,
     column -> the term's text (an IRI, a literal's lexical form; "" when unbound), made in one
-    pass (a third of the time at 300k rows)."""
-    query = with_values(spec.text, bind(store, spec, params), str(spec.path))
-    rows = (lambda: _texts(store, spec, query)) if text else (lambda: _rows(store, spec, query))
-    return with_deadline(rows, timeout, f"query {spec.name!r}")
+    pass (a third of the time at 300k rows). A user's query passes the boundary again once its
+    parameters are bound; a catalogue query is the package's own text."""
+    from .engine.boundary import check_query, trusted
+
+    bound = with_values(spec.text, bind(store, spec, params), str(spec.path))
+    query = check_query(bound, allow_remote=spec.remote) if spec.kind == "user" else trusted(bound)
+    result = run(store, query, base_iri=base_iri)
+    return _texts(spec, result) if text else _rows(spec, result)
 
 
-def _texts(store: Any, spec: QuerySpec, text: str) -> list[dict[str, Any]]:
-    result = store.query(text, use_default_graph_as_union=True)
+def _texts(spec: QuerySpec, result: Any) -> list[dict[str, Any]]:
+    import pyoxigraph as ox
+
+    if not isinstance(result, ox.QuerySolutions):
+        return [
+            {k: "" if v is None else v.value for k, v in row.items()} for row in _rows(spec, result)
+        ]
     available = [v.value for v in result.variables]
     names = list(spec.columns) if set(spec.columns) <= set(available) else available
     at = [available.index(name) for name in names]
@@ -313,14 +300,13 @@ def _texts(store: Any, spec: QuerySpec, text: str) -> list[dict[str, Any]]:
     ]
 
 
-def _rows(store: Any, spec: QuerySpec, text: str) -> list[dict[str, Any]]:
+def _rows(spec: QuerySpec, result: Any) -> list[dict[str, Any]]:
     import pyoxigraph as ox
 
-    result = store.query(text, use_default_graph_as_union=True)
     if isinstance(result, ox.QueryBoolean):
         return [{"ask": ox.Literal("true" if bool(result) else "false",
                                    datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))}]  # fmt: skip
-    if isinstance(result, ox.QueryTriples):
+    if not isinstance(result, ox.QuerySolutions):  # CONSTRUCT, DESCRIBE (in process or remote)
         triples = sorted(result, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
         return [
             {"subject": t.subject, "predicate": t.predicate, "object": t.object} for t in triples
@@ -338,11 +324,9 @@ __all__ = [
     "INFERRED_GRAPH",
     "bind",
     "check_syntax",
+    "dataset",
     "expand_curie",
-    "first_keyword",
-    "is_update",
     "param_values",
-    "remote_access",
     "resolve_param",
     "run",
     "run_spec",

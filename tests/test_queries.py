@@ -23,6 +23,7 @@ from conftest import require_module
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
 from ppo_graph.engine import KnowledgeGraph
+from ppo_graph.engine.boundary import check_query
 from ppo_graph.errors import InputError, UsageError
 from ppo_graph.namespaces import PPO, PPOD
 from ppo_graph.paths import ontology_dir, queries_dir, source_text
@@ -42,7 +43,6 @@ from ppo_graph.query import (
     simplify_rows,
 )
 from ppo_graph.reason import Reasoned
-from ppo_graph.sparql import remote_access
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "checks"
 QUESTION_FILES = sorted((queries_dir() / "questions").glob("*.rq"))
@@ -112,7 +112,8 @@ def test_every_query_file_parses_with_a_full_header(path: Path, union: Graph) ->
     # (that rdflib, the reference, parses each as a SELECT is asserted where it runs each one:
     # tests/test_oxigraph_parity.py; its parser is slow, so each file is parsed there only)
     assert spec.text.count("PREFIX") >= 1, "queries declare their prefixes: portable as they are"
-    assert remote_access(spec.text) == []
+    # the package's own queries run as trusted text: each passes the boundary, read-only, local
+    assert check_query(spec.text).reaches == ()
     assert set(bind_params(union, spec, {})) == {p.name for p in spec.params}  # defaults exist
 
 

@@ -360,7 +360,25 @@ def test_serve_store_health_names_the_store(store: str, clients: tuple[Any, Any]
         "gsp_url": f"{store}/store",
         "graph": DEFAULT_GRAPH,
     }
-    assert "triples" not in health
+    # /health asks the store, so it says whether the store answers and how much it holds
+    assert health["triples"] == RemoteGraph.connect(Endpoints.of(store), timeout=30).store.count()
+    assert health["triples"] > 1000 and health["error"] is None
+
+
+def test_serve_store_health_says_when_the_store_is_gone() -> None:
+    """A store that does not answer makes /health say so (503, ok false, the store's URL)."""
+    from starlette.testclient import TestClient
+
+    from ppo_graph.serve.app import create_app
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    app = create_app(RemoteGraph.connect(Endpoints.of(dead), timeout=5))
+    with TestClient(app) as client:
+        response = client.get("/health")
+    assert response.status_code == 503
+    assert response.json()["ok"] is False and dead in response.json()["error"]
 
 
 def test_serve_store_workbench_pages(clients: tuple[Any, Any]) -> None:

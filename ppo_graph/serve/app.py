@@ -4,15 +4,26 @@ at ``/queries``, ``/health``, and the workbench's pages (:mod:`.workbench`, at `
 :class:`~ppo_graph.remote.RemoteGraph` (``ppo serve --store``: queries forwarded to the store),
 evaluated in a worker thread and written whole before it is sent (:mod:`.results`).
 
-Statuses: 400 malformed query or bad parameter, 403 update or remote access, 404 unknown canned
-query, 406 no acceptable format, 413 body too large, 415 unknown POST body type, 502 the remote
-store (``ppo serve --store``) unreachable or in error, 503 timeout. Errors are plain text, one
-message.
+Every query is evaluated by a worker process of an :class:`~ppo_graph.engine.isolation.Pool`:
+killed at the deadline, under a memory cap, unable to open a network socket (in-process graph),
+and never more than ``max_inflight`` at once (those being stopped count): a request beyond that
+gets 503 with ``Retry-After`` at once. Every query text passes the engine's boundary
+(:func:`~ppo_graph.engine.boundary.check_query`) inside the worker.
+
+Statuses: 400 malformed query, bad parameter or an evaluation error, 403 update or access beyond
+the graph, 404 unknown canned query, 406 no acceptable format, 408 a request body that arrives
+too slowly, 413 body too large, 415 unknown POST body type, 421 a Host header not allowed, 502
+the remote store (``ppo serve --store``) unreachable or in error, 503 busy, over time or over
+memory. Errors are plain text, one message. Every response carries
+``X-Content-Type-Options: nosniff``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import asyncio
+import contextlib
+import threading
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import parse_qs
@@ -26,18 +37,30 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from .. import __version__
+from ..engine.isolation import Busy, EvaluationTimeout, Limits, Pool, QueryStopped
 from ..errors import PPOError
 from ..remote import RemoteGraph, StoreError
-from ..sparql import QueryTimeout
 from .description import PREFIXES as DESCRIPTION_PREFIXES
 from .description import description_triples
 from .live import LiveGraph
 from .negotiation import GRAPH_FORMATS, RESULT_FORMATS
-from .results import Answer, Refused, Request, answer_query, answer_rows, choose_format, graph_body
+from .results import (
+    Answer,
+    Refused,
+    Request,
+    answer_canned,
+    answer_query,
+    choose_format,
+    graph_body,
+)
 
 T = TypeVar("T")
 #: The largest request body read (a query is text; a megabyte is plenty).
 MAX_BODY = 1_000_000
+#: Seconds a client may take to send its request body.
+BODY_TIMEOUT = 10.0
+#: Pages computed once per graph (validation, interfaces, ontology) may take this long.
+PAGE_TIMEOUT = 300.0
 #: The response header that says the row cap cut the result: ``10000; truncated``.
 ROW_CAP_HEADER = "X-PPO-Row-Cap"
 ROWS_HEADER = "X-PPO-Rows"
@@ -51,12 +74,19 @@ DATASET_PARAMS = (
 
 @dataclass
 class Settings:
-    """How the server answers: the per-query time limit (s, 0 for none) and the row cap (0 for
-    none), and the origins allowed by CORS (none: CORS off)."""
+    """How the server answers: the per-query time limit (s, 0 for none), the row cap (0 for
+    none), the origins allowed by CORS (none: CORS off), the memory allowance of one evaluation
+    (MiB beyond the worker's size, 0 for none), how many evaluations may be in flight and how
+    many of them may run long (past a quarter second), and the Host names it answers to (``*``:
+    any; ``ppo serve`` allows its address and localhost)."""
 
     timeout: float = 10.0
     max_rows: int = 10_000
     cors: Sequence[str] = field(default_factory=tuple)
+    memory_mb: int = 1024
+    max_inflight: int = 32
+    max_long: int = 4
+    allowed_hosts: Sequence[str] = ("*",)
 
 
 def create_app(graph: Any, settings: Settings | None = None) -> Starlette:
@@ -72,37 +102,73 @@ def create_app(graph: Any, settings: Settings | None = None) -> Starlette:
     live = graph if isinstance(graph, LiveGraph) else LiveGraph(graph)
     listings: dict[int, list[dict[str, Any]]] = {}  # by the graph's generation
 
-    async def run(work: Callable[[], T]) -> T:
+    remote = isinstance(live.current, RemoteGraph)
+    limits = Limits(
+        settings.timeout,
+        settings.memory_mb,
+        settings.max_inflight,
+        network=remote,
+        max_long=settings.max_long,
+    )
+    pool = Pool(live.current, limits, preload=("rdflib.plugins.sparql.parser",))
+    pool_generation = [live.generation]
+    pool_lock = threading.Lock()
+
+    def current_pool() -> Pool:
+        with pool_lock:  # a reloaded graph: the next jobs fork from it
+            if pool_generation[0] != live.generation:
+                pool.use(live.current)
+                pool_generation[0] = live.generation
+        return pool
+
+    async def evaluate(job: Callable[..., T], *args: Any, timeout: float | None = None) -> T:
+        """``job(graph, *args)`` in a worker; its limits' failures as 503 answers."""
+        chosen = current_pool()
+        limit = settings.timeout if timeout is None else timeout
         try:
-            return await run_in_threadpool(work)
-        except QueryTimeout:
+            return await run_in_threadpool(chosen.call, job, *args, timeout=limit)
+        except Busy as exc:
+            raise Refused(503, str(exc), {"Retry-After": str(exc.retry_after)}) from None
+        except EvaluationTimeout:
             raise Refused(
                 503,
-                f"the query did not finish within {settings.timeout:g} s and was stopped "
+                f"the query did not finish within {limit:g} s and was stopped "
                 "(this server's limit, ppo serve --timeout); narrow it or add a LIMIT",
+            ) from None
+        except QueryStopped as exc:
+            raise Refused(
+                503, f"{exc} (this server's limit, ppo serve --memory-limit); narrow the query"
             ) from None
 
     async def sparql(request: HTTPRequest) -> Response:
-        graph = live.current
         query, format_values = await _protocol_fields(request)
         wanted = Request(request.headers.get("accept"), format_values, settings.max_rows)
         if query is None:
-            if request.method != "GET":
+            if request.method not in ("GET", "HEAD"):
                 raise Refused(
                     400,
                     "no query: POST a query (form field query=, or a body of type application/sparql-query)",
                 )
-            return _description(request, graph, wanted)
-        answer = await run(lambda: answer_query(graph.store, query, wanted, settings.timeout))
+            return _description(request, live.current, wanted)
+        base = str(request.url.replace(query="", fragment=""))
+        answer = await evaluate(answer_query, query, wanted, base)
         return _respond(answer, settings.max_rows)
 
     async def health(request: HTTPRequest) -> Response:
         graph = live.current
         if isinstance(graph, RemoteGraph):
             endpoints = graph.store.endpoints
+            try:
+                triples: int | None = await run_in_threadpool(graph.store.count)
+                problem = None
+            except PPOError as exc:
+                triples, problem = None, str(exc)
             return JSONResponse(
                 {
-                    "ok": True,
+                    "ok": problem is None,
+                    "error": problem,
+                    "triples": triples,
+                    "limits": pool.status(),
                     "version": __version__,
                     "store": {
                         "query_url": endpoints.query_url,
@@ -111,7 +177,8 @@ def create_app(graph: Any, settings: Settings | None = None) -> Starlette:
                     },
                     "timeout": settings.timeout,
                     "max_rows": settings.max_rows,
-                }
+                },
+                status_code=200 if problem is None else 503,
             )
         cache_file = graph.cache_file
         return JSONResponse(
@@ -127,6 +194,7 @@ def create_app(graph: Any, settings: Settings | None = None) -> Starlette:
                 "from_cache": graph.from_cache,
                 "timeout": settings.timeout,
                 "max_rows": settings.max_rows,
+                "limits": pool.status(),
                 "reload": live.status(),
             }
         )
@@ -141,14 +209,12 @@ def create_app(graph: Any, settings: Settings | None = None) -> Starlette:
         return JSONResponse(listings[generation])
 
     async def canned(request: HTTPRequest) -> Response:
-        graph = live.current
         name = request.path_params["name"]
         if name not in catalogue:
             try:
                 catalogue.get(name)  # its message suggests close names
             except PPOError as exc:
                 raise Refused(404, str(exc)) from None
-        spec = catalogue.get(name)
         params: dict[str, str] = {}
         format_values: list[str] = []
         for key, value in request.query_params.multi_items():
@@ -160,23 +226,17 @@ def create_app(graph: Any, settings: Settings | None = None) -> Starlette:
                 params[key] = value
         wanted = Request(request.headers.get("accept"), tuple(format_values), settings.max_rows)
         choose_format(RESULT_FORMATS, wanted)  # 406 before the work, not after
-        try:
-            rows = await run(lambda: graph.rows(spec, params, timeout=settings.timeout))
-        except (QueryTimeout, StoreError):
-            raise
-        except PPOError as exc:  # a parameter the query does not have, or a value it rejects
-            raise Refused(400, str(exc)) from None
-        columns = list(rows[0]) if rows else list(spec.columns)
-        return _respond(answer_rows(rows, columns, wanted), settings.max_rows)
+        answer = await evaluate(answer_canned, name, params, wanted)
+        return _respond(answer, settings.max_rows)
 
     async def refused(request: HTTPRequest, exc: Exception) -> Response:
         assert isinstance(exc, Refused)
-        return PlainTextResponse(f"{exc}\n", status_code=exc.status)
+        return PlainTextResponse(f"{exc}\n", status_code=exc.status, headers=exc.headers)
 
     async def store_failed(request: HTTPRequest, exc: Exception) -> Response:
         return PlainTextResponse(f"bad gateway: {exc}\n", status_code=502)
 
-    middleware = []
+    middleware = [Middleware(_Boundary, allowed_hosts=tuple(settings.allowed_hosts))]
     if settings.cors:
         middleware.append(
             Middleware(
@@ -187,9 +247,13 @@ def create_app(graph: Any, settings: Settings | None = None) -> Starlette:
                 expose_headers=[ROW_CAP_HEADER, ROWS_HEADER],
             )
         )
-    return Starlette(
+
+    async def page(job: Callable[..., T], *args: Any) -> T:
+        return await evaluate(job, *args, timeout=max(settings.timeout, PAGE_TIMEOUT))
+
+    app = Starlette(
         routes=[
-            *workbench_routes(lambda: live.current, settings.timeout or None),
+            *workbench_routes(lambda: live.current, page),
             Route("/sparql", sparql, methods=["GET", "POST"]),
             Route("/health", health),
             Route("/queries", queries),
@@ -197,7 +261,66 @@ def create_app(graph: Any, settings: Settings | None = None) -> Starlette:
         ],
         middleware=middleware,
         exception_handlers={Refused: refused, StoreError: store_failed},
+        lifespan=_closing(pool),
     )
+    app.state.pool = pool
+    return app
+
+
+def _closing(pool: Pool) -> Any:
+    """The app's lifespan: the evaluation workers end with the server."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            pool.close()
+
+    return lifespan
+
+
+class _Boundary:
+    """Every response gets ``X-Content-Type-Options: nosniff``; a request whose Host header is
+    not allowed gets 421 (a page on another site that rebinds its DNS name to this machine
+    cannot use the server)."""
+
+    def __init__(self, app: Any, allowed_hosts: tuple[str, ...]) -> None:
+        self.app = app
+        self.any_host = "*" in allowed_hosts
+        self.allowed = {h.lower().strip("[]") for h in allowed_hosts}
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_header(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.append((b"x-content-type-options", b"nosniff"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        if not self.any_host:
+            host = _host_name(dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1"))
+            if host not in self.allowed:
+                response = PlainTextResponse(
+                    f"misdirected request: this server answers to {', '.join(sorted(self.allowed))}, "
+                    "not to the Host this request names (ppo serve --allowed-hosts)\n",
+                    status_code=421,
+                )
+                await response(scope, receive, send_with_header)
+                return
+        await self.app(scope, receive, send_with_header)
+
+
+def _host_name(header: str) -> str:
+    """The host of a Host header, without its port (``[::1]:8000`` -> ``::1``), lower case."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1 : header.find("]")] if "]" in header else header
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
 
 
 async def _protocol_fields(request: HTTPRequest) -> tuple[str | None, tuple[str, ...]]:
@@ -209,7 +332,12 @@ async def _protocol_fields(request: HTTPRequest) -> tuple[str | None, tuple[str,
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if kind == "application/sparql-update":
             raise Refused(403, "SPARQL updates are refused: this endpoint is read-only")
-        body = await _body(request)
+        try:
+            body = await asyncio.wait_for(_body(request), BODY_TIMEOUT)
+        except TimeoutError:
+            raise Refused(
+                408, f"the request body did not arrive within {BODY_TIMEOUT:g} s"
+            ) from None
         if kind == "application/x-www-form-urlencoded":
             for key, values in parse_qs(_text(body), keep_blank_values=True).items():
                 fields.setdefault(key, []).extend(values)

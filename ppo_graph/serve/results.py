@@ -1,30 +1,24 @@
-"""Answering one query for the endpoint: refuse what must not run, evaluate, cap, and write the
-whole body before anything is sent, so a client never gets a 200 with half a result.
+"""Answering one query for the endpoint: the boundary's verdict, evaluation, the row cap, and the
+whole body written before anything is sent, so a client never gets a 200 with half a result.
 
-Runs in a worker thread (pyoxigraph releases the GIL while it evaluates) under
-:func:`ppo_graph.sparql.with_deadline`; the worker also checks the deadline between rows, so a
-query that streams rows stops at the deadline instead of running on unseen. Results are written
-by pyoxigraph in every format (SPARQL JSON, XML, CSV, TSV; Turtle, N-Triples, JSON-LD, RDF/XML).
+:func:`answer_query` and :func:`answer_canned` are the jobs the server hands to its evaluation
+workers (:mod:`ppo_graph.engine.isolation`): they run in a worker process that is killed at the
+deadline, under a memory cap and with no network, and send back only the finished body. Results
+are written by pyoxigraph in every format (SPARQL JSON, XML, CSV, TSV; Turtle, N-Triples,
+JSON-LD, RDF/XML).
 """
 
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from ..engine.boundary import MalformedQuery, QueryRefused, check_query
+from ..errors import PPOError
 from ..prefixes import PREFIXES, XSD_NS
-from ..sparql import (
-    QueryTimeout,
-    in_order_of_appearance,
-    is_select_star,
-    is_update,
-    remote_access,
-    syntax_error,
-    with_deadline,
-)
+from ..sparql import in_order_of_appearance, is_select_star, run, syntax_error
 from ..tables import parts
 from .negotiation import (
     GRAPH_FORMATS,
@@ -36,8 +30,6 @@ from .negotiation import (
 )
 
 T = TypeVar("T")
-#: How often (in rows) the worker looks at the clock.
-CHECK_EVERY = 256
 _RESULTS = {"json": "JSON", "xml": "XML", "csv": "CSV", "tsv": "TSV"}
 _GRAPHS = {"turtle": "TURTLE", "ntriples": "N_TRIPLES", "jsonld": "JSON_LD", "rdfxml": "RDF_XML"}
 
@@ -45,9 +37,13 @@ _GRAPHS = {"turtle": "TURTLE", "ntriples": "N_TRIPLES", "jsonld": "JSON_LD", "rd
 class Refused(Exception):
     """The request cannot be answered: ``status`` is the HTTP status, ``str()`` the message."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status = status
+        self.headers = headers or {}
+
+    def __reduce__(self) -> Any:  # kept whole across a worker process's pipe
+        return (type(self), (self.status, str(self), self.headers))
 
 
 @dataclass(frozen=True)
@@ -69,29 +65,55 @@ class Request:
     max_rows: int = 0  # 0: no cap
 
 
-def refuse_unsafe(text: str) -> None:
-    """403 for an update and for anything that would reach beyond the local graph (SERVICE, FROM,
-    FROM NAMED), decided on the text before it is parsed or evaluated: no connection is made."""
-    if is_update(text):
-        raise Refused(403, "SPARQL updates are refused: this endpoint is read-only")
-    remote = remote_access(text)
-    if remote:
-        raise Refused(
-            403,
-            f"refused: the query would reach beyond the local graph ({'; '.join(remote)}); "
-            "this endpoint answers from its own graph only (no SERVICE, FROM or FROM NAMED)",
-        )
+def refused(exc: QueryRefused | MalformedQuery) -> Refused:
+    """The endpoint's answer to the boundary's verdict: 403 for what it refuses, 400 for what is
+    not a query."""
+    if isinstance(exc, MalformedQuery):
+        return Refused(400, str(exc))
+    if exc.reason == "update":
+        return Refused(403, "SPARQL updates are refused: this endpoint is read-only")
+    return Refused(403, str(exc))
 
 
-def answer_query(store: Any, text: str, request: Request, timeout: float | None) -> Answer:
-    """The complete answer to SPARQL query text on the union of the store's graphs.
+def answer_query(graph: Any, text: str, request: Request, base_iri: str | None = None) -> Answer:
+    """The complete answer to SPARQL query text on the graph (a worker's job).
 
-    :class:`Refused` for an update or remote access (403), bad syntax (400, the parser's
-    message) or no acceptable format (406); :class:`~ppo_graph.sparql.QueryTimeout` when it
-    runs past ``timeout`` seconds."""
-    refuse_unsafe(text)
-    deadline = time.monotonic() + timeout if timeout and timeout > 0 else None
-    return with_deadline(lambda: _evaluate(store, text, request, deadline), timeout)
+    :class:`Refused` for what the boundary refuses (403), bad syntax or an evaluation error (400,
+    the parser's or evaluator's message), no acceptable format (406)."""
+    try:
+        checked = check_query(text)
+    except (QueryRefused, MalformedQuery) as exc:
+        raise refused(exc) from None
+    try:
+        result = run(graph.store, checked, base_iri=base_iri)
+    except SyntaxError as exc:
+        message, line, column = syntax_error(exc)
+        where = f" at line {line}, column {column}" if line is not None else ""
+        raise Refused(400, f"malformed query{where}: {message}") from None
+    except QueryRefused as exc:  # the two parsers disagree
+        raise refused(exc) from None
+    except RuntimeError as exc:
+        raise Refused(400, f"the query could not be evaluated: {exc}") from None
+    try:
+        return _write(result, text, request)
+    except RuntimeError as exc:
+        raise Refused(400, f"the query could not be evaluated: {exc}") from None
+
+
+def answer_canned(graph: Any, name: str, params: dict[str, str], request: Request) -> Answer:
+    """A canned query's rows, written as a SELECT result (a worker's job); 400 for a parameter the
+    query does not have or a value it rejects."""
+    from ..catalogue import default_catalogue
+
+    spec = default_catalogue().get(name)
+    try:
+        rows = graph.rows(spec, params)
+    except PPOError as exc:
+        if type(exc).__name__ in ("StoreError", "HTTPStatusError"):
+            raise
+        raise Refused(400, str(exc)) from None
+    columns = list(rows[0]) if rows else list(spec.columns)
+    return answer_rows(rows, columns, request)
 
 
 def answer_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], request: Request) -> Answer:
@@ -103,26 +125,7 @@ def answer_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], request:
     return Answer(solutions_body(columns, kept, fmt), fmt, len(kept), truncated)
 
 
-def _evaluate(store: Any, text: str, request: Request, deadline: float | None) -> Answer:
-    try:
-        result = store.query(text, use_default_graph_as_union=True)
-    except SyntaxError as exc:
-        message, line, column = syntax_error(exc)
-        where = f" at line {line}, column {column}" if line is not None else ""
-        raise Refused(400, f"malformed query{where}: {message}") from None
-    # pyoxigraph's result iterators must be dropped on the thread that made them: an error
-    # leaves without its traceback and context, whose frames would carry the result along.
-    try:
-        return _write(result, text, request, deadline)
-    except Exception as exc:
-        error = exc.with_traceback(None)
-        error.__context__ = error.__cause__ = None
-    finally:
-        del result
-    raise error
-
-
-def _write(result: Any, text: str, request: Request, deadline: float | None) -> Answer:
+def _write(result: Any, text: str, request: Request) -> Answer:
     import pyoxigraph as ox
 
     from ..remote import RemoteTriples
@@ -133,13 +136,13 @@ def _write(result: Any, text: str, request: Request, deadline: float | None) -> 
         return Answer(body or b"", fmt, 1, False)
     if isinstance(result, (ox.QueryTriples, RemoteTriples)):
         fmt = choose_format(GRAPH_FORMATS, request)
-        triples, truncated = _take(result, request.max_rows, deadline)
+        triples, truncated = _take(result, request.max_rows)
         return Answer(graph_body(triples, fmt), fmt, len(triples), truncated)
     fmt = choose_format(RESULT_FORMATS, request)
     columns = [v.value for v in result.variables]
     if is_select_star(text):
         columns = in_order_of_appearance(text, columns)
-    solutions, truncated = _take(result, request.max_rows, deadline)
+    solutions, truncated = _take(result, request.max_rows)
     rows = [{name: solution[name] for name in columns} for solution in solutions]
     return Answer(solutions_body(columns, rows, fmt), fmt, len(rows), truncated)
 
@@ -155,16 +158,13 @@ def choose_format(formats: tuple[ResultFormat, ...], request: Request) -> Result
         raise Refused(406, f"not acceptable: {exc}") from None
 
 
-def _take(items: Iterable[T], cap: int, deadline: float | None) -> tuple[list[T], bool]:
-    """Up to ``cap`` items (all when ``cap`` is 0), and whether there were more; stops with
-    :class:`QueryTimeout` once past the deadline, so an abandoned query does not run on."""
+def _take(items: Iterable[T], cap: int) -> tuple[list[T], bool]:
+    """Up to ``cap`` items (all when ``cap`` is 0), and whether there were more."""
     kept: list[T] = []
     for item in items:
         if cap and len(kept) == cap:
             return kept, True
         kept.append(item)
-        if deadline is not None and len(kept) % CHECK_EVERY == 0 and time.monotonic() > deadline:
-            raise QueryTimeout("stopped at the deadline")
     return kept, False
 
 

@@ -40,7 +40,7 @@ def _text(term: Any) -> str:
     return "" if term is None else parts(term)[1]
 
 
-def ontology_terms(graph: Any, timeout: float | None = None) -> list[Term]:
+def ontology_terms(graph: Any) -> list[Term]:
     """Every class and property ``ontology/ppo.ttl`` defines, with its links and usage."""
     import pyoxigraph as ox
 
@@ -52,7 +52,7 @@ def ontology_terms(graph: Any, timeout: float | None = None) -> list[Term]:
     store.extend(ox.Quad(s, p, o) for s, p, o in triples(ontology_dir() / "ppo.ttl"))
     catalogue = default_catalogue()
     terms: dict[str, Term] = {}
-    for row in run_spec(store, catalogue.get("ontology-terms"), {}, timeout=timeout):
+    for row in run_spec(store, catalogue.get("ontology-terms"), {}):
         iri = _text(row["term"])
         terms.setdefault(
             iri,
@@ -64,14 +64,14 @@ def ontology_terms(graph: Any, timeout: float | None = None) -> list[Term]:
                 _text(row["comment"]),
             ),
         )
-    for row in run_spec(store, catalogue.get("ontology-links"), {}, timeout=timeout):
+    for row in run_spec(store, catalogue.get("ontology-links"), {}):
         term = terms.get(_text(row["term"]))
         if term is not None:
             value = _text(row["value"])
             term.links.setdefault(_text(row["relation"]), []).append(
                 (value, _text(row["valueLabel"]))
             )
-    for row in graph.rows("ontology-usage", timeout=timeout):
+    for row in graph.rows("ontology-usage"):
         term = terms.get(_text(row["term"]))
         if term is not None:
             term.uses = int(_text(row["uses"]) or 0)

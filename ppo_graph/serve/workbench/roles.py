@@ -39,13 +39,13 @@ def _text(term: Any) -> str:
     return "" if term is None else parts(term)[1]
 
 
-def role_index(graph: Any, timeout: float | None = None) -> dict[str, RoleEntry]:
+def role_index(graph: Any) -> dict[str, RoleEntry]:
     """local name -> role; a role listed twice (two kinds or processes) keeps its first row,
     and two roles with one local name keep the first IRI (the other is reached by neither).
     With an organisation loaded, each role has the count of people who hold it today."""
     roles: dict[str, RoleEntry] = {}
     org_loaded = False
-    for row in graph.rows("workbench-roles", timeout=timeout):
+    for row in graph.rows("workbench-roles"):
         iri = _text(row["role"])
         entry = RoleEntry(
             iri, _text(row["label"]) or compact(iri), _text(row["kind"]), _text(row["process"])
@@ -55,9 +55,9 @@ def role_index(graph: Any, timeout: float | None = None) -> dict[str, RoleEntry]
     if not org_loaded:
         return roles
     people: dict[str, set[str]] = defaultdict(set)
-    for row in graph.rows("org-current-members", timeout=timeout):
+    for row in graph.rows("org-current-members"):
         people[_text(row["role"])].add(_text(row["person"]))
-    required = {_text(row["role"]) for row in graph.rows("org-role-holders", timeout=timeout)}
+    required = {_text(row["role"]) for row in graph.rows("org-role-holders")}
     return {
         name: replace(
             entry, holders=len(people.get(entry.iri, ())), must_be_held=entry.iri in required
@@ -101,14 +101,12 @@ def _holder_count(role: RoleEntry) -> Markup:
     return h("td", {"class": "holders"}, role.holders)
 
 
-def role_page(
-    graph: Any, role: RoleEntry, roles: dict[str, RoleEntry], timeout: float | None = None
-) -> str:
+def role_page(graph: Any, role: RoleEntry, roles: dict[str, RoleEntry]) -> str:
     params = {"role": role.iri}
-    holders = graph.rows("role-page-holders", params, timeout=timeout)
-    duties = graph.rows("role-page-duties", params, timeout=timeout)
-    mentions = graph.rows("role-page-mentions", params, timeout=timeout)
-    interfaces = graph.rows("role-page-interfaces", params, timeout=timeout)
+    holders = graph.rows("role-page-holders", params)
+    duties = graph.rows("role-page-duties", params)
+    mentions = graph.rows("role-page-mentions", params)
+    interfaces = graph.rows("role-page-interfaces", params)
     by_label = {r.label: r for r in roles.values()}
     own = [d for d in duties if _text(d["how"]) == "own"]
     inherited = [d for d in duties if _text(d["how"]) != "own"]

@@ -16,11 +16,10 @@ ontology documentation) is kept for the graph it was computed from.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
+import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
@@ -31,20 +30,25 @@ from .markup import GRAPH_CSP, PAGE_CSP
 T = TypeVar("T")
 
 
-class PerGraph:
-    """One value per graph: computed once for the graph ``current()`` returns, again after a
-    reload swaps in another graph."""
+#: Runs ``job(graph, *args)`` where the server evaluates queries (a worker process) and returns
+#: its value.
+Runner = Callable[..., Awaitable[Any]]
 
-    def __init__(self, compute: Callable[[Any], Any]) -> None:
-        self._compute = compute
-        self._lock = threading.Lock()
+
+class PerGraph:
+    """One value per graph: computed once (by ``job(graph)``, through the runner) for the graph
+    ``current()`` returns, again after a reload swaps in another graph."""
+
+    def __init__(self, job: Callable[[Any], Any]) -> None:
+        self._job = job
+        self._lock = asyncio.Lock()
         self._graph: Any = None
         self._value: Any = None
 
-    def get(self, graph: Any) -> Any:
-        with self._lock:
+    async def get(self, graph: Any, run: Runner) -> Any:
+        async with self._lock:
             if self._graph is not graph:
-                self._value = self._compute(graph)
+                self._value = await run(self._job)
                 self._graph = graph
             return self._value
 
@@ -57,17 +61,16 @@ def _html(body: str, csp: str = PAGE_CSP, status: int = 200) -> HTMLResponse:
     )
 
 
-def workbench_routes(current: Callable[[], Any], timeout: float | None = None) -> list[Route]:
-    """The routes, answering from the graph ``current()`` returns (a KnowledgeGraph)."""
-    from . import ontology, roles, validation
+def workbench_routes(current: Callable[[], Any], run: Runner) -> list[Route]:
+    """The routes, answering from the graph ``current()`` returns (a KnowledgeGraph); every page
+    that queries the graph is computed by ``run`` (the server's evaluation workers)."""
+    from . import roles
     from .sparql_page import sparql_page
 
-    role_index = PerGraph(lambda g: roles.role_index(g, timeout))
+    role_index = PerGraph(_role_index_job)
     graph_page = PerGraph(_graph_page)
-    validation_page = PerGraph(
-        lambda g: validation.validation_page(validation.validation_report(g))
-    )
-    ontology_page = PerGraph(lambda g: ontology.ontology_page(ontology.ontology_terms(g, timeout)))
+    validation_page = PerGraph(_validation_job)
+    ontology_page = PerGraph(_ontology_job)
 
     async def home(request: Request) -> Response:
         return _html(sparql_page(len(current())))
@@ -82,13 +85,11 @@ def workbench_routes(current: Callable[[], Any], timeout: float | None = None) -
         return PlainTextResponse(catalogue.get(name).text)
 
     async def role_list(request: Request) -> Response:
-        graph = current()
-        index = await run_in_threadpool(role_index.get, graph)
+        index = await role_index.get(current(), run)
         return _html(roles.index_page(index))
 
     async def role(request: Request) -> Response:
-        graph = current()
-        index = await run_in_threadpool(role_index.get, graph)
+        index = await role_index.get(current(), run)
         entry = index.get(request.path_params["name"])
         if entry is None:
             from .markup import h, page
@@ -98,17 +99,17 @@ def workbench_routes(current: Callable[[], Any], timeout: float | None = None) -
                 h("p", None, "See ", h("a", {"href": "/roles"}, "the roles"), "."),
             ]
             return _html(page("No such role", body, active="/roles"), status=404)
-        text = await run_in_threadpool(roles.role_page, graph, entry, index, timeout)
+        text = await run(_role_page_job, entry, index)
         return _html(text)
 
     async def interface_graph(request: Request) -> Response:
-        return _html(await run_in_threadpool(graph_page.get, current()), csp=GRAPH_CSP)
+        return _html(await graph_page.get(current(), run), csp=GRAPH_CSP)
 
     async def validation_route(request: Request) -> Response:
-        return _html(await run_in_threadpool(validation_page.get, current()))
+        return _html(await validation_page.get(current(), run))
 
     async def ontology_route(request: Request) -> Response:
-        return _html(await run_in_threadpool(ontology_page.get, current()))
+        return _html(await ontology_page.get(current(), run))
 
     async def static(request: Request) -> Response:
         found = asset(request.path_params["name"])
@@ -132,6 +133,30 @@ def workbench_routes(current: Callable[[], Any], timeout: float | None = None) -
         Route("/assets/{name}", static),
         Route("/favicon.ico", lambda request: Response(status_code=204)),
     ]
+
+
+def _role_index_job(graph: Any) -> Any:
+    from . import roles
+
+    return roles.role_index(graph)
+
+
+def _role_page_job(graph: Any, entry: Any, index: Any) -> str:
+    from . import roles
+
+    return roles.role_page(graph, entry, index)
+
+
+def _validation_job(graph: Any) -> str:
+    from . import validation
+
+    return validation.validation_page(validation.validation_report(graph))
+
+
+def _ontology_job(graph: Any) -> str:
+    from . import ontology
+
+    return ontology.ontology_page(ontology.ontology_terms(graph))
 
 
 def _graph_page(graph: Any) -> str:

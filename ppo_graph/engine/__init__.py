@@ -13,6 +13,7 @@ the same answers where both apply. rdflib, owlrl and pySHACL are only imported o
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 import time
@@ -21,25 +22,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from . import cache as cache_module
-from . import reasoner as fast_reasoner
-from .errors import UsageError
-from .parse import check_readable, format_for, load_into, triples
-from .paths import shapes_file, shipped_graph_files
-from .prefixes import ASSERTED_GRAPH, INFERRED_GRAPH
-from .report import ValidationReport
+from .. import cache as cache_module
+from .. import reasoner as fast_reasoner
+from ..errors import UsageError
+from ..parse import check_readable, format_for, load_into, triples
+from ..paths import shapes_file, shipped_graph_files
+from ..prefixes import ASSERTED_GRAPH, INFERRED_GRAPH
+from ..report import ValidationReport
+from . import isolation
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
     from rdflib import Graph
 
-    from .query_file import QuerySpec
-    from .reason import Reasoned
+    from ..query_file import QuerySpec
+    from ..reason import Reasoned
 
 ReasonerName = Literal["auto", "fast", "owlrl"]
 ValidatorName = Literal["auto", "fast", "pyshacl"]
 #: An input this large gets a word on stderr before the slow steps.
 LARGE = 200_000
+#: The memory allowance (MiB) of one evaluation started from the command line or a notebook.
+CLI_MEMORY_MB = 4096
 #: User files this big in all get a warning on stderr (always, terminal or not).
 BIG_BYTES = 20_000_000
 
@@ -67,6 +71,7 @@ class KnowledgeGraph:
     shapes_in_data: list[Path] = field(default_factory=list)  # user files that declare shapes
     timings: dict[str, float] = field(default_factory=dict)
     _rdflib: dict[str, Graph] = field(default_factory=dict, repr=False)
+    _pools: dict[isolation.Limits, isolation.Pool] = field(default_factory=dict, repr=False)
     _say: Callable[[str], None] = field(default=lambda message: None, repr=False)
 
     # -- building ------------------------------------------------------------------------------
@@ -237,7 +242,7 @@ class KnowledgeGraph:
                 self.inconsistencies = sorted(closure.inconsistencies)
                 self.reasoner = "fast"
                 return
-        from .reason import reason
+        from ..reason import reason
 
         result = reason(self.rdflib_graph("asserted"))
         data = result.inferred.serialize(format="nt", encoding="utf-8")
@@ -269,7 +274,7 @@ class KnowledgeGraph:
             import pyoxigraph as ox
             from rdflib import Graph
 
-            from .namespaces import bind_prefixes
+            from ..namespaces import bind_prefixes
 
             graph = Graph()
             bind_prefixes(graph)
@@ -288,7 +293,7 @@ class KnowledgeGraph:
 
     def reasoned(self) -> Reasoned:
         """Asserted and inferred triples as rdflib graphs (for serialising and the reference)."""
-        from .reason import Reasoned
+        from ..reason import Reasoned
 
         return Reasoned(
             asserted=self.rdflib_graph("asserted"),
@@ -299,22 +304,29 @@ class KnowledgeGraph:
 
     # -- SPARQL --------------------------------------------------------------------------------
 
-    def query(self, text: str, *, timeout: float | None = None, allow_remote: bool = False) -> Any:
-        """Run SPARQL text on the union of asserted and inferred triples (pyoxigraph results).
+    def query(
+        self,
+        text: str,
+        *,
+        timeout: float | None = None,
+        allow_remote: bool = False,
+        base_iri: str | None = None,
+    ) -> Any:
+        """Run SPARQL text on the loaded graph (asserted and inferred triples).
 
-        Read-only: an update is refused, and so are ``SERVICE`` and ``FROM`` (pyoxigraph would
-        fetch from other hosts) unless ``allow_remote`` is given."""
-        from .sparql import is_update, remote_access, run
+        The text passes the query boundary first (:func:`~ppo_graph.engine.boundary.check_query`):
+        an update is refused, and so are ``SERVICE``, ``FROM`` and ``FROM NAMED`` unless
+        ``allow_remote`` is given. Without ``timeout`` the pyoxigraph results come back lazily;
+        with one, the query runs in a worker process that is killed at the deadline
+        (:mod:`~ppo_graph.engine.isolation`) and the results come back whole: a list of
+        ``{variable: term}`` rows, a bool, or a list of triples."""
+        from ..sparql import run
+        from .boundary import check_query
 
-        if is_update(text):
-            raise UsageError("SPARQL updates are refused: the graph is read-only")
-        remote = remote_access(text)
-        if remote and not allow_remote:
-            raise UsageError(
-                f"the query would reach beyond the local graph ({'; '.join(remote)}); "
-                "pass allow_remote=True if that is intended"
-            )
-        return run(self.store, text, timeout=timeout)
+        checked = check_query(text, allow_remote=allow_remote)
+        if timeout:
+            return self.isolated(timeout, network=allow_remote).call(_query_job, checked, base_iri)
+        return run(self.store, checked, base_iri=base_iri)
 
     def rows(
         self,
@@ -325,19 +337,37 @@ class KnowledgeGraph:
         text: bool = False,
     ) -> list[dict[str, Any]]:
         """A canned query (by name) or a parsed one: one dict per row, column -> pyoxigraph term
-        (with ``text``: the term's text, "" when unbound); ``timeout`` seconds stops a runaway
-        query with :class:`~ppo_graph.sparql.QueryTimeout`."""
-        from .catalogue import default_catalogue
-        from .sparql import run_spec
+        (with ``text``: the term's text, "" when unbound); with ``timeout`` seconds the query runs
+        in a worker process killed at the deadline (:class:`~ppo_graph.sparql.QueryTimeout`)."""
+        from ..catalogue import default_catalogue
+        from ..sparql import run_spec
 
         spec = (
             default_catalogue().get(name_or_spec) if isinstance(name_or_spec, str) else name_or_spec
         )
-        return run_spec(self.store, spec, params or {}, timeout=timeout, text=text)
+        if timeout:
+            return isolated_rows(self, spec, params, timeout=timeout, text=text)
+        return run_spec(self.store, spec, params or {}, text=text)
+
+    def isolated(
+        self, timeout: float, *, network: bool = False, memory_mb: int | None = None
+    ) -> isolation.Pool:
+        """A pool of one worker process over this graph (made once per limits, then reused)."""
+        limits = isolation.Limits(
+            timeout=timeout,
+            memory_mb=CLI_MEMORY_MB if memory_mb is None else memory_mb,
+            max_inflight=1,
+            network=network,
+            max_long=1,
+            idle=1,
+        )
+        if limits not in self._pools:
+            self._pools[limits] = isolation.Pool(self, limits)
+        return self._pools[limits]
 
     def ask(self, name: str, **params: str) -> list[dict[str, Any]]:
         """A canned query's rows as plain Python values (CURIE strings, ints, str)."""
-        from .tables import simplify_rows
+        from ..tables import simplify_rows
 
         return simplify_rows(self.rows(name, params))
 
@@ -355,7 +385,7 @@ class KnowledgeGraph:
         if engine in ("auto", "fast"):
             report = self._validate_fast(shape_files, required=engine == "fast")
         if report is None:
-            from .validate import load_shapes, validate
+            from ..validate import load_shapes, validate
 
             report = validate(self.rdflib_graph("union"), load_shapes(shape_files[1:]))
             report.engine = "pyshacl"
@@ -369,7 +399,7 @@ class KnowledgeGraph:
     def _validate_fast(self, shape_files: list[Path], *, required: bool) -> ValidationReport | None:
         import pyoxigraph as ox
 
-        from . import shacl_fast
+        from .. import shacl_fast
 
         shapes = ox.Store()
         prefixes: dict[str, str] = {}
@@ -385,6 +415,63 @@ class KnowledgeGraph:
             return None
         violations, conforms = compiled.check(self.store)  # data prefixes: the project's
         return ValidationReport(conforms, violations, engine="fast")
+
+
+def isolated_rows(
+    graph: Any,
+    spec: QuerySpec,
+    params: Mapping[str, str] | None,
+    *,
+    timeout: float,
+    text: bool = False,
+) -> list[dict[str, Any]]:
+    """A query's rows from a worker process killed at the deadline (an in-process graph or a
+    remote one: then the worker may use the network, to reach the store)."""
+    from ..remote import RemoteGraph
+    from ..sparql import QueryTimeout
+
+    network = isinstance(graph, RemoteGraph) or spec.remote
+    try:
+        rows: list[dict[str, Any]] = graph.isolated(timeout, network=network).call(
+            _rows_job, _portable_spec(spec), dict(params or {}), text
+        )
+    except isolation.EvaluationTimeout:
+        raise QueryTimeout(
+            f"query {spec.name!r} did not finish within {timeout:g} s and was stopped; simplify "
+            "it, or give --timeout SECONDS (0 for no limit)"
+        ) from None
+    return rows
+
+
+def _portable_spec(spec: QuerySpec) -> QuerySpec | str:
+    """What a worker is sent for a query: a catalogue query's name (the worker has the catalogue),
+    or a copy of a user's query without what was computed from it (rdflib's prepared query)."""
+    from ..catalogue import default_catalogue
+
+    if spec.kind != "user" and spec.name in default_catalogue():
+        return spec.name
+    return dataclasses.replace(spec)
+
+
+def _rows_job(
+    graph: Any, spec: QuerySpec | str, params: dict[str, str], text: bool
+) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = graph.rows(spec, params, text=text)
+    return rows
+
+
+def _query_job(graph: KnowledgeGraph, checked: Any, base_iri: str | None) -> Any:
+    import pyoxigraph as ox
+
+    from ..sparql import run
+
+    result = run(graph.store, checked, base_iri=base_iri)
+    if isinstance(result, ox.QueryBoolean):
+        return bool(result)
+    if isinstance(result, ox.QuerySolutions):
+        names = [v.value for v in result.variables]
+        return [dict(zip(names, solution, strict=True)) for solution in result]
+    return list(result)
 
 
 def _is_shipped(path: Path) -> bool:

@@ -1,0 +1,590 @@
+"""Evaluation that really stops: each query runs in a worker process that is killed at its
+deadline, under a memory cap, with no way to open a network socket, and with a bound on how many
+run at once.
+
+A :class:`Pool` forks one *zygote* from the process that holds the graph, before any query has
+run. The zygote does nothing but fork workers on request, so every worker starts as a
+copy-on-write view of the loaded graph in milliseconds, whatever its size. A worker:
+
+* caps its address space (``RLIMIT_AS``) at its size when forked plus the memory allowance, so a
+  query that would grow without bound fails an allocation and the worker dies, alone;
+* installs a seccomp filter (Linux, x86-64 and AArch64) that makes ``socket()`` fail for any
+  family but ``AF_UNIX`` and refuses io_uring: the second wall behind the query boundary
+  (:mod:`ppo_graph.engine.boundary`), so even a query the boundary misread cannot reach
+  another host;
+* answers one job at a time over a Unix socket pair: ``job(graph, *args)``, pickled both ways.
+
+The pool counts evaluations in flight, those being stopped included, and refuses a new one at
+once (:class:`Busy`) when the count reaches its bound, instead of queueing it. A job past its
+deadline gets SIGKILL (through a pidfd, so a recycled process id is never hit) and its slot is
+held until the kernel has torn the process down, then given back; a worker busy for longer than
+:data:`NICE_AFTER` seconds is lowered in priority (nice 10) and retired when it finishes, so
+short queries keep the CPU while long ones run out their time.
+
+The zygote and its workers form one process group; when the owning process closes the pool or
+exits (however it ends: the zygote reads end-of-file on its control socket), the whole group is
+killed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import errno
+import gc
+import importlib
+import os
+import pickle
+import platform
+import resource
+import select
+import signal
+import socket
+import struct
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from ..errors import UsageError
+
+T = TypeVar("T")
+
+#: A worker busy this long (seconds) gets nice 10, so that fresh short queries win the CPU.
+NICE_AFTER = 0.25
+NICENESS = 10
+#: How long a killed worker may take to be gone before its slot is given back anyway.
+REAP_WAIT = 10.0
+_HEADER = struct.Struct("!Q")
+
+
+class Busy(UsageError):
+    """Every evaluation slot is taken (running, or being stopped): try again shortly."""
+
+    retry_after = 1
+
+
+class QueryStopped(UsageError):
+    """The worker evaluating the query died before answering: over its memory allowance (the
+    usual cause) or killed from outside."""
+
+
+class EvaluationTimeout(UsageError):
+    """The job ran past its deadline and its worker was killed."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What evaluations may use: seconds each (0: no limit), MiB of memory each beyond the
+    worker's size when forked (0: no cap), how many may be in flight at once (those being
+    stopped count), how many of those may have run longer than :data:`NICE_AFTER` (the long ones,
+    which is what bounds the memory runaway queries can hold), whether a worker may open network
+    sockets (only for a remote store, reached over the network), and how many idle workers are
+    kept ready."""
+
+    timeout: float = 10.0
+    memory_mb: int = 1024
+    max_inflight: int = 32
+    network: bool = False
+    max_long: int = 4
+    idle: int = 8
+
+
+@dataclass(eq=False)
+class _Worker:
+    pid: int
+    sock: socket.socket
+    generation: int
+    pidfd: int | None = None
+    started: float = 0.0
+    niced: bool = False
+    verdict: str = ""  # why the pool stopped it ("long": over the bound on long queries)
+
+    def kill(self) -> None:
+        with contextlib.suppress(OSError):
+            if self.pidfd is not None:
+                signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
+            else:
+                os.kill(self.pid, signal.SIGKILL)
+
+    def wait_gone(self, timeout: float) -> None:
+        """Until the process has exited (its memory released), or ``timeout`` seconds."""
+        if self.pidfd is not None:
+            with contextlib.suppress(OSError, ValueError):
+                select.select([self.pidfd], [], [], timeout)
+        else:
+            self.sock.settimeout(timeout)
+            with contextlib.suppress(OSError):
+                while self.sock.recv(65536):
+                    pass
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.sock.close()
+        if self.pidfd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self.pidfd)
+            self.pidfd = None
+
+
+@dataclass(eq=False)
+class _Zygote:
+    pid: int
+    ctl: socket.socket
+    generation: int
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.ctl.close()  # the zygote reads end-of-file and kills its whole group
+
+
+class Pool:
+    """Worker processes forked from the graph ``state``; :meth:`call` runs ``job(state, *args)``
+    in one of them under ``limits``."""
+
+    def __init__(
+        self, state: Any, limits: Limits | None = None, *, preload: tuple[str, ...] = ()
+    ) -> None:
+        self.limits = limits or Limits()
+        self.preload = preload
+        self._lock = threading.Lock()
+        self._idle: list[_Worker] = []
+        self._busy: set[_Worker] = set()
+        self._stopping: set[_Worker] = set()
+        self._spawning = 0
+        self._generation = 0
+        self._zygote: _Zygote | None = None
+        self._old: list[_Zygote] = []
+        self._closed = False
+        self.sandboxed = self.limits.network is False and sandbox_supported()
+        self.use(state)
+        self._monitor = threading.Thread(target=self._watch, name="ppo-pool", daemon=True)
+        self._monitor.start()
+
+    # -- the graph ----------------------------------------------------------------------------
+
+    def use(self, state: Any) -> None:
+        """Serve later jobs from ``state`` (a reloaded graph): a new zygote; idle workers of the
+        old one are retired, busy ones finish their job first."""
+        zygote = _start_zygote(state, self.limits, self._generation + 1, self.preload)
+        with self._lock:
+            self._generation = zygote.generation
+            if self._zygote is not None:
+                self._old.append(self._zygote)
+            self._zygote = zygote
+            stale = [w for w in self._idle if w.generation != zygote.generation]
+            self._idle = [w for w in self._idle if w.generation == zygote.generation]
+        for worker in stale:
+            self._retire(worker)
+        self._close_old_zygotes()
+
+    # -- running jobs -------------------------------------------------------------------------
+
+    def call(self, job: Callable[..., T], *args: Any, timeout: float | None = None) -> T:
+        """``job(state, *args)`` in a worker; :class:`Busy` at once when every slot is taken,
+        :class:`EvaluationTimeout` at the deadline (the worker is killed), :class:`QueryStopped`
+        when the worker dies; the job's own exception is raised again here."""
+        limit = self.limits.timeout if timeout is None else timeout
+        worker = self._acquire()
+        deadline = time.monotonic() + limit if limit and limit > 0 else None
+        try:
+            worker.started = time.monotonic()
+            _send(worker.sock, (job, args))
+            reply = _receive(worker.sock, deadline)
+        except TimeoutError:
+            self._stop(worker)
+            raise EvaluationTimeout(
+                f"the query did not finish within {limit:g} s; its evaluation was stopped"
+            ) from None
+        except (EOFError, OSError, pickle.UnpicklingError):
+            self._stop(worker)
+            if worker.verdict == "long":
+                raise Busy(
+                    f"busy: more than {self.limits.max_long} long-running queries at once (this "
+                    "server's limit, ppo serve --max-long); this one was stopped; try again in a "
+                    "moment"
+                ) from None
+            memory = self.limits.memory_mb
+            raise QueryStopped(
+                "the query's evaluation stopped before it answered"
+                + (
+                    f", most likely because it needed more than its memory allowance of "
+                    f"{memory:,} MiB"
+                    if memory
+                    else ""
+                )
+            ) from None
+        except BaseException:
+            self._stop(worker)
+            raise
+        status, value = reply
+        if status == "retire":  # the job failed in a way that leaves the worker unsound
+            self._stop(worker)
+        else:
+            self._release(worker)
+        if status != "ok":
+            raise value
+        return value  # type: ignore[no-any-return]
+
+    def status(self) -> dict[str, Any]:
+        with self._lock:
+            return {
+                "workers_busy": len(self._busy),
+                "workers_stopping": len(self._stopping),
+                "workers_idle": len(self._idle),
+                "max_inflight": self.limits.max_inflight,
+                "max_long": self.limits.max_long,
+                "timeout": self.limits.timeout,
+                "memory_mb": self.limits.memory_mb,
+                "network_sandbox": self.sandboxed,
+            }
+
+    def pids(self) -> list[int]:
+        """The zygote's and every worker's process id (for tests and /health)."""
+        with self._lock:
+            zygotes = [z.pid for z in [*self._old, *([self._zygote] if self._zygote else [])]]
+            return zygotes + [w.pid for w in (*self._idle, *self._busy, *self._stopping)]
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            workers = [*self._idle, *self._busy]
+            self._idle.clear()
+            zygotes = [*self._old, *([self._zygote] if self._zygote else [])]
+            self._old.clear()
+            self._zygote = None
+        for worker in workers:
+            worker.kill()
+            worker.close()
+        for zygote in zygotes:
+            zygote.close()
+
+    def __enter__(self) -> Pool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- slots --------------------------------------------------------------------------------
+
+    def _acquire(self) -> _Worker:
+        with self._lock:
+            if self._closed or self._zygote is None:
+                raise UsageError("the evaluation pool is closed")
+            zygote = self._zygote
+            while self._idle:
+                worker = self._idle.pop()
+                if worker.generation == zygote.generation:
+                    self._busy.add(worker)
+                    return worker
+                self._stopping.add(worker)
+                threading.Thread(target=self._reap, args=(worker,), daemon=True).start()
+            inflight = len(self._busy) + len(self._stopping) + self._spawning
+            if inflight >= self.limits.max_inflight:
+                raise Busy(
+                    f"busy: {self.limits.max_inflight} queries are being evaluated or stopped "
+                    "(this server's limit, ppo serve --max-inflight); try again in a moment"
+                )
+            self._spawning += 1
+        try:
+            worker = _spawn(zygote)
+        except BaseException:
+            with self._lock:
+                self._spawning -= 1
+            raise
+        with self._lock:
+            self._spawning -= 1
+            self._busy.add(worker)
+        return worker
+
+    def _release(self, worker: _Worker) -> None:
+        with self._lock:
+            self._busy.discard(worker)
+            keep = (
+                not self._closed
+                and not worker.niced
+                and len(self._idle) < self.limits.idle
+                and self._zygote is not None
+                and worker.generation == self._zygote.generation
+            )
+            if keep:
+                self._idle.append(worker)
+        if not keep:
+            self._retire(worker)
+        self._close_old_zygotes()
+
+    def _stop(self, worker: _Worker) -> None:
+        """Kill a worker and hold its slot until it is gone."""
+        worker.kill()
+        with self._lock:
+            self._busy.discard(worker)
+            self._stopping.add(worker)
+        threading.Thread(target=self._reap, args=(worker,), daemon=True).start()
+
+    def _retire(self, worker: _Worker) -> None:
+        with self._lock:
+            self._stopping.add(worker)
+        worker.kill()
+        threading.Thread(target=self._reap, args=(worker,), daemon=True).start()
+
+    def _reap(self, worker: _Worker) -> None:
+        worker.kill()
+        worker.wait_gone(REAP_WAIT)
+        worker.close()
+        with self._lock:
+            self._stopping.discard(worker)
+        self._close_old_zygotes()
+
+    def _close_old_zygotes(self) -> None:
+        with self._lock:
+            live = {w.generation for w in (*self._busy, *self._stopping)}
+            done = [z for z in self._old if z.generation not in live]
+            self._old = [z for z in self._old if z.generation in live]
+        for zygote in done:
+            zygote.close()
+
+    def _watch(self) -> None:
+        """Lower the priority of workers busy for longer than :data:`NICE_AFTER`."""
+        while not self._closed:
+            time.sleep(0.05)
+            now = time.monotonic()
+            with self._lock:
+                slow = [
+                    w
+                    for w in self._busy
+                    if not w.niced and w.started and now - w.started > NICE_AFTER
+                ]
+                for worker in slow:
+                    worker.niced = True
+            for worker in slow:
+                with contextlib.suppress(OSError):
+                    os.setpriority(os.PRIO_PROCESS, worker.pid, NICENESS)
+
+
+# ---------------------------------------------------------------------------------------------
+# Messages: a length and a pickle
+
+
+def _send(sock: socket.socket, message: Any) -> None:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    sock.settimeout(None)
+    sock.sendall(_HEADER.pack(len(data)) + data)
+
+
+def _receive(sock: socket.socket, deadline: float | None) -> Any:
+    header = _read(sock, _HEADER.size, deadline)
+    (size,) = _HEADER.unpack(header)
+    return pickle.loads(_read(sock, size, deadline))
+
+
+def _read(sock: socket.socket, size: int, deadline: float | None) -> bytes:
+    chunks: list[bytes] = []
+    remaining = size
+    while remaining:
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError
+            sock.settimeout(left)
+        else:
+            sock.settimeout(None)
+        chunk = sock.recv(min(remaining, 1 << 20))
+        if not chunk:
+            raise EOFError
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+# ---------------------------------------------------------------------------------------------
+# The zygote and its workers
+
+
+def _start_zygote(state: Any, limits: Limits, generation: int, preload: tuple[str, ...]) -> _Zygote:
+    """Fork the zygote holding ``state``; it forks a worker for each request on its socket.
+    The ``preload`` modules are imported first, so no worker imports them again."""
+    for module in preload:
+        importlib.import_module(module)
+    parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    gc.collect()
+    pid = os.fork()
+    if pid == 0:  # the zygote
+        status = 0
+        try:
+            parent.close()
+            _zygote_main(child, state, limits)
+        except BaseException:
+            status = 70
+        finally:
+            os._exit(status)
+    child.close()
+    return _Zygote(pid, parent, generation)
+
+
+def _zygote_main(ctl: socket.socket, state: Any, limits: Limits) -> None:
+    os.setpgid(0, 0)  # one group: the zygote and its workers die together
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which closes us
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # workers are reaped by the kernel
+    _close_other_fds(ctl.fileno())
+    gc.freeze()
+    while True:
+        try:
+            message, fds, _, _ = socket.recv_fds(ctl, 16, 1)
+        except InterruptedError:
+            continue
+        except OSError:
+            message, fds = b"", []
+        if not message or not fds:
+            os.killpg(0, signal.SIGKILL)  # the owner is gone or closed the pool
+            return
+        pid = os.fork()
+        if pid == 0:  # a worker
+            status = 0
+            try:
+                ctl.close()
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                _worker_main(socket.socket(fileno=fds[0]), state, limits)
+            except BaseException:
+                status = 70
+            finally:
+                os._exit(status)
+        os.close(fds[0])
+        ctl.sendall(_HEADER.pack(pid))
+
+
+def _spawn(zygote: _Zygote) -> _Worker:
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        with zygote.lock:
+            socket.send_fds(zygote.ctl, [b"F"], [theirs.fileno()])
+            zygote.ctl.settimeout(30)
+            (pid,) = _HEADER.unpack(_read(zygote.ctl, _HEADER.size, time.monotonic() + 30))
+    except (OSError, EOFError, TimeoutError) as exc:
+        ours.close()
+        raise QueryStopped(f"could not start an evaluation worker: {exc}") from None
+    finally:
+        theirs.close()
+    pidfd: int | None = None
+    with contextlib.suppress(OSError, AttributeError):
+        pidfd = os.pidfd_open(pid)
+    return _Worker(pid, ours, zygote.generation, pidfd)
+
+
+def _worker_main(sock: socket.socket, state: Any, limits: Limits) -> None:
+    if limits.memory_mb:
+        limit = _address_space() + limits.memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    if not limits.network:
+        deny_network()
+    while True:
+        try:
+            message = _read(sock, _HEADER.size, None)
+            (size,) = _HEADER.unpack(message)
+            data = _read(sock, size, None)
+        except (EOFError, OSError):
+            return  # the pool closed this worker's socket
+        try:
+            job, args = pickle.loads(data)
+            reply: tuple[str, Any] = ("ok", job(state, *args))
+        except MemoryError:
+            reply = ("retire", QueryStopped("the query needed more memory than its allowance"))
+        except BaseException as exc:
+            reply = ("error", _portable(exc))
+        try:
+            _send(sock, reply)
+        except (pickle.PicklingError, TypeError, AttributeError) as exc:
+            _send(sock, ("error", UsageError(f"the answer could not be sent back: {exc}")))
+        if reply[0] == "retire":
+            return
+
+
+def _portable(exc: BaseException) -> BaseException:
+    """The exception itself when it survives pickling, else a UsageError with its message."""
+    exc = exc.with_traceback(None)
+    exc.__context__ = exc.__cause__ = None
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:
+        return UsageError(f"{type(exc).__name__}: {exc}")
+    return exc
+
+
+def _address_space() -> int:
+    """This process's virtual size in bytes (VmSize)."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def _close_other_fds(keep: int) -> None:
+    """Close every descriptor but the standard streams and ``keep`` (the server's listening
+    socket and connections must not live on in the zygote or its workers)."""
+    highest = os.sysconf("SC_OPEN_MAX")
+    os.closerange(3, keep)
+    os.closerange(keep + 1, highest)
+
+
+# ---------------------------------------------------------------------------------------------
+# The second wall: no network sockets in a worker (seccomp)
+
+# (native audit arch, socket, io_uring_setup) by machine
+_SYSCALLS = {
+    "x86_64": (0xC000003E, 41, 425),
+    "aarch64": (0xC00000B7, 198, 425),
+}
+_AF_UNIX = 1
+_X32_BIT = 0x40000000
+
+
+class _SockFilter(ctypes.Structure):
+    _fields_ = [
+        ("code", ctypes.c_ushort),
+        ("jt", ctypes.c_ubyte),
+        ("jf", ctypes.c_ubyte),
+        ("k", ctypes.c_uint),
+    ]
+
+
+class _SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(_SockFilter))]
+
+
+def sandbox_supported() -> bool:
+    """Whether this machine can deny a worker its network sockets (Linux on x86-64 or AArch64)."""
+    return platform.system() == "Linux" and platform.machine() in _SYSCALLS
+
+
+def deny_network() -> bool:
+    """From now on, in this process (and its children), ``socket()`` fails with EACCES for every
+    family but AF_UNIX and io_uring is unavailable; False where seccomp is not available."""
+    if not sandbox_supported():
+        return False
+    arch, socket_nr, io_uring_nr = _SYSCALLS[platform.machine()]
+    ld, jeq, jge, ret = 0x20, 0x15, 0x35, 0x06
+    allow = 0x7FFF0000
+    deny = 0x00050000 | errno.EACCES
+    wrong_arch = 0x00050000 | errno.EPERM
+    program = [
+        (ld, 0, 0, 4),  # 0: the audit arch
+        (jeq, 1, 0, arch),  # 1: native -> 3
+        (ret, 0, 0, wrong_arch),  # 2: another ABI (i386 socketcall): refused
+        (ld, 0, 0, 0),  # 3: the system call number
+        (jge, 5, 0, _X32_BIT),  # 4: the x32 ABI -> deny
+        (jeq, 1, 0, socket_nr),  # 5: socket -> 7
+        (jeq, 3, 2, io_uring_nr),  # 6: io_uring_setup -> deny, else allow
+        (ld, 0, 0, 16),  # 7: socket's first argument, the family
+        (jeq, 0, 1, _AF_UNIX),  # 8: AF_UNIX -> allow, else deny
+        (ret, 0, 0, allow),  # 9
+        (ret, 0, 0, deny),  # 10
+    ]
+    filters = (_SockFilter * len(program))(*[_SockFilter(*item) for item in program])
+    prog = _SockFprog(len(program), filters)
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(38, 1, 0, 0, 0) != 0:  # PR_SET_NO_NEW_PRIVS
+        return False
+    return bool(libc.prctl(22, 2, ctypes.byref(prog), 0, 0) == 0)  # PR_SET_SECCOMP, FILTER
