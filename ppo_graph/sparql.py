@@ -281,6 +281,22 @@ def run_spec(
     return _texts(spec, result) if text else _rows(spec, result)
 
 
+def _columns(spec: QuerySpec, available: list[str]) -> list[str]:
+    """The columns to read: the query's own, which the answer must hold (a store that answers
+    with other variables is in error, not an empty table); a user's file without a ``columns``
+    header takes what the answer holds."""
+    if set(spec.columns) <= set(available):
+        return list(spec.columns)
+    if spec.kind == "user":
+        return available
+    from .remote import StoreError
+
+    raise StoreError(
+        f"query {spec.name!r} selects {', '.join(spec.columns)} but the answer holds "
+        f"{', '.join(available) or 'no variables'}"
+    )
+
+
 def _texts(spec: QuerySpec, result: Any) -> list[dict[str, Any]]:
     import pyoxigraph as ox
 
@@ -289,7 +305,7 @@ def _texts(spec: QuerySpec, result: Any) -> list[dict[str, Any]]:
             {k: "" if v is None else v.value for k, v in row.items()} for row in _rows(spec, result)
         ]
     available = [v.value for v in result.variables]
-    names = list(spec.columns) if set(spec.columns) <= set(available) else available
+    names = _columns(spec, available)
     at = [available.index(name) for name in names]
     return [
         {
@@ -312,7 +328,7 @@ def _rows(spec: QuerySpec, result: Any) -> list[dict[str, Any]]:
             {"subject": t.subject, "predicate": t.predicate, "object": t.object} for t in triples
         ]
     available = [v.value for v in result.variables]
-    names = list(spec.columns) if set(spec.columns) <= set(available) else available
+    names = _columns(spec, available)
     if names == available:  # a solution iterates its values in the order of the variables
         return [dict(zip(names, solution, strict=True)) for solution in result]
     at = [available.index(name) for name in names]

@@ -346,21 +346,27 @@ class Pool:
             zygote.close()
 
     def _watch(self) -> None:
-        """Lower the priority of workers busy for longer than :data:`NICE_AFTER`."""
+        """Lower the priority of workers busy for longer than :data:`NICE_AFTER`, and stop the
+        youngest of them when there are more than ``max_long``."""
         while not self._closed:
             time.sleep(0.05)
             now = time.monotonic()
             with self._lock:
-                slow = [
-                    w
-                    for w in self._busy
-                    if not w.niced and w.started and now - w.started > NICE_AFTER
-                ]
-                for worker in slow:
+                long = sorted(
+                    (w for w in self._busy if w.started and now - w.started > NICE_AFTER),
+                    key=lambda w: w.started,
+                )
+                fresh = [w for w in long if not w.niced]
+                for worker in fresh:
                     worker.niced = True
-            for worker in slow:
+                over = [w for w in long[self.limits.max_long :] if not w.verdict]
+                for worker in over:
+                    worker.verdict = "long"
+            for worker in fresh:
                 with contextlib.suppress(OSError):
                     os.setpriority(os.PRIO_PROCESS, worker.pid, NICENESS)
+            for worker in over:
+                worker.kill()
 
 
 # ---------------------------------------------------------------------------------------------
