@@ -92,7 +92,16 @@ def register(subparsers: Any) -> None:
         type=float,
         default=60.0,
         metavar="SECONDS",
-        help="stop a query that runs longer than this (default: 60; 0 for no limit)",
+        help="stop a query that runs longer than this (default: 60; 0 for no limit); the query "
+        "runs in a worker process that is killed at the deadline",
+    )
+    run.add_argument(
+        "--memory-limit",
+        type=int,
+        default=None,
+        metavar="MIB",
+        help="stop a query whose evaluation needs more than this much memory, in MiB (default: "
+        "4096; 0 for no cap; applies with --timeout)",
     )
     run.add_argument(
         "--allow-remote",
@@ -194,7 +203,11 @@ def run_query_command(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     kg = open_graph(args, [*args.extra, *args.data])
-    rows = kg.rows(spec, params, timeout=args.timeout)
+    if args.memory_limit is not None and args.memory_limit < 0:
+        raise UsageError("--memory-limit must be 0 (no cap) or more")
+    if args.timeout < 0:
+        raise UsageError("--timeout must be 0 (no limit) or more")
+    rows = kg.rows(spec, params, timeout=args.timeout, memory_mb=args.memory_limit)
     if args.format == Format.TABLE.value:
         about = textwrap.wrap(spec.question, args.width) if spec.question else []
         sys.stdout.write("\n".join([spec.title, *about, "", ""]))

@@ -278,8 +278,10 @@ class RemoteGraph:
         *,
         timeout: float | None = None,
         text: bool = False,
+        memory_mb: int | None = None,
     ) -> list[dict[str, Any]]:
-        """A canned or parsed query's rows, run in the store; parameters bound as in-process."""
+        """A canned or parsed query's rows, run in the store; parameters bound as in-process
+        (with ``timeout``: from a worker process, killed at the deadline)."""
         from .catalogue import default_catalogue
         from .sparql import run_spec
 
@@ -290,7 +292,9 @@ class RemoteGraph:
             from .engine import isolated_rows
 
             self.store.timeout = timeout
-            return isolated_rows(self, spec, params, timeout=timeout, text=text)
+            return isolated_rows(
+                self, spec, params, timeout=timeout, text=text, memory_mb=memory_mb
+            )
         return run_spec(self.store, spec, params or {}, text=text)
 
     def isolated(

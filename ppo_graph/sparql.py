@@ -1,5 +1,6 @@
-"""SPARQL on the fast path (pyoxigraph): checking query text before it runs, binding parameters as
-terms, and running canned queries on the engine's store. No rdflib here.
+"""SPARQL on the fast path (pyoxigraph): evaluating a query the boundary let through
+(:mod:`ppo_graph.engine.boundary` decides what may run) on a dataset pinned to the loaded graph,
+binding parameters as terms, and running canned queries on the engine's store. No rdflib here.
 
 Parameters are bound as a one-row ``VALUES`` block written from pyoxigraph term objects (whose
 ``str()`` is N-Triples syntax, so a value cannot escape its term) at the start of the query's one
@@ -10,9 +11,8 @@ rdflib's ``initBindings`` (the reference) are proven by ``tests/test_oxigraph_pa
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Callable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 from .errors import UsageError
 from .prefixes import (
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from .engine.boundary import CheckedQuery
     from .query_file import Param, QuerySpec
 
-T = TypeVar("T")
 
 _TOKEN = re.compile(
     r"""
@@ -101,33 +100,6 @@ def check_syntax(query: CheckedQuery) -> list[str]:
 
 class QueryTimeout(UsageError):
     """A query ran longer than its time limit."""
-
-
-def with_deadline(work: Callable[[], T], timeout: float | None, what: str = "the query") -> T:
-    """``work()`` with a time limit. pyoxigraph evaluates without holding the GIL, so the query
-    runs in a daemon thread and the caller stops waiting at the deadline (the process then exits
-    with the error; the thread dies with it)."""
-    if not timeout or timeout <= 0:
-        return work()
-    box: dict[str, Any] = {}
-
-    def target() -> None:
-        try:
-            box["value"] = work()
-        except BaseException as exc:  # handed to the caller's thread
-            box["error"] = exc
-
-    thread = threading.Thread(target=target, name="ppo-query", daemon=True)
-    thread.start()
-    thread.join(timeout)
-    if thread.is_alive():
-        raise QueryTimeout(
-            f"{what} did not finish within {timeout:g} s and was stopped; simplify it, or give "
-            "--timeout SECONDS (0 for no limit)"
-        )
-    if "error" in box:
-        raise box["error"]
-    return box["value"]  # type: ignore[no-any-return]
 
 
 def dataset(store: Any) -> dict[str, Any]:

@@ -335,10 +335,12 @@ class KnowledgeGraph:
         *,
         timeout: float | None = None,
         text: bool = False,
+        memory_mb: int | None = None,
     ) -> list[dict[str, Any]]:
         """A canned query (by name) or a parsed one: one dict per row, column -> pyoxigraph term
         (with ``text``: the term's text, "" when unbound); with ``timeout`` seconds the query runs
-        in a worker process killed at the deadline (:class:`~ppo_graph.sparql.QueryTimeout`)."""
+        in a worker process killed at the deadline (:class:`~ppo_graph.sparql.QueryTimeout`) and
+        capped at ``memory_mb`` MiB (default :data:`CLI_MEMORY_MB`)."""
         from ..catalogue import default_catalogue
         from ..sparql import run_spec
 
@@ -346,7 +348,9 @@ class KnowledgeGraph:
             default_catalogue().get(name_or_spec) if isinstance(name_or_spec, str) else name_or_spec
         )
         if timeout:
-            return isolated_rows(self, spec, params, timeout=timeout, text=text)
+            return isolated_rows(
+                self, spec, params, timeout=timeout, text=text, memory_mb=memory_mb
+            )
         return run_spec(self.store, spec, params or {}, text=text)
 
     def isolated(
@@ -424,6 +428,7 @@ def isolated_rows(
     *,
     timeout: float,
     text: bool = False,
+    memory_mb: int | None = None,
 ) -> list[dict[str, Any]]:
     """A query's rows from a worker process killed at the deadline (an in-process graph or a
     remote one: then the worker may use the network, to reach the store)."""
@@ -432,7 +437,8 @@ def isolated_rows(
 
     network = isinstance(graph, RemoteGraph) or spec.remote
     try:
-        rows: list[dict[str, Any]] = graph.isolated(timeout, network=network).call(
+        pool = graph.isolated(timeout, network=network, memory_mb=memory_mb)
+        rows: list[dict[str, Any]] = pool.call(
             _rows_job, _portable_spec(spec), dict(params or {}), text
         )
     except isolation.EvaluationTimeout:

@@ -100,6 +100,17 @@ class _Worker:
     started: float = 0.0
     niced: bool = False
     verdict: str = ""  # why the pool stopped it ("long": over the bound on long queries)
+    log: int | None = None  # a memory file holding what the worker wrote on stderr
+
+    def last_words(self) -> str:
+        """The first line the worker wrote on stderr (the allocator's message when it ran out
+        of memory), or ""."""
+        if self.log is None:
+            return ""
+        with contextlib.suppress(OSError):
+            text = os.pread(self.log, 2000, 0).decode("utf-8", "replace")
+            return next((line.strip() for line in text.splitlines() if line.strip()), "")
+        return ""
 
     def kill(self) -> None:
         with contextlib.suppress(OSError):
@@ -122,10 +133,11 @@ class _Worker:
     def close(self) -> None:
         with contextlib.suppress(OSError):
             self.sock.close()
-        if self.pidfd is not None:
-            with contextlib.suppress(OSError):
-                os.close(self.pidfd)
-            self.pidfd = None
+        for fd in (self.pidfd, self.log):
+            if fd is not None:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+        self.pidfd = self.log = None
 
 
 @dataclass(eq=False)
@@ -138,6 +150,13 @@ class _Zygote:
     def close(self) -> None:
         with contextlib.suppress(OSError):
             self.ctl.close()  # the zygote reads end-of-file and kills its whole group
+        threading.Thread(target=_wait_for, args=(self.pid,), daemon=True).start()
+
+
+def _wait_for(pid: int) -> None:
+    """Reap a child (the zygote is the owner's child), so it leaves no zombie."""
+    with contextlib.suppress(ChildProcessError, OSError):
+        os.waitpid(pid, 0)
 
 
 class Pool:
@@ -206,16 +225,7 @@ class Pool:
                     "server's limit, ppo serve --max-long); this one was stopped; try again in a "
                     "moment"
                 ) from None
-            memory = self.limits.memory_mb
-            raise QueryStopped(
-                "the query's evaluation stopped before it answered"
-                + (
-                    f", most likely because it needed more than its memory allowance of "
-                    f"{memory:,} MiB"
-                    if memory
-                    else ""
-                )
-            ) from None
+            raise QueryStopped(self._obituary(worker)) from None
         except BaseException:
             self._stop(worker)
             raise
@@ -227,6 +237,17 @@ class Pool:
         if status != "ok":
             raise value
         return value  # type: ignore[no-any-return]
+
+    def _obituary(self, worker: _Worker) -> str:
+        """Why a worker died before answering, in words."""
+        words = worker.last_words()
+        memory = self.limits.memory_mb
+        if memory and (not words or "memory allocation" in words or "MemoryError" in words):
+            return (
+                f"the query needed more than its memory allowance of {memory:,} MiB and was "
+                "stopped" + (f" ({words})" if words else "")
+            )
+        return "the query's evaluation stopped before it answered" + (f": {words}" if words else "")
 
     def status(self) -> dict[str, Any]:
         with self._lock:
@@ -438,7 +459,7 @@ def _zygote_main(ctl: socket.socket, state: Any, limits: Limits) -> None:
     gc.freeze()
     while True:
         try:
-            message, fds, _, _ = socket.recv_fds(ctl, 16, 1)
+            message, fds, _, _ = socket.recv_fds(ctl, 16, 2)
         except InterruptedError:
             continue
         except OSError:
@@ -452,31 +473,41 @@ def _zygote_main(ctl: socket.socket, state: Any, limits: Limits) -> None:
             try:
                 ctl.close()
                 signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                if len(fds) > 1:  # the worker's stderr: kept by the pool, read if it dies
+                    os.dup2(fds[1], 2)
+                    os.close(fds[1])
                 _worker_main(socket.socket(fileno=fds[0]), state, limits)
             except BaseException:
                 status = 70
             finally:
                 os._exit(status)
-        os.close(fds[0])
+        for fd in fds:
+            os.close(fd)
         ctl.sendall(_HEADER.pack(pid))
 
 
 def _spawn(zygote: _Zygote) -> _Worker:
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    log: int | None = None
+    with contextlib.suppress(OSError, AttributeError):
+        log = os.memfd_create("ppo-worker-stderr", os.MFD_CLOEXEC)
     try:
         with zygote.lock:
-            socket.send_fds(zygote.ctl, [b"F"], [theirs.fileno()])
+            fds = [theirs.fileno()] if log is None else [theirs.fileno(), log]
+            socket.send_fds(zygote.ctl, [b"F"], fds)
             zygote.ctl.settimeout(30)
             (pid,) = _HEADER.unpack(_read(zygote.ctl, _HEADER.size, time.monotonic() + 30))
     except (OSError, EOFError, TimeoutError) as exc:
         ours.close()
+        if log is not None:
+            os.close(log)
         raise QueryStopped(f"could not start an evaluation worker: {exc}") from None
     finally:
         theirs.close()
     pidfd: int | None = None
     with contextlib.suppress(OSError, AttributeError):
         pidfd = os.pidfd_open(pid)
-    return _Worker(pid, ours, zygote.generation, pidfd)
+    return _Worker(pid, ours, zygote.generation, pidfd, log=log)
 
 
 def _worker_main(sock: socket.socket, state: Any, limits: Limits) -> None:

@@ -40,6 +40,7 @@ from .. import __version__
 from ..engine.isolation import Busy, EvaluationTimeout, Limits, Pool, QueryStopped
 from ..errors import PPOError
 from ..remote import RemoteGraph, StoreError
+from ..sparql import QueryTimeout
 from .description import PREFIXES as DESCRIPTION_PREFIXES
 from .description import description_triples
 from .live import LiveGraph
@@ -129,7 +130,7 @@ def create_app(graph: Any, settings: Settings | None = None) -> Starlette:
             return await run_in_threadpool(chosen.call, job, *args, timeout=limit)
         except Busy as exc:
             raise Refused(503, str(exc), {"Retry-After": str(exc.retry_after)}) from None
-        except EvaluationTimeout:
+        except (EvaluationTimeout, QueryTimeout):
             raise Refused(
                 503,
                 f"the query did not finish within {limit:g} s and was stopped "
