@@ -73,10 +73,10 @@ def register(subparsers: Any) -> None:
     serve.add_argument(
         "--max-inflight",
         type=int,
-        default=32,
+        default=64,
         metavar="N",
         help="evaluate at most N queries at once, counting those being stopped; more get 503 "
-        "with Retry-After at once (default: 32)",
+        "with Retry-After at once (default: 64)",
     )
     serve.add_argument(
         "--max-long",

@@ -130,7 +130,7 @@ def test_serve_allows_its_address_and_localhost_by_default() -> None:
 def test_health_reports_the_limits(client: TestClient) -> None:
     limits = client.get("/health").json()["limits"]
     assert limits["timeout"] == 10.0 and limits["memory_mb"] == 1024
-    assert limits["max_inflight"] == 32 and limits["max_long"] == 4
+    assert limits["max_inflight"] == 64 and limits["max_long"] == 4
     assert limits["network_sandbox"] is True
 
 
@@ -174,7 +174,7 @@ def test_a_full_pool_refuses_at_once_and_a_stopped_worker_frees_its_slot() -> No
         with pytest.raises(EvaluationTimeout):
             pool.call(_sleep, 30.0, timeout=0.5)
         assert time.monotonic() - began < 2
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + 15  # a killed process needs the CPU to exit
         while pool.status()["workers_stopping"] and time.monotonic() < deadline:
             time.sleep(0.05)
         assert pool.call(_sleep, 0.0) == "slept"  # the killed worker's slot came back

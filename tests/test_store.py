@@ -249,18 +249,6 @@ CONSTRUCT { ?role ppo:carriesDuty ?duty } WHERE { ?role ppo:carriesDuty ?duty }"
 ASK_ROLE = "PREFIX ppo: <https://w3id.org/ppo-graph/ontology#> ASK { ?r a ppo:Role }"
 
 
-class CountingStore:
-    """A RemoteStore stand-in that counts the queries sent (none must be, for a refusal)."""
-
-    def __init__(self, inner: Any) -> None:
-        self.inner, self.sent = inner, 0
-        self.endpoints = inner.endpoints
-
-    def query(self, text: str, use_default_graph_as_union: bool = True) -> Any:
-        self.sent += 1
-        return self.inner.query(text, use_default_graph_as_union)
-
-
 @pytest.fixture(scope="module")
 def clients(store: str) -> Iterator[tuple[Any, Any]]:
     """(in process, through the store) TestClients of ``create_app``."""
@@ -435,19 +423,22 @@ def test_serve_store_graph_and_validation_pages_use_a_copy_of_the_store(
     ids=["update-form", "update-body", "service", "from"],
 )
 def test_serve_store_refusals_never_reach_the_store(
-    store: str, request_args: dict[str, Any]
+    store: str, request_args: dict[str, Any], tmp_path: Path
 ) -> None:
     from starlette.testclient import TestClient
+    from test_boundary_store import CountingStore
 
     from ppo_graph.serve.app import create_app
 
     remote = RemoteGraph.connect(Endpoints.of(store), timeout=30)
-    counting = CountingStore(remote.store)
+    counting = CountingStore(remote.store, tmp_path / "sent.jsonl")  # a file: workers write it
     remote.store = counting  # type: ignore[assignment]
     with TestClient(create_app(remote)) as client:
         answer = client.post("/sparql", **request_args)
-    assert answer.status_code == 403
-    assert counting.sent == 0
+        assert answer.status_code == 403
+        assert counting.sent() == []
+        assert client.post("/sparql", data={"query": ASK_ROLE}).status_code == 200
+    assert counting.sent() == [ASK_ROLE]  # the log does see what is sent
 
 
 def test_serve_store_dead_store_is_502_naming_the_url() -> None:

@@ -85,10 +85,10 @@ class Limits:
 
     timeout: float = 10.0
     memory_mb: int = 1024
-    max_inflight: int = 32
+    max_inflight: int = 64
     network: bool = False
     max_long: int = 4
-    idle: int = 8
+    idle: int = 16
 
 
 @dataclass(eq=False)

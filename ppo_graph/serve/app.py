@@ -85,7 +85,7 @@ class Settings:
     max_rows: int = 10_000
     cors: Sequence[str] = field(default_factory=tuple)
     memory_mb: int = 1024
-    max_inflight: int = 32
+    max_inflight: int = 64
     max_long: int = 4
     allowed_hosts: Sequence[str] = ("*",)
 
@@ -262,17 +262,22 @@ def create_app(graph: Any, settings: Settings | None = None) -> Starlette:
         ],
         middleware=middleware,
         exception_handlers={Refused: refused, StoreError: store_failed},
-        lifespan=_closing(pool),
+        lifespan=_closing(pool, settings.max_inflight),
     )
     app.state.pool = pool
     return app
 
 
-def _closing(pool: Pool) -> Any:
-    """The app's lifespan: the evaluation workers end with the server."""
+def _closing(pool: Pool, inflight: int) -> Any:
+    """The app's lifespan: enough threads to wait on ``inflight`` workers (the pool, not the
+    thread limiter, is what bounds the work), and the evaluation workers end with the server."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        import anyio.to_thread
+
+        limiter = anyio.to_thread.current_default_thread_limiter()
+        limiter.total_tokens = max(limiter.total_tokens, inflight + 16)
         try:
             yield
         finally:
