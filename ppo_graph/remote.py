@@ -301,14 +301,9 @@ class RemoteGraph:
         self, timeout: float, *, network: bool = True, memory_mb: int | None = None
     ) -> Any:
         """A pool of one worker process for this graph (the worker reaches the store)."""
-        from .engine import CLI_MEMORY_MB
-        from .engine.isolation import Limits, Pool
+        from .engine.isolation import single
 
-        memory = CLI_MEMORY_MB if memory_mb is None else memory_mb
-        limits = Limits(timeout, memory, 1, network=True, max_long=1, idle=1)
-        if limits not in self._pools:
-            self._pools[limits] = Pool(self, limits)
-        return self._pools[limits]
+        return single(self._pools, self, timeout, network=True, memory_mb=memory_mb)
 
     @property
     def location(self) -> str:

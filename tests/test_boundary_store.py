@@ -12,9 +12,6 @@ every query, are the second wall: a FROM <B> sent straight to the store still se
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -23,7 +20,7 @@ from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
-from test_store import NO_PROXY, free_port, oxigraph_binary
+from test_store import NO_PROXY, oxigraph_server
 
 from ppo_graph.cli import main
 from ppo_graph.engine.boundary import MalformedQuery, QueryRefused, check_query
@@ -44,35 +41,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     GRAPH_A (``ppo load --store --graph``), tenant B's secret in GRAPH_B (a Graph Store Protocol
     PUT of a small Turtle file) and another secret in the store's default graph."""
     folder = tmp_path_factory.mktemp("oxigraph-tenants")
-    port = free_port()
-    old = {k: os.environ.get(k) for k in ("NO_PROXY", "no_proxy")}
-    os.environ.update(NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost")
-    with (folder / "stderr.txt").open("wb") as log:
-        server = subprocess.Popen(
-            [
-                oxigraph_binary(),
-                "serve",
-                "--location",
-                str(folder / "db"),
-                "--bind",
-                f"127.0.0.1:{port}",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=log,
-        )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                NO_PROXY.open(f"{base}/query?query=ASK%7B%7D", timeout=2).close()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(
-                        f"oxigraph serve did not start: {(folder / 'stderr.txt').read_text()}"
-                    )
-                time.sleep(0.1)
+    with oxigraph_server(folder) as base:
         assert main(["load", "--store", base, "--graph", GRAPH_A]) == 0
         tenant_b = folder / "tenant-b.ttl"  # N-Triples, which is Turtle too
         tenant_b.write_text(TENANT_B, encoding="utf-8")
@@ -85,18 +54,6 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         )
         NO_PROXY.open(put_default, timeout=30).close()
         yield base
-    finally:
-        server.terminate()
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        for key, value in old.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def _store_query(store: str, text: str, **dataset: str) -> str:

@@ -17,6 +17,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -47,11 +48,10 @@ def oxigraph_binary() -> str:
     return found
 
 
-@pytest.fixture(scope="session")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``http://127.0.0.1:PORT`` of an Oxigraph server holding the shipped graph in the default
-    named graph and ``tests/fixtures/broken.ttl`` with it in ``BROKEN_GRAPH``."""
-    folder = tmp_path_factory.mktemp("oxigraph")
+@contextmanager
+def oxigraph_server(folder: Path) -> Iterator[str]:
+    """``http://127.0.0.1:PORT`` of an Oxigraph server storing in ``folder``, on a free loopback
+    port, stopped by its PID afterwards (loopback needs no proxy meanwhile)."""
     port = free_port()
     old = {k: os.environ.get(k) for k in ("NO_PROXY", "no_proxy")}
     os.environ.update(NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost")
@@ -81,9 +81,6 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                         f"oxigraph serve did not start: {(folder / 'stderr.txt').read_text()}"
                     )
                 time.sleep(0.1)
-        assert main(["load", "--store", base]) == 0
-        broken = ["load", "--store", base, "--graph", BROKEN_GRAPH, str(FIXTURES / "broken.ttl")]
-        assert main(broken) == 0
         yield base
     finally:
         server.terminate()
@@ -97,6 +94,17 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+@pytest.fixture(scope="session")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``http://127.0.0.1:PORT`` of an Oxigraph server holding the shipped graph in the default
+    named graph and ``tests/fixtures/broken.ttl`` with it in ``BROKEN_GRAPH``."""
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as base:
+        assert main(["load", "--store", base]) == 0
+        broken = ["load", "--store", base, "--graph", BROKEN_GRAPH, str(FIXTURES / "broken.ttl")]
+        assert main(broken) == 0
+        yield base
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -42,8 +42,7 @@ ReasonerName = Literal["auto", "fast", "owlrl"]
 ValidatorName = Literal["auto", "fast", "pyshacl"]
 #: An input this large gets a word on stderr before the slow steps.
 LARGE = 200_000
-#: The memory allowance (MiB) of one evaluation started from the command line or a notebook.
-CLI_MEMORY_MB = 4096
+CLI_MEMORY_MB = isolation.CLI_MEMORY_MB
 #: User files this big in all get a warning on stderr (always, terminal or not).
 BIG_BYTES = 20_000_000
 
@@ -357,17 +356,7 @@ class KnowledgeGraph:
         self, timeout: float, *, network: bool = False, memory_mb: int | None = None
     ) -> isolation.Pool:
         """A pool of one worker process over this graph (made once per limits, then reused)."""
-        limits = isolation.Limits(
-            timeout=timeout,
-            memory_mb=CLI_MEMORY_MB if memory_mb is None else memory_mb,
-            max_inflight=1,
-            network=network,
-            max_long=1,
-            idle=1,
-        )
-        if limits not in self._pools:
-            self._pools[limits] = isolation.Pool(self, limits)
-        return self._pools[limits]
+        return isolation.single(self._pools, self, timeout, network=network, memory_mb=memory_mb)
 
     def ask(self, name: str, **params: str) -> list[dict[str, Any]]:
         """A canned query's rows as plain Python values (CURIE strings, ints, str)."""

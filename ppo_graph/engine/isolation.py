@@ -390,6 +390,33 @@ class Pool:
                 worker.kill()
 
 
+#: The memory allowance (MiB) of one evaluation started from the command line or a notebook.
+CLI_MEMORY_MB = 4096
+
+
+def single(
+    pools: dict[Limits, Pool],
+    state: Any,
+    timeout: float,
+    *,
+    network: bool,
+    memory_mb: int | None = None,
+) -> Pool:
+    """A pool of one worker process over ``state`` for one caller (a command, a notebook's
+    graph), kept in ``pools`` by its limits and reused."""
+    limits = Limits(
+        timeout,
+        CLI_MEMORY_MB if memory_mb is None else memory_mb,
+        max_inflight=1,
+        network=network,
+        max_long=1,
+        idle=1,
+    )
+    if limits not in pools:
+        pools[limits] = Pool(state, limits)
+    return pools[limits]
+
+
 # ---------------------------------------------------------------------------------------------
 # Messages: a length and a pickle
 
