@@ -27,7 +27,7 @@ def register(subparsers: Any) -> None:
         "refused (403), and so are SERVICE, FROM and FROM NAMED (no request leaves the machine). "
         "Each query runs in a worker process that is stopped at --timeout, capped at "
         "--memory-limit, and cannot open network sockets; at most --max-inflight run at once, "
-        "and at most --max-long for longer than a quarter second (503 with Retry-After beyond "
+        "and at most --max-long past a quarter second of CPU (503 with Retry-After beyond "
         "that). Stop it with Ctrl-C.",
         epilog="examples:\n"
         "  ppo serve                                  # http://127.0.0.1:8000/sparql\n"
@@ -83,9 +83,9 @@ def register(subparsers: Any) -> None:
         type=int,
         default=4,
         metavar="N",
-        help="let at most N of those run longer than a quarter second; a query that would be "
-        "one more is stopped with 503 and Retry-After (default: 4). Long queries run at a lower "
-        "priority, so short ones stay fast",
+        help="let at most N of those use more than a quarter second of CPU; a query that would "
+        "be one more is stopped with 503 and Retry-After (default: 4). Long queries run at a "
+        "lower priority, so short ones stay fast",
     )
     serve.add_argument(
         "--allowed-hosts",

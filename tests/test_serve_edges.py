@@ -173,22 +173,37 @@ def test_a_full_pool_refuses_at_once_and_a_stopped_worker_frees_its_slot() -> No
         began = time.monotonic()
         with pytest.raises(EvaluationTimeout):
             pool.call(_sleep, 30.0, timeout=0.5)
-        assert time.monotonic() - began < 2
+        assert time.monotonic() - began < 3
         deadline = time.monotonic() + 15  # a killed process needs the CPU to exit
         while pool.status()["workers_stopping"] and time.monotonic() < deadline:
             time.sleep(0.05)
         assert pool.call(_sleep, 0.0) == "slept"  # the killed worker's slot came back
 
 
+def _spin(state: Any, seconds: float) -> str:
+    until = time.monotonic() + seconds
+    while time.monotonic() < until:
+        pass
+    return "spun"
+
+
 def test_too_many_long_queries_stop_the_youngest() -> None:
+    """Long means CPU spent, not time waited: two sleepers are not long, the second of two
+    spinners is stopped once both have used a quarter second of CPU."""
     with Pool(None, Limits(timeout=10, memory_mb=0, max_inflight=4, max_long=1)) as pool:
+        sleeper: list[Any] = []
+        thread = threading.Thread(target=lambda: sleeper.append(pool.call(_sleep, 1.0)))
+        thread.start()
+        assert pool.call(_sleep, 1.0) == "slept"
+        thread.join()
+        assert sleeper == ["slept"]
         first: list[Any] = []
-        thread = threading.Thread(target=lambda: first.append(pool.call(_sleep, 1.5)))
+        thread = threading.Thread(target=lambda: first.append(pool.call(_spin, 2.0)))
         thread.start()
         time.sleep(0.1)
         began = time.monotonic()
         with pytest.raises(Busy, match="long-running"):
-            pool.call(_sleep, 5.0)
-        assert time.monotonic() - began < 1.5
+            pool.call(_spin, 5.0)
+        assert time.monotonic() - began < 2.0
         thread.join()
-        assert first == ["slept"]
+        assert first == ["spun"]

@@ -17,9 +17,12 @@ copy-on-write view of the loaded graph in milliseconds, whatever its size. A wor
 The pool counts evaluations in flight, those being stopped included, and refuses a new one at
 once (:class:`Busy`) when the count reaches its bound, instead of queueing it. A job past its
 deadline gets SIGKILL (through a pidfd, so a recycled process id is never hit) and its slot is
-held until the kernel has torn the process down, then given back; a worker busy for longer than
-:data:`NICE_AFTER` seconds is lowered in priority (nice 10) and retired when it finishes, so
-short queries keep the CPU while long ones run out their time.
+held until the kernel has torn the process down, then given back. A worker whose query has used
+more than :data:`NICE_AFTER` seconds of CPU or grown it by :data:`LONG_MEMORY` is a *long* one:
+it is lowered in priority (nice 10) and retired when it finishes, so short queries keep the CPU
+while long ones run out their time, and at most ``max_long`` may be long at once (the youngest
+beyond that is stopped): that, with the memory cap, bounds what all evaluations together can
+hold. A short query that waits for a core while the machine is busy is never long.
 
 The zygote and its workers form one process group; when the owning process closes the pool or
 exits (however it ends: the zygote reads end-of-file on its control socket), the whole group is
@@ -51,9 +54,14 @@ from ..errors import UsageError
 
 T = TypeVar("T")
 
-#: A worker busy this long (seconds) gets nice 10, so that fresh short queries win the CPU.
+#: A query that has used this much CPU (seconds) is a long one: its worker gets nice 10, so that
+#: short queries win the CPU, and it counts against ``max_long``.
 NICE_AFTER = 0.25
 NICENESS = 10
+#: A query that has grown its worker by this many bytes is a long one too, whatever its CPU: so
+#: at most ``max_long`` evaluations hold more than this, which bounds the memory of all of them
+#: (``max_long * memory_mb + (max_inflight - max_long) * LONG_MEMORY``).
+LONG_MEMORY = 64 * 1024 * 1024
 #: How long a killed worker may take to be gone before its slot is given back anyway.
 REAP_WAIT = 10.0
 _HEADER = struct.Struct("!Q")
@@ -98,6 +106,8 @@ class _Worker:
     generation: int
     pidfd: int | None = None
     started: float = 0.0
+    cpu_base: float = 0.0  # the worker's CPU seconds when its current job started
+    rss_base: int = 0  # and its resident memory (bytes)
     niced: bool = False
     verdict: str = ""  # why the pool stopped it ("long": over the bound on long queries)
     log: int | None = None  # a memory file holding what the worker wrote on stderr
@@ -209,6 +219,8 @@ class Pool:
         worker = self._acquire()
         deadline = time.monotonic() + limit if limit and limit > 0 else None
         try:
+            worker.cpu_base = _cpu_seconds(worker.pid)
+            worker.rss_base = _resident(worker.pid)
             worker.started = time.monotonic()
             _send(worker.sock, (job, args))
             reply = _receive(worker.sock, deadline)
@@ -367,19 +379,34 @@ class Pool:
             zygote.close()
 
     def _watch(self) -> None:
-        """Lower the priority of workers busy for longer than :data:`NICE_AFTER`, and stop the
-        youngest of them when there are more than ``max_long``."""
+        """Lower the priority of the long workers, and stop the youngest beyond ``max_long``."""
         while not self._closed:
             time.sleep(0.05)
             now = time.monotonic()
             with self._lock:
-                long = sorted(
-                    (w for w in self._busy if w.started and now - w.started > NICE_AFTER),
-                    key=lambda w: w.started,
+                busy = [w for w in self._busy if w.started]
+            # long: past a quarter second of its own CPU or LONG_MEMORY of memory, so a short
+            # query that waits for a core while the machine is busy is never stopped as long; a
+            # remote store's worker waits on the network, so there the clock counts
+            spent = {
+                w: now - w.started
+                if self.limits.network
+                else max(
+                    _cpu_seconds(w.pid) - w.cpu_base,
+                    NICE_AFTER * (_resident(w.pid) - w.rss_base) / LONG_MEMORY
+                    if w.rss_base
+                    else 0.0,
                 )
-                fresh = [w for w in long if not w.niced]
+                for w in busy
+            }
+            with self._lock:
+                current = [w for w in busy if w in self._busy]
+                fresh = [w for w in current if not w.niced and now - w.started > NICE_AFTER]
                 for worker in fresh:
                     worker.niced = True
+                long = sorted(
+                    (w for w in current if spent[w] > NICE_AFTER), key=lambda w: w.started
+                )
                 over = [w for w in long[self.limits.max_long :] if not w.verdict]
                 for worker in over:
                     worker.verdict = "long"
@@ -534,7 +561,17 @@ def _spawn(zygote: _Zygote) -> _Worker:
     pidfd: int | None = None
     with contextlib.suppress(OSError, AttributeError):
         pidfd = os.pidfd_open(pid)
-    return _Worker(pid, ours, zygote.generation, pidfd, log=log)
+    worker = _Worker(pid, ours, zygote.generation, pidfd, log=log)
+    try:
+        ready = _read(ours, 1, time.monotonic() + 30)
+    except (OSError, EOFError, TimeoutError):
+        ready = b""
+    if ready != b"R":
+        words = worker.last_words() or "it said nothing"
+        worker.kill()
+        worker.close()
+        raise QueryStopped(f"an evaluation worker did not start: {words}")
+    return worker
 
 
 def _worker_main(sock: socket.socket, state: Any, limits: Limits) -> None:
@@ -543,6 +580,7 @@ def _worker_main(sock: socket.socket, state: Any, limits: Limits) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     if not limits.network:
         deny_network()
+    sock.sendall(b"R")  # ready: what it measures from now on is its own work
     while True:
         try:
             message = _read(sock, _HEADER.size, None)
@@ -574,6 +612,31 @@ def _portable(exc: BaseException) -> BaseException:
     except Exception:
         return UsageError(f"{type(exc).__name__}: {exc}")
     return exc
+
+
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _cpu_seconds(pid: int) -> float:
+    """The user and system CPU seconds a process has used (0 when it cannot be read)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            fields = stat.read().rsplit(b")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / _TICK
+
+
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def _resident(pid: int) -> int:
+    """A process's resident memory in bytes (0 when it cannot be read)."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * _PAGE
+    except (OSError, IndexError, ValueError):
+        return 0
 
 
 def _address_space() -> int:

@@ -78,7 +78,7 @@ class Settings:
     """How the server answers: the per-query time limit (s, 0 for none), the row cap (0 for
     none), the origins allowed by CORS (none: CORS off), the memory allowance of one evaluation
     (MiB beyond the worker's size, 0 for none), how many evaluations may be in flight and how
-    many of them may run long (past a quarter second), and the Host names it answers to (``*``:
+    many of them may run long (past a quarter second of CPU), and the Host names it answers to (``*``:
     any; ``ppo serve`` allows its address and localhost)."""
 
     timeout: float = 10.0
