@@ -88,6 +88,14 @@ def register(subparsers: Any) -> None:
         "lower priority, so short ones stay fast",
     )
     serve.add_argument(
+        "--client-timeout",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="close a connection whose request line and headers, or whose body, take longer than "
+        "this to arrive (default: 10)",
+    )
+    serve.add_argument(
         "--allowed-hosts",
         nargs="+",
         action="extend",
@@ -133,6 +141,8 @@ def serve_command(args: argparse.Namespace) -> int:
         raise UsageError(f"--port must be between 0 and 65535, not {args.port}")
     if args.timeout < 0 or args.max_rows < 0 or args.memory_limit < 0:
         raise UsageError("--timeout, --max-rows and --memory-limit must be 0 (no limit) or more")
+    if args.client_timeout <= 0:
+        raise UsageError("--client-timeout must be more than 0")
     if args.max_inflight < 1 or args.max_long < 1:
         raise UsageError("--max-inflight and --max-long must be at least 1")
     for origin in args.cors:
@@ -161,6 +171,7 @@ def serve_command(args: argparse.Namespace) -> int:
             memory_mb=args.memory_limit,
             max_inflight=args.max_inflight,
             max_long=args.max_long,
+            client_timeout=args.client_timeout,
             allowed_hosts=tuple(allowed),
         )
         app = create_app(live, settings)
@@ -181,8 +192,11 @@ def serve_command(args: argparse.Namespace) -> int:
                 f"ppo serve: warning: listening on {args.host}: other machines can query it",
                 file=sys.stderr,
             )
+        from .serve.protocol import with_head_timeout
+
         config = uvicorn.Config(
             app,
+            http=with_head_timeout(args.client_timeout),
             log_level="warning",
             access_log=False,
             timeout_keep_alive=5,

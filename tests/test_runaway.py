@@ -39,6 +39,8 @@ SERVE_ARGS = (
     str(MAX_LONG),
     "--max-inflight",
     str(MAX_INFLIGHT),
+    "--client-timeout",
+    "1",
 )
 #: A worker's own memory beyond its allowance (its share of the interpreter and graph, the
 #: answer being built) and the server's buffers for one request, in MiB.
@@ -314,3 +316,33 @@ def test_ppo_query_stops_a_runaway(tmp_path: Path) -> None:
         if (fields := _stat(pid)) is not None and fields[19] == started and fields[0] != "Z"
     }
     assert not left, f"processes of ppo query still running: {sorted(left)}"
+
+
+def test_slow_clients_are_cut_off(server: Server) -> None:
+    """A request head sent a piece at a time, or an idle connection, is closed after
+    --client-timeout (1 s here); a body that stops arriving gets 408; the server answers the
+    next client as before."""
+    import socket
+
+    host, port = (
+        urllib.parse.urlsplit(server.base).hostname,
+        urllib.parse.urlsplit(server.base).port,
+    )
+    assert host and port
+    openings = [b"", b"GET /health HTTP/1.1\r\nHost: localhost\r\n"]
+    for opening in openings:
+        with socket.create_connection((host, port), timeout=10) as sock:
+            began = time.monotonic()
+            sock.sendall(opening)
+            assert sock.recv(100) == b""  # closed by the server, with nothing sent
+            assert 0.8 < time.monotonic() - began < 4
+    with socket.create_connection((host, port), timeout=10) as sock:
+        sock.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: localhost\r\n"
+            b"Content-Type: application/sparql-query\r\nContent-Length: 100\r\n\r\nSELECT"
+        )
+        began = time.monotonic()
+        answer = sock.recv(200)
+        assert answer.startswith(b"HTTP/1.1 408"), answer
+        assert time.monotonic() - began < 4
+    assert post(server.base, ONE_ROW).status == 200

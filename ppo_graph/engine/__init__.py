@@ -8,7 +8,12 @@ files starts from the reasoned graph instead of reasoning again.
 Fast by design, right by reference: the fast reasoner (:mod:`ppo_graph.reasoner`) and the fast
 SHACL path (:mod:`ppo_graph.shacl_fast`) refuse what they do not cover, and the engine then uses
 the design card's reference engines, owlrl and pySHACL, on the same input; tests prove both give
-the same answers where both apply. rdflib, owlrl and pySHACL are only imported on those paths.
+the same answers where both apply. rdflib, owlrl and pySHACL are only imported on those paths
+(and rdflib's SPARQL parser by the query boundary, for query text from outside the package).
+
+Beside it: :mod:`.boundary` decides what a query may do (one place, for every front end), and
+:mod:`.isolation` evaluates in worker processes that are killed at the deadline, capped in
+memory and cut off from the network.
 """
 
 from __future__ import annotations

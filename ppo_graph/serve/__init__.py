@@ -1,7 +1,8 @@
 """``ppo serve``: a read-only SPARQL 1.1 endpoint over the engine (Starlette on uvicorn).
 
 - :mod:`.app`: the routes (``/sparql``, ``/queries``, ``/queries/{name}``, ``/health``);
-- :mod:`.results`: refusing, evaluating under a deadline, capping and writing one answer;
+- :mod:`.results`: one answer, as a worker process computes it: the boundary's verdict
+  (:mod:`ppo_graph.engine.boundary`), evaluation, the row cap and the whole body;
 - :mod:`.negotiation`: Accept headers and ``format=``;
 - :mod:`.description`: the SPARQL service description;
 - :mod:`.catalogue_json`: the canned catalogue as JSON;

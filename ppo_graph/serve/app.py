@@ -12,7 +12,7 @@ gets 503 with ``Retry-After`` at once. Every query text passes the engine's boun
 
 Statuses: 400 malformed query, bad parameter or an evaluation error, 403 update or access beyond
 the graph, 404 unknown canned query, 406 no acceptable format, 408 a request body that arrives
-too slowly, 413 body too large, 415 unknown POST body type, 421 a Host header not allowed, 502
+too slowly (``client_timeout``), 413 body too large, 415 unknown POST body type, 421 a Host header not allowed, 502
 the remote store (``ppo serve --store``) unreachable or in error, 503 busy, over time or over
 memory. Errors are plain text, one message. Every response carries
 ``X-Content-Type-Options: nosniff``.
@@ -58,8 +58,6 @@ from .results import (
 T = TypeVar("T")
 #: The largest request body read (a query is text; a megabyte is plenty).
 MAX_BODY = 1_000_000
-#: Seconds a client may take to send its request body.
-BODY_TIMEOUT = 10.0
 #: Pages computed once per graph (validation, interfaces, ontology) may take this long.
 PAGE_TIMEOUT = 300.0
 #: The response header that says the row cap cut the result: ``10000; truncated``.
@@ -87,6 +85,7 @@ class Settings:
     memory_mb: int = 1024
     max_inflight: int = 64
     max_long: int = 4
+    client_timeout: float = 10.0
     allowed_hosts: Sequence[str] = ("*",)
 
 
@@ -142,7 +141,7 @@ def create_app(graph: Any, settings: Settings | None = None) -> Starlette:
             ) from None
 
     async def sparql(request: HTTPRequest) -> Response:
-        query, format_values = await _protocol_fields(request)
+        query, format_values = await _protocol_fields(request, settings.client_timeout)
         wanted = Request(request.headers.get("accept"), format_values, settings.max_rows)
         if query is None:
             if request.method not in ("GET", "HEAD"):
@@ -330,7 +329,9 @@ def _host_name(header: str) -> str:
     return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
 
 
-async def _protocol_fields(request: HTTPRequest) -> tuple[str | None, tuple[str, ...]]:
+async def _protocol_fields(
+    request: HTTPRequest, body_timeout: float = 10.0
+) -> tuple[str | None, tuple[str, ...]]:
     """(query text or None, format= values) of a SPARQL Protocol request; an update in any of
     its forms is refused (403), and so are dataset parameters (400: the dataset is fixed)."""
     url = request.query_params
@@ -340,10 +341,10 @@ async def _protocol_fields(request: HTTPRequest) -> tuple[str | None, tuple[str,
         if kind == "application/sparql-update":
             raise Refused(403, "SPARQL updates are refused: this endpoint is read-only")
         try:
-            body = await asyncio.wait_for(_body(request), BODY_TIMEOUT)
+            body = await asyncio.wait_for(_body(request), body_timeout)
         except TimeoutError:
             raise Refused(
-                408, f"the request body did not arrive within {BODY_TIMEOUT:g} s"
+                408, f"the request body did not arrive within {body_timeout:g} s"
             ) from None
         if kind == "application/x-www-form-urlencoded":
             for key, values in parse_qs(_text(body), keep_blank_values=True).items():
