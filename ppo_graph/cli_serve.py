@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import os
 import re
 import sys
 from typing import Any
@@ -145,6 +146,7 @@ def serve_command(args: argparse.Namespace) -> int:
         raise UsageError("--client-timeout must be more than 0")
     if args.max_inflight < 1 or args.max_long < 1:
         raise UsageError("--max-inflight and --max-long must be at least 1")
+    _no_files_in_lists(args)
     for origin in args.cors:
         if origin != "*" and not _ORIGIN_RE.match(origin):
             raise UsageError(f"--cors {origin!r} is not an origin such as http://localhost:3000")
@@ -208,6 +210,19 @@ def serve_command(args: argparse.Namespace) -> int:
             watcher.stop()
         sock.close()
     return EXIT_OK
+
+
+def _no_files_in_lists(args: argparse.Namespace) -> None:
+    """--allowed-hosts and --cors take every value up to the next option or --, so a file named
+    after them (ppo serve --cors http://localhost:3000 extra.ttl) is a value, not an EXTRA file:
+    refuse it rather than serve without the file (a file name is a valid host name)."""
+    for option, values in (("--allowed-hosts", args.allowed_hosts), ("--cors", args.cors)):
+        for value in values:
+            if value != "*" and os.path.isfile(value):
+                raise UsageError(
+                    f"{option} {value!r} is a file: {option} takes the values up to the next "
+                    f"option or --, so name your EXTRA files before {option} or after --"
+                )
 
 
 #: Connections served at once; beyond that uvicorn answers 503 (a flood of slow clients).
