@@ -44,9 +44,14 @@ def format_for_suffix(path: Path) -> str:
 
 def serialize_store(kg: Any, fmt: str) -> str | None:
     """TriG and N-Quads straight from the engine's store (its named graphs are the asserted and
-    inferred ones): fast, and no rdflib involved. None for the formats rdflib writes."""
+    inferred ones): fast, and no rdflib involved. None for the formats rdflib writes, unless the
+    store keeps some of the user's literals in another form than the files wrote them
+    (``kg.as_written``): then every format is written here, with the literals as written."""
     import pyoxigraph as ox
 
+    as_written = getattr(kg, "as_written", None)
+    if as_written:
+        return _serialize_as_written(kg, as_written, fmt)
     if fmt == "trig":
         data = kg.store.dump(format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
     elif fmt == "nquads":
@@ -54,6 +59,70 @@ def serialize_store(kg: Any, fmt: str) -> str | None:
     else:
         return None
     return bytes(data or b"").decode("utf-8")
+
+
+def _serialize_as_written(kg: Any, as_written: Any, fmt: str) -> str:
+    """The asserted and inferred graphs with the user's literals as the files wrote them
+    (pyoxigraph's parser and serialisers keep a literal's lexical form; only its store does not)."""
+    import pyoxigraph as ox
+
+    graphs = {name: as_written.dump(kg.store, (name,)) for name in (ASSERTED_GRAPH, INFERRED_GRAPH)}
+    if fmt in ("trig", "nquads"):
+        quads = [
+            ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(name))
+            for name, data in graphs.items()
+            for t in (q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
+        ]
+        if fmt == "trig":
+            out = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+        else:
+            out = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+        return bytes(out or b"").decode("utf-8")
+    if fmt in ("turtle", "nt"):  # pyoxigraph writes them as written (rdflib writes "01" as "1")
+        return _blocks(
+            kg,
+            {
+                name: [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+                for name, data in graphs.items()
+            },
+            fmt,
+        )
+    parsed = []
+    for name in (ASSERTED_GRAPH, INFERRED_GRAPH):
+        graph = Graph()
+        bind_prefixes(graph)
+        graph.parse(data=graphs[name], format="nt")
+        parsed.append(graph)
+    reasoned = Reasoned(
+        asserted=parsed[0],
+        inferred=parsed[1],
+        inconsistencies=list(kg.inconsistencies),
+        engine=kg.reasoner,
+    )
+    return serialize(reasoned, fmt)  # JSON-LD: rdflib's literals (an integer's "01" is "1")
+
+
+def _blocks(kg: Any, graphs: dict[URIRef, list[Any]], fmt: str) -> str:
+    """Turtle or N-Triples in :func:`serialize`'s two blocks, written by pyoxigraph."""
+    import pyoxigraph as ox
+
+    blocks = []
+    for name, title in (
+        (ASSERTED_GRAPH, f"Asserted: {len(graphs[ASSERTED_GRAPH])} triples"),
+        (
+            INFERRED_GRAPH,
+            f"Inferred by OWL RL ({kg.reasoner}): {len(graphs[INFERRED_GRAPH])} triples",
+        ),
+    ):
+        if fmt == "turtle":
+            data = ox.serialize(graphs[name], format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+            body = bytes(data or b"").decode("utf-8")
+        else:
+            data = ox.serialize(graphs[name], format=ox.RdfFormat.N_TRIPLES)
+            lines = bytes(data or b"").decode("utf-8").splitlines()
+            body = "\n".join(sorted(line for line in lines if line.strip())) + "\n"
+        blocks.append(f"# ---- {title} (named graph {name}) ----\n{body}")
+    return "\n".join(blocks)
 
 
 def serialize(reasoned: Reasoned, fmt: str = "turtle") -> str:

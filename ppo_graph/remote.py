@@ -355,10 +355,16 @@ def upload(kg: Any, endpoints: Endpoints) -> int:
 
     from .prefixes import ASSERTED_GRAPH, INFERRED_GRAPH
 
-    body = b"".join(
-        bytes(kg.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name)) or b"")
-        for name in (ASSERTED_GRAPH, INFERRED_GRAPH)
-    )
+    as_written = getattr(kg, "as_written", None)
+    if as_written:  # the user's literals as the files wrote them, not as the store keeps them
+        body = as_written.dump(kg.store, (ASSERTED_GRAPH, INFERRED_GRAPH))
+    else:
+        body = b"".join(
+            bytes(
+                kg.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name)) or b""
+            )
+            for name in (ASSERTED_GRAPH, INFERRED_GRAPH)
+        )
     store = RemoteStore(endpoints, timeout=TRANSFER_TIMEOUT)
     store.put_graph(body)
     return store.count()

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .. import cache as cache_module
 from .. import reasoner as fast_reasoner
 from ..errors import UsageError
-from ..parse import check_readable, format_for, load_into, triples
+from ..parse import AsWritten, check_readable, format_for, load_into, triples
 from ..paths import shapes_file, shipped_graph_files
 from ..prefixes import ASSERTED_GRAPH, INFERRED_GRAPH
 from ..report import ValidationReport
@@ -73,6 +73,9 @@ class KnowledgeGraph:
     from_cache: bool = False
     cache_file: Path | None = None
     shapes_in_data: list[Path] = field(default_factory=list)  # user files that declare shapes
+    as_written: AsWritten = field(
+        default_factory=AsWritten, repr=False
+    )  # literals the store rewrote
     timings: dict[str, float] = field(default_factory=dict)
     _rdflib: dict[str, Graph] = field(default_factory=dict, repr=False)
     _pools: dict[isolation.Limits, isolation.Pool] = field(default_factory=dict, repr=False)
@@ -128,6 +131,7 @@ class KnowledgeGraph:
             "reasoner": reasoner,
             "rules": fast_reasoner.VERSION,
             "oxigraph": ox.__version__,
+            "literals": "as-written",  # entries keep the literals the store rewrites
         }
         key = cache_module.key_for(files, options) if cache else ""
         timings: dict[str, float] = {}
@@ -136,6 +140,10 @@ class KnowledgeGraph:
             entry = cache_module.read(key)
             if entry is not None:
                 graph = cls._from_entry(entry, files)
+                graph.as_written = AsWritten.from_ntriples(str(entry.meta.get("as_written") or ""))
+                if graph.as_written.has_blank_nodes():  # keep the entry's blank node labels
+                    graph.store = ox.Store()
+                    graph.store.extend(ox.parse(entry.body, format=ox.RdfFormat.N_QUADS))
                 graph.timings["cache"] = time.perf_counter() - started
                 graph._say = say
                 return graph
@@ -145,8 +153,13 @@ class KnowledgeGraph:
         t = time.perf_counter()
         shapes_in_data: list[Path] = []
         shipped_files = set(shipped_graph_files()) if shipped else set()
+        as_written = AsWritten()  # the user's literals the store keeps in another form
         for path in files:
-            if load_into(store, path, asserted_graph) and path not in shipped_files:
+            user = path not in shipped_files
+            declares = load_into(
+                store, path, asserted_graph, as_written=as_written if user else None
+            )
+            if declares and user:
                 shapes_in_data.append(path)
         count = len(store)
         timings["load"] = time.perf_counter() - t
@@ -156,6 +169,7 @@ class KnowledgeGraph:
 
         graph = cls(store, files, count, 0, timings=timings, _say=say)
         graph.shapes_in_data = shapes_in_data
+        graph.as_written = as_written
         if reasoning:
             t = time.perf_counter()
             if large:
@@ -175,7 +189,10 @@ class KnowledgeGraph:
             body = store.dump(format=ox.RdfFormat.N_QUADS) or b""
         if not large:
             graph.store = ox.Store()
-            graph.store.load(body, format=ox.RdfFormat.N_QUADS)
+            if as_written.has_blank_nodes():  # keep the blank node labels as_written names
+                graph.store.extend(ox.parse(body, format=ox.RdfFormat.N_QUADS))
+            else:
+                graph.store.load(body, format=ox.RdfFormat.N_QUADS)
         timings["compact"] = time.perf_counter() - t
         if cache:
             meta = {
@@ -186,6 +203,7 @@ class KnowledgeGraph:
                 "fallback": graph.fallback,
                 "inputs": [str(p) for p in files if not _is_shipped(p)],
                 "shapes_in_data": [str(p) for p in shapes_in_data],
+                "as_written": as_written.ntriples(),
             }
             graph.cache_file = cache_module.write(key, body, meta)
         return graph
@@ -385,7 +403,19 @@ class KnowledgeGraph:
         if report is None:
             from ..validate import load_shapes, validate
 
-            report = validate(self.rdflib_graph("union"), load_shapes(shape_files[1:]))
+            data = self.rdflib_graph("union")
+            if self.as_written:  # pySHACL sees the literals as the files wrote them
+                from rdflib import Graph
+
+                from ..namespaces import bind_prefixes
+
+                data = Graph()
+                bind_prefixes(data)
+                data.parse(
+                    data=self.as_written.dump(self.store, (ASSERTED_GRAPH, INFERRED_GRAPH)),
+                    format="nt",
+                )
+            report = validate(data, load_shapes(shape_files[1:]))
             report.engine = "pyshacl"
         report.inconsistencies = list(self.inconsistencies)
         report.triples = len(self)
@@ -410,6 +440,14 @@ class KnowledgeGraph:
             if required:
                 raise UsageError(f"the fast SHACL path does not cover these shapes: {exc}") from exc
             self._say(f"using pySHACL (the reference validator): the shapes use {exc}")
+            return None
+        # The store keeps some literals in its own canonical form ("1"^^xsd:int as xsd:integer):
+        # where the shapes may see one, pySHACL validates the literals as written instead.
+        rewritten = self.as_written.touches(shapes)
+        if rewritten is not None:
+            if required:
+                raise UsageError(f"the fast SHACL path cannot check this input: {rewritten}")
+            self._say(f"using pySHACL (the reference validator): {rewritten}")
             return None
         violations, conforms = compiled.check(self.store)  # data prefixes: the project's
         return ValidationReport(conforms, violations, engine="fast")

@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
+import weakref
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -264,6 +265,9 @@ def create_app(graph: Any, settings: Settings | None = None) -> Starlette:
         lifespan=_closing(pool, settings.max_inflight),
     )
     app.state.pool = pool
+    weakref.finalize(
+        app, pool.close
+    )  # an app dropped without its lifespan (tests) ends its workers
     return app
 
 

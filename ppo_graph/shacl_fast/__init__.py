@@ -45,7 +45,9 @@ literals when it stores them (``"01"^^xsd:integer`` becomes ``"1"``, ``xsd:int``
 and the other integer types become ``xsd:integer``, ``"2.50"^^xsd:decimal`` becomes ``"2.5"``,
 language tags are lower-cased): a value of a derived integer type passes ``sh:datatype
 xsd:integer`` here (pySHACL flags it), and decimal and date/time values are reported in
-oxigraph's canonical lexical form. rdflib's own literal normalisation (``"1"^^xsd:double`` is
+oxigraph's canonical lexical form. (``KnowledgeGraph.validate`` does not let these limits reach
+a report: the engine notes the user's literals that its store rewrites, ``parse.AsWritten``, and
+hands shapes that may see one to pySHACL with the literals as written.) rdflib's own literal normalisation (``"1"^^xsd:double`` is
 ``"1.0"``, booleans are ``true``/``false``) is reproduced. Plain and ``xsd:string`` literals are
 indistinguishable in a store; pySHACL's default messages are reproduced for plain ones. Those
 messages print IRIs with the prefixes of the rdflib graphs pySHACL sees: rdflib's defaults and
