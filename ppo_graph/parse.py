@@ -234,21 +234,68 @@ _CANONICAL_DATE = re.compile(r"-?(?:[1-9][0-9]{4,}|[0-9]{4})-[0-9]{2}-[0-9]{2}Z?
 #: straight into the store. Over-inclusive on purpose (a match in a comment or string only costs
 #: a slower read): a datatype, or (in Turtle, TriG and N3) a bare numeral that is not a canonical
 #: integer.
-_TURTLE = rb"\^\^|(?<![\w:/#%.-])(?:\+|-0(?![\d.])|-?(?:0\d|\d*\.\d|\d+[eE]))"
+_NUMERAL = rb"(?=[-+.0-9])(?<![\w:/#%.-])(?:\+|-0(?![\d.])|-?(?:0\d|\d*\.\d|\d+[eE]))"
 _MAY_REWRITE = {
-    "turtle": re.compile(_TURTLE),
-    "trig": re.compile(_TURTLE),
-    "n3": re.compile(_TURTLE),
-    "nt": re.compile(rb"\^\^"),
-    "nquads": re.compile(rb"\^\^"),
-    "xml": re.compile(rb"datatype"),
+    "turtle": re.compile(_NUMERAL),
+    "trig": re.compile(_NUMERAL),
+    "n3": re.compile(_NUMERAL),
+    "nt": None,
+    "nquads": None,
+}
+#: A short typed literal of a datatype the store keeps as written when its lexical form is
+#: canonical (dates, integers, booleans), with the datatype spelled as ``ppo org import`` and most
+#: tools write it. A file whose every ``^^`` is one of these, in canonical form, needs no scan;
+#: anything else (another datatype, an escape, a long string, a ``^^`` in a comment) is scanned.
+_SAFE_TYPED = re.compile(
+    rb"\^\^(?:xsd:|<http://www\.w3\.org/2001/XMLSchema#)(date|integer|boolean)>?(?![\w:.-])"
+)
+_CANONICAL = {
+    b"date": re.compile(rb"-?(?:[1-9][0-9]{4,}|[0-9]{4})-[0-9]{2}-[0-9]{2}Z?"),
+    b"integer": re.compile(rb"0|-?[1-9][0-9]*"),
+    b"boolean": re.compile(rb"true|false"),
 }
 
 
+def _bare_numeral(numeral: re.Pattern[bytes], data: bytes) -> bool:
+    """Whether the file may hold a bare numeral the store rewrites (``01``, ``1.0``, ``+1``): one
+    inside a short double-quoted string on its line ("Line 05") does not count, except on a line
+    with a single quote, a backslash or a long string, which is taken as it is (a quote there may
+    not open a string)."""
+    for match in numeral.finditer(data):
+        start = data.rfind(b"\n", 0, match.start()) + 1
+        before = data[start : match.start()]
+        if b"'" in before or b"\\" in before or b'"""' in before or before.count(b'"') % 2 == 0:
+            return True
+    return False
+
+
 def may_rewrite(fmt: str, data: bytes) -> bool:
-    """Whether a file may hold a literal the store keeps in another form (JSON-LD: always)."""
-    pattern = _MAY_REWRITE.get(fmt)
-    return pattern is None or pattern.search(data) is not None
+    """Whether a file may hold a literal the store keeps in another form (JSON-LD and RDF/XML:
+    always, when they name a datatype). Over-inclusive: a file it passes is scanned by the
+    parser (:class:`AsWritten`), which decides."""
+    if fmt not in _MAY_REWRITE:
+        return fmt != "xml" or b"datatype" in data
+    numeral = _MAY_REWRITE[fmt]
+    if numeral is not None and _bare_numeral(numeral, data):
+        return True
+    typed = data.count(b"^^")
+    if not typed:
+        return False
+    found = 0
+    for match in _SAFE_TYPED.finditer(data):
+        # the short string just before: "LEXICAL"^^xsd:date, with no quote, backslash or line
+        # break inside, not the end of a long string
+        close = match.start() - 1
+        if close < 1 or data[close : close + 1] != b'"':
+            return True
+        opening = data.rfind(b'"', 0, close)
+        lexical = data[opening + 1 : close]
+        if opening < 0 or data[opening - 1 : opening] in (b'"', b"\\") or b"\\" in lexical:
+            return True
+        if b"\n" in lexical or not _CANONICAL[match.group(1)].fullmatch(lexical):
+            return True
+        found += 1
+    return found != typed
 
 
 def _may_change(literal: Any) -> bool:
