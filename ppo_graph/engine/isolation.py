@@ -401,12 +401,12 @@ class Pool:
             }
             with self._lock:
                 current = [w for w in busy if w in self._busy]
-                fresh = [w for w in current if not w.niced and now - w.started > NICE_AFTER]
-                for worker in fresh:
-                    worker.niced = True
                 long = sorted(
                     (w for w in current if spent[w] > NICE_AFTER), key=lambda w: w.started
                 )
+                fresh = [w for w in long if not w.niced]
+                for worker in fresh:
+                    worker.niced = True
                 over = [w for w in long[self.limits.max_long :] if not w.verdict]
                 for worker in over:
                     worker.verdict = "long"
@@ -627,16 +627,17 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / _TICK
 
 
-_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
-
-
 def _resident(pid: int) -> int:
-    """A process's resident memory in bytes (0 when it cannot be read)."""
+    """A process's anonymous resident memory in bytes (``RssAnon``: what it allocated, not the
+    library pages it maps), 0 when it cannot be read."""
     try:
-        with open(f"/proc/{pid}/statm", "rb") as statm:
-            return int(statm.read().split()[1]) * _PAGE
+        with open(f"/proc/{pid}/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"RssAnon:"):
+                    return int(line.split()[1]) * 1024
     except (OSError, IndexError, ValueError):
-        return 0
+        pass
+    return 0
 
 
 def _address_space() -> int:
