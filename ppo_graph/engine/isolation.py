@@ -17,12 +17,14 @@ copy-on-write view of the loaded graph in milliseconds, whatever its size. A wor
 The pool counts evaluations in flight, those being stopped included, and refuses a new one at
 once (:class:`Busy`) when the count reaches its bound, instead of queueing it. A job past its
 deadline gets SIGKILL (through a pidfd, so a recycled process id is never hit) and its slot is
-held until the kernel has torn the process down, then given back. A worker whose query has used
-more than :data:`NICE_AFTER` seconds of CPU or grown it by :data:`LONG_MEMORY` is a *long* one:
-it is lowered in priority (nice 10) and retired when it finishes, so short queries keep the CPU
-while long ones run out their time, and at most ``max_long`` may be long at once (the youngest
-beyond that is stopped): that, with the memory cap, bounds what all evaluations together can
-hold. A short query that waits for a core while the machine is busy is never long.
+held until the kernel has torn the process down, then given back. A worker busy for longer than
+:data:`NICE_AFTER` seconds is lowered in priority (nice 10), so fresh short queries keep the CPU
+while long ones run out their time; when it finishes its priority is restored, or, where that
+needs a privilege the server lacks, the worker is retired. A query that has used more than
+:data:`NICE_AFTER` seconds of CPU or grown its worker by :data:`LONG_MEMORY` is a *long* one, and
+at most ``max_long`` may be long at once (the youngest beyond that is stopped): that, with the
+memory cap, bounds what all evaluations together can hold. A short query that waits for a core
+while the machine is busy is never long.
 
 The zygote and its workers form one process group; when the owning process closes the pool or
 exits (however it ends: the zygote reads end-of-file on its control socket), the whole group is
@@ -54,8 +56,8 @@ from ..errors import UsageError
 
 T = TypeVar("T")
 
-#: A query that has used this much CPU (seconds) is a long one: its worker gets nice 10, so that
-#: short queries win the CPU, and it counts against ``max_long``.
+#: A worker busy this long (seconds) gets nice 10, so that short queries win the CPU; a query that
+#: has used this much CPU is a long one, and counts against ``max_long``.
 NICE_AFTER = 0.25
 NICENESS = 10
 #: A query that has grown its worker by this many bytes is a long one too, whatever its CPU: so
@@ -333,6 +335,10 @@ class Pool:
         return worker
 
     def _release(self, worker: _Worker) -> None:
+        """Back to the idle workers, its priority restored, or retired (a lowered priority
+        cannot be raised again without privilege)."""
+        if worker.niced and _renice(worker.pid, 0):
+            worker.niced = False
         with self._lock:
             self._busy.discard(worker)
             keep = (
@@ -401,18 +407,19 @@ class Pool:
             }
             with self._lock:
                 current = [w for w in busy if w in self._busy]
+                # lower priority: busy a quarter second by the clock (a long query gets there at
+                # once; a short one that waited for a core gets its priority back afterwards)
+                fresh = [w for w in current if not w.niced and now - w.started > NICE_AFTER]
+                for worker in fresh:
+                    worker.niced = True
                 long = sorted(
                     (w for w in current if spent[w] > NICE_AFTER), key=lambda w: w.started
                 )
-                fresh = [w for w in long if not w.niced]
-                for worker in fresh:
-                    worker.niced = True
                 over = [w for w in long[self.limits.max_long :] if not w.verdict]
                 for worker in over:
                     worker.verdict = "long"
             for worker in fresh:
-                with contextlib.suppress(OSError):
-                    os.setpriority(os.PRIO_PROCESS, worker.pid, NICENESS)
+                _renice(worker.pid, NICENESS)
             for worker in over:
                 worker.kill()
 
@@ -615,6 +622,15 @@ def _portable(exc: BaseException) -> BaseException:
 
 
 _TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _renice(pid: int, niceness: int) -> bool:
+    """Set a process's niceness; False when not allowed (raising a priority needs privilege)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, pid, niceness)
+    except OSError:
+        return False
+    return True
 
 
 def _cpu_seconds(pid: int) -> float:
