@@ -70,14 +70,13 @@ def same_in_every_order(
     positionals: Sequence[str],
     options: Sequence[Sequence[str]],
 ) -> Result:
-    results = {
-        name: run(capsys, out_dir, argv)
-        for name, argv in orders(command, positionals, options).items()
-    }
-    first = results["before"]
-    for name, result in results.items():
-        assert result == first, f"{name} differs from options first"
-    return first
+    """Every order parses to the same command (the handler sees nothing else, so it does the
+    same), and the most scrambled one, run for real, reads the files."""
+    lines = orders(command, positionals, options)
+    parsed = {name: vars(build_parser().parse_args(argv)) for name, argv in lines.items()}
+    for name, namespace in parsed.items():
+        assert namespace == parsed["before"], f"{name} parses otherwise than options first"
+    return run(capsys, out_dir, lines["woven"])
 
 
 OUT = "<out>"  # replaced by the test's output folder
@@ -225,7 +224,7 @@ def test_load_in_any_order(
         capsys, tmp_path / "out", ["load"], [ACME, ORG], [store, ["--graph", "urn:x:g"]]
     )
     assert code == 0 and "now in graph <urn:x:g>" in err
-    assert len(set(uploaded)) == 1 and len(uploaded) == 4
+    assert len(uploaded) == 1  # the one real run (the others are compared as parsed)
 
 
 @pytest.mark.parametrize(
