@@ -1,6 +1,6 @@
 """The whole catalogue at once, as ``ppo run`` uses it: every check's rows, every question's
 answer as text. On the engine (:class:`~ppo_graph.engine.KnowledgeGraph`) or, for the tests, on
-an rdflib Graph through the reference path (:func:`ppo_graph.query.run_query`)."""
+an rdflib Graph through the reference path (:func:`ppo_graph.rdflib_query.run_query`)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ def _rows(graph: Any, spec: QuerySpec) -> list[Row]:
     if hasattr(graph, "rows"):
         rows: list[Row] = graph.rows(spec)
         return rows
-    from .query import run_query  # an rdflib Graph: the reference engine
+    from .rdflib_query import run_query  # an rdflib Graph: the reference engine
 
     return run_query(graph, spec)
 

@@ -12,7 +12,7 @@ from typing import Any
 from .errors import UsageError
 from .prefixes import compact, expand_curie
 from .query_file import Param, QuerySpec
-from .sparql import variables
+from .sparql_text import variables
 
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 

@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from rdflib import Graph
 
+    from .formats import MatrixFormat
+    from .org.raci import Matrix
+
 
 def add_input_files(parser: argparse.ArgumentParser) -> None:
     """The arguments every graph-reading command shares: EXTRA files and --no-reason."""
@@ -115,3 +118,34 @@ def open_union(args: argparse.Namespace) -> Graph:
     """The reasoned graph (asserted and inferred triples) as rdflib, for the networkx views."""
     graph: Graph = open_graph(args).rdflib_graph("union")
     return graph
+
+
+def matrix_content(matrix: Matrix, fmt: MatrixFormat) -> str | bytes:
+    """The matrix in a format of ``ppo raci``: the one table writer for table, CSV and Markdown,
+    a self-contained page, or an XLSX workbook (``ppo raci``, and ``ppo docs``' example
+    organisation)."""
+    import shutil
+
+    from .formats import MatrixFormat
+
+    if fmt is MatrixFormat.XLSX:
+        from .org.xlsx import matrix_xlsx
+
+        return matrix_xlsx(matrix)
+    if fmt is MatrixFormat.HTML:
+        from .org.html import matrix_html
+
+        return matrix_html(matrix)
+    from .tables import format_csv, format_md, format_table
+
+    if fmt is MatrixFormat.CSV:
+        return format_csv(matrix.rows, matrix.header)
+    if fmt is MatrixFormat.MD:
+        return format_md(matrix.rows, matrix.header)
+    # a matrix is as wide as its columns: only the text shrinks, to 40 characters
+    others = [
+        max([len(c), *(len(r[c]) for r in matrix.rows)]) for c in matrix.header if c != "text"
+    ]
+    least = sum(others) + 2 * len(others) + 40
+    width = max(least, shutil.get_terminal_size((80, 24)).columns)
+    return format_table(matrix.rows, matrix.header, width, cut=["text"])

@@ -304,7 +304,7 @@ def _example_org(save: Callable[[str, str, str], None], cache: bool | None) -> E
     role and its gaps: what ``ppo validate --checks``, ``ppo raci --by role`` and
     ``ppo org gaps`` give on examples/org/org.ttl."""
     from .answers import with_checks
-    from .cli_raci import matrix_content
+    from .cli_common import matrix_content
     from .engine import KnowledgeGraph
     from .formats import MatrixFormat
     from .org.gaps import gaps, gaps_text

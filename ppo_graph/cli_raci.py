@@ -4,17 +4,13 @@ table, CSV or Markdown (the one table writer), a self-contained HTML page or an 
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .cli_common import add_input_files, open_graph
+from .cli_common import add_input_files, matrix_content, open_graph
 from .errors import EXIT_OK, UsageError
 from .formats import MatrixFormat, choices
-
-if TYPE_CHECKING:
-    from .org.raci import Matrix
 
 BY = ("person", "role", "process")
 
@@ -71,29 +67,3 @@ def cmd_raci(args: argparse.Namespace) -> int:
         what = f"{len(matrix.rows)} duties x {len(matrix.columns)} {args.by} columns"
         print(f"wrote {args.out} ({what})", file=sys.stderr)
     return EXIT_OK
-
-
-def matrix_content(matrix: Matrix, fmt: MatrixFormat) -> str | bytes:
-    """The matrix in a format of ``ppo raci``: the one table writer for table, CSV and Markdown,
-    a self-contained page, or an XLSX workbook."""
-    if fmt is MatrixFormat.XLSX:
-        from .org.xlsx import matrix_xlsx
-
-        return matrix_xlsx(matrix)
-    if fmt is MatrixFormat.HTML:
-        from .org.html import matrix_html
-
-        return matrix_html(matrix)
-    from .tables import format_csv, format_md, format_table
-
-    if fmt is MatrixFormat.CSV:
-        return format_csv(matrix.rows, matrix.header)
-    if fmt is MatrixFormat.MD:
-        return format_md(matrix.rows, matrix.header)
-    # a matrix is as wide as its columns: only the text shrinks, to 40 characters
-    others = [
-        max([len(c), *(len(r[c]) for r in matrix.rows)]) for c in matrix.header if c != "text"
-    ]
-    least = sum(others) + 2 * len(others) + 40
-    width = max(least, shutil.get_terminal_size((80, 24)).columns)
-    return format_table(matrix.rows, matrix.header, width, cut=["text"])

@@ -32,3 +32,9 @@ class InputError(PPOError):
 
 class UsageError(PPOError):
     """A command-line argument or parameter is wrong."""
+
+
+class StoreError(UsageError):
+    """The store could not be reached, or answered with an error; the message names the URL.
+    Raised by :mod:`ppo_graph.remote` (which re-exports it) and by :mod:`ppo_graph.sparql` when
+    a store's answer lacks the query's columns."""

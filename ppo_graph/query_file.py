@@ -24,7 +24,7 @@ from typing import Literal as Lit
 
 from .errors import InputError, UsageError
 from .prefixes import compact, expand_curie
-from .sparql import tokens, variables
+from .sparql_text import tokens, variables
 
 Kind = Lit["question", "check", "report"]
 #: Columns every check must return, so a failing check names the node, property and value.
@@ -174,7 +174,7 @@ def _check(text: str, path: Path, user: bool, allow_remote: bool) -> tuple[list[
     store); its result columns and whether it reaches beyond the graph. Errors name the file and
     line."""
     from .engine.boundary import MalformedQuery, QueryRefused, check_query, trusted
-    from .sparql import check_syntax
+    from .sparql_text import check_syntax
 
     if not any(True for _ in tokens(text)):
         raise InputError(
@@ -206,7 +206,7 @@ def _syntax_error(text: str, path: Path, exc: SyntaxError) -> InputError:
     """The error for a query that does not parse. pyoxigraph's messages list every expected
     character class, so on this (rare, slow-is-fine) path rdflib's parser is asked for its
     shorter message and line; pyoxigraph's is kept if rdflib has none."""
-    from .sparql import syntax_error
+    from .sparql_text import syntax_error
 
     try:
         from rdflib.plugins.sparql import prepareQuery

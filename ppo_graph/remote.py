@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .errors import StoreError as StoreError  # re-exported: the store client raises it
 from .errors import UsageError
 from .sparql import QueryTimeout
 
@@ -44,10 +45,6 @@ RESULTS_JSON = "application/sparql-results+json"
 QUERY_ACCEPT = f"{RESULTS_JSON}, {NTRIPLES};q=0.9"
 #: Seconds to wait for an upload or a download (a query has its own --timeout).
 TRANSFER_TIMEOUT = 300.0
-
-
-class StoreError(UsageError):
-    """The store could not be reached, or answered with an error; the message names the URL."""
 
 
 @dataclass(frozen=True)

@@ -463,11 +463,11 @@ def isolated_rows(
     memory_mb: int | None = None,
 ) -> list[dict[str, Any]]:
     """A query's rows from a worker process killed at the deadline (an in-process graph or a
-    remote one: then the worker may use the network, to reach the store)."""
-    from ..remote import RemoteGraph
+    remote one: then the worker may use the network, to reach the store; a
+    :class:`~ppo_graph.remote.RemoteGraph` makes its pool with the network whatever it is asked)."""
     from ..sparql import QueryTimeout
 
-    network = isinstance(graph, RemoteGraph) or spec.remote
+    network = spec.remote
     try:
         pool = graph.isolated(timeout, network=network, memory_mb=memory_mb)
         rows: list[dict[str, Any]] = pool.call(
