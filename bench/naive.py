@@ -2,7 +2,7 @@
 
 What anyone would write with the reference libraries and nothing else: parse the same Turtle
 files with rdflib, expand the OWL RL closure with owlrl (the same settings as
-``ppo_graph/reason.py``), then either validate with pySHACL against the same shapes or run the
+``ppo_graph/backends/reference/reason.py``), then either validate with pySHACL against the same shapes or run the
 same ``.rq`` file with rdflib (parameters at their declared defaults, bound with
 ``initBindings``). No cache, no ppo_graph import: it is the "before" of the speed-up.
 
@@ -52,7 +52,7 @@ def parse(root: Path, extra: list[Path]) -> Any:
 
 
 def closure(graph: Any) -> Any:
-    """owlrl's OWL RL closure, in place (the settings of ppo_graph/reason.py)."""
+    """owlrl's OWL RL closure, in place (the settings of ppo_graph/backends/reference/reason.py)."""
     import owlrl
 
     owlrl.DeductiveClosure(

@@ -388,7 +388,7 @@ def _catalogue() -> Any:
     try:
         from ppo_graph.catalogue import default_catalogue
     except ImportError:  # before the engine's catalogue module
-        from ppo_graph.query import default_catalogue  # type: ignore[no-redef]
+        from ppo_graph.backends.reference.query import default_catalogue  # type: ignore[no-redef]
     return default_catalogue()
 
 
@@ -429,8 +429,8 @@ def child_shipped(args: argparse.Namespace) -> dict[str, Any]:
 
     # Reasoning alone, parsing excluded on both sides.
     try:
-        from ppo_graph import reasoner as fast_reasoner
-        from ppo_graph.parse import triples
+        from ppo_graph.backends.fast import reasoner as fast_reasoner
+        from ppo_graph.backends.fast.parse import triples
         from ppo_graph.paths import shipped_graph_files
 
         asserted = list(dict.fromkeys(t for p in shipped_graph_files() for t in triples(p)))
@@ -615,7 +615,7 @@ def raw_comparison(
     the query text already bound) vs the same query through the engine."""
     import pyoxigraph as ox
 
-    from ppo_graph.sparql import bind, with_values
+    from ppo_graph.backends.fast.sparql import bind, with_values
 
     cat = _catalogue()
     raw = ox.Store()

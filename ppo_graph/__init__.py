@@ -5,8 +5,8 @@ files, reasons, caches the result and answers SPARQL and SHACL for every command
 
     parse -> reasoner (fast OWL RL rules) -> cache -> sparql / shacl_fast / interfaces / viz
 
-The design card's engines stay the reference: :mod:`ppo_graph.load` (rdflib),
-:mod:`ppo_graph.reason` (owlrl), :mod:`ppo_graph.validate` (pySHACL) and :mod:`ppo_graph.query`
+The design card's engines stay the reference: :mod:`ppo_graph.backends.reference.load` (rdflib),
+:mod:`ppo_graph.backends.reference.reason` (owlrl), :mod:`ppo_graph.backends.reference.validate` (pySHACL) and :mod:`ppo_graph.backends.reference.query`
 (rdflib SPARQL). Each fast step is tested equal to them on the same inputs, and the engine falls
 back to them for input a fast step does not cover.
 """

@@ -11,10 +11,10 @@ from typing import Any
 
 from rdflib import Dataset, Graph, URIRef
 
-from . import prefixes
-from .formats import GraphFormat
-from .namespaces import PREFIXES, bind_prefixes
-from .reason import Reasoned
+from ppo_graph import namespaces as prefixes
+from ppo_graph.backends.reference.namespaces import PREFIXES, bind_prefixes
+from ppo_graph.backends.reference.reason import Reasoned
+from ppo_graph.formats import GraphFormat
 
 ASSERTED_GRAPH = URIRef(prefixes.ASSERTED_GRAPH)
 INFERRED_GRAPH = URIRef(prefixes.INFERRED_GRAPH)

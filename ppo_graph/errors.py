@@ -36,5 +36,5 @@ class UsageError(PPOError):
 
 class StoreError(UsageError):
     """The store could not be reached, or answered with an error; the message names the URL.
-    Raised by :mod:`ppo_graph.remote` (which re-exports it) and by :mod:`ppo_graph.sparql` when
+    Raised by :mod:`ppo_graph.engine.remote` (which re-exports it) and by :mod:`ppo_graph.backends.fast.sparql` when
     a store's answer lacks the query's columns."""

@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from rdflib import RDFS, Graph, Literal, URIRef
 
-from .namespaces import PPO
-from .prefixes import local_name
-from .process_metrics import (
+from ppo_graph.backends.reference.namespaces import PPO
+from ppo_graph.namespaces import local_name
+from ppo_graph.process_metrics import (
     HUB_MEDIAN_FACTOR,
     HUB_MIN_PARTNERS,
     ProcessMetrics,
@@ -84,7 +84,7 @@ _ROLE_PROPERTIES: dict[URIRef, str] = {
 def _rows(g: Graph, name: str) -> list[dict[str, Any]]:
     """A report query's rows (``queries/reports/NAME.rq``, run on rdflib) in a stable order, so
     graphs, layouts and outputs are reproducible."""
-    from .query import run_query
+    from ppo_graph.backends.reference.query import run_query
 
     return sorted(run_query(g, name), key=lambda row: tuple(str(v) for v in row.values()))
 

@@ -1,22 +1,88 @@
-"""Namespaces as rdflib objects: the ontology's (checked terms) and the individuals', plus reused
-vocabularies. The prefixes themselves are :data:`ppo_graph.prefixes.PREFIXES`, the one table."""
+"""The project's prefixes as plain strings, and the one place that turns an IRI into a short
+name for people (:func:`compact`, :func:`local_name`) and a CURIE back into an IRI
+(:func:`expand_curie`), for plain strings, rdflib terms and pyoxigraph terms alike.
+
+Kept free of any RDF library so that the fast paths (``ppo query``, ``ppo validate``) and
+``ppo --help`` import neither rdflib nor anything heavy.
+"""
 
 from __future__ import annotations
 
-from rdflib import Graph, Namespace
+import re
+from functools import cache
+from typing import Any
 
-from ._terms import PPO
-from .prefixes import PPOD_NS, PREFIXES
+PPO_NS = "https://w3id.org/ppo-graph/ontology#"
+PPOD_NS = "https://w3id.org/ppo-graph/id/"
+PPOS_NS = "https://w3id.org/ppo-graph/shapes#"
+RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS_NS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL_NS = "http://www.w3.org/2002/07/owl#"
+XSD_NS = "http://www.w3.org/2001/XMLSchema#"
+SH_NS = "http://www.w3.org/ns/shacl#"
+SKOS_NS = "http://www.w3.org/2004/02/skos/core#"
 
-#: Individuals: roles, duties, processes, artefacts, interfaces, sections.
-PPOD = Namespace(PPOD_NS)
-ORG = Namespace(PREFIXES["org"])
-ONTOLOGY_IRI = "https://w3id.org/ppo-graph/ontology"
+PREFIXES: dict[str, str] = {
+    "ppo": PPO_NS,
+    "ppod": PPOD_NS,
+    "org": "http://www.w3.org/ns/org#",
+    "skos": SKOS_NS,
+    "dcterms": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "owl": OWL_NS,
+    "rdf": RDF_NS,
+    "rdfs": RDFS_NS,
+    "xsd": XSD_NS,
+    "sh": SH_NS,
+    "ppos": PPOS_NS,
+}
 
-__all__ = ["ONTOLOGY_IRI", "ORG", "PPO", "PPOD", "PREFIXES", "bind_prefixes"]
+#: The named graphs that keep asserted and inferred triples apart (stores, builds, the cache).
+ASSERTED_GRAPH = "https://w3id.org/ppo-graph/graph/asserted"
+INFERRED_GRAPH = "https://w3id.org/ppo-graph/graph/inferred"
+
+_LOCAL = re.compile(r"[A-Za-z0-9_.\-]+")
 
 
-def bind_prefixes(graph: Graph) -> Graph:
-    for prefix, iri in PREFIXES.items():
-        graph.bind(prefix, iri, override=True)
-    return graph
+@cache
+def _longest_first() -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(PREFIXES.items(), key=lambda item: -len(item[1])))
+
+
+def _iri_text(iri: Any) -> str:
+    """The IRI of a plain string, an rdflib ``URIRef`` (a ``str``) or a pyoxigraph ``NamedNode``
+    (whose ``str()`` is ``<iri>``, so its ``.value`` is taken)."""
+    if isinstance(iri, str):
+        return str(iri)
+    value = getattr(iri, "value", None)
+    return value if isinstance(value, str) else str(iri)
+
+
+def compact(iri: Any) -> str:
+    """A full IRI as a CURIE when one of the project prefixes covers it, else the IRI itself."""
+    text = _iri_text(iri)
+    for prefix, namespace in _longest_first():
+        if text.startswith(namespace):
+            local = text[len(namespace) :]
+            if local and _LOCAL.fullmatch(local):
+                return f"{prefix}:{local}"
+    return text
+
+
+def local_name(iri: Any) -> str:
+    """The IRI's last segment (after its last ``#`` or ``/``, a trailing one ignored): a name of
+    last resort for a node without a label, and one of the names a parameter value may use."""
+    return re.split(r"[#/]", _iri_text(iri).rstrip("/#"))[-1]
+
+
+def expand_curie(text: str) -> str | None:
+    """``ppod:X`` -> full IRI, ``<iri>`` or ``https://...`` -> IRI; None if it is neither."""
+    text = text.strip()
+    if text.startswith("<") and text.endswith(">") and len(text) > 2:
+        return text[1:-1]
+    if re.match(r"^(https?|urn|file):", text):
+        return text
+    prefix, sep, local = text.partition(":")
+    if sep and prefix in PREFIXES:
+        return PREFIXES[prefix] + local
+    return None

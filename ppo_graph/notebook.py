@@ -1,7 +1,7 @@
 """The notebook API: load and reason the graph once, then ask the canned queries by name and get
 plain Python values (or a pandas DataFrame)::
 
-    from ppo_graph.notebook import Session  # also importable from ppo_graph.query
+    from ppo_graph.notebook import Session  # also importable from ppo_graph.backends.reference.query
 
     s = Session()
     s.ask("role-duties", role="ppod:CapacityManagementProcessOwner")
@@ -14,9 +14,9 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .catalogue import default_catalogue
-from .errors import UsageError
-from .tables import Row, simplify_rows
+from ppo_graph.catalogue import default_catalogue
+from ppo_graph.errors import UsageError
+from ppo_graph.tables import Row, simplify_rows
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -49,7 +49,7 @@ class Session:
         reasoning: bool = True,
         graph: Graph | None = None,
     ) -> None:
-        from .engine import KnowledgeGraph
+        from ppo_graph.engine import KnowledgeGraph
 
         if graph is not None:  # a graph you reasoned yourself, taken as it is
             self.kg = KnowledgeGraph.from_rdflib(graph)

@@ -7,7 +7,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from .errors import InputError
+from ppo_graph.errors import InputError
 
 
 def _umask() -> int:

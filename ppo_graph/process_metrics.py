@@ -6,7 +6,7 @@ from __future__ import annotations
 import statistics
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from .prefixes import local_name
+from ppo_graph.namespaces import local_name
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .prefixes import compact
-from .tables import json_text
+from ppo_graph.namespaces import compact
+from ppo_graph.tables import json_text
 
 
 @dataclass(frozen=True)

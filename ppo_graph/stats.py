@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .tables import format_columns
+from ppo_graph.tables import format_columns
 
 
 @dataclass

@@ -12,8 +12,8 @@ import textwrap
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from .formats import Format
-from .prefixes import RDF_NS, XSD_NS, compact
+from ppo_graph.formats import Format
+from ppo_graph.namespaces import RDF_NS, XSD_NS, compact
 
 #: One result row: column name -> RDF term (None when the variable is unbound).
 Row = dict[str, Any]

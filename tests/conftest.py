@@ -16,9 +16,9 @@ from typing import Any, NoReturn
 import pytest
 from rdflib import BNode, Graph
 
+from ppo_graph.backends.reference.load import load_graph
+from ppo_graph.backends.reference.reason import Reasoned, reason
 from ppo_graph.engine import KnowledgeGraph
-from ppo_graph.load import load_graph
-from ppo_graph.reason import Reasoned, reason
 
 TESTS = Path(__file__).resolve().parent
 FIXTURES = TESTS / "fixtures"
@@ -124,8 +124,8 @@ def _memoised_owlrl() -> Iterator[None]:
     its blank-node triple count, and a hit is only served when the earlier closure added no
     blank-node triple (tautologies aside, which reason() drops anyway), so the reused triples
     cannot refer to another parse's blank nodes."""
-    from ppo_graph import reason as reason_module
-    from ppo_graph.reason import _is_trivial
+    from ppo_graph.backends.reference import reason as reason_module
+    from ppo_graph.backends.reference.reason import _is_trivial
 
     real = reason_module.ENGINES["owlrl"]
     seen: dict[tuple[frozenset[object], int], set[object]] = {}
@@ -156,7 +156,7 @@ def fast_reasoned(graph: Graph) -> Reasoned:
     """``graph`` reasoned by the fast rules. The reference, owlrl, gives the same closure on the
     shipped graph and on every fixture (tests/test_reasoner_equivalence.py, the one place owlrl
     runs on them), so the other tests use the fast rules and the suite stays quick."""
-    from ppo_graph import reasoner
+    from ppo_graph.backends.fast import reasoner
 
     closure = reasoner.reason(graph, reasoner.rdflib_terms())
     inferred = Graph()

@@ -20,14 +20,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import BNode, Dataset, Graph, Literal
 
+from ppo_graph.backends.fast.parse import BOM, AsWritten, triples
+from ppo_graph.backends.reference.reason import reason
+from ppo_graph.backends.reference.validate import load_shapes, validate
 from ppo_graph.cli import main
 from ppo_graph.engine import KnowledgeGraph
 from ppo_graph.errors import InputError
-from ppo_graph.parse import BOM, AsWritten, triples
+from ppo_graph.namespaces import ASSERTED_GRAPH
 from ppo_graph.paths import shipped_graph_files
-from ppo_graph.prefixes import ASSERTED_GRAPH
-from ppo_graph.reason import reason
-from ppo_graph.validate import load_shapes, validate
 
 ox = pytest.importorskip("pyoxigraph")
 
@@ -231,7 +231,7 @@ def test_a_bom_is_ignored_in_every_format(tmp_path: Path, suffix: str) -> None:
     bom.write_bytes(BOM + plain.read_bytes())
     assert len(list(triples(bom))) == len(list(triples(plain))) > 0
     store = ox.Store()
-    from ppo_graph.parse import load_into
+    from ppo_graph.backends.fast.parse import load_into
 
     load_into(store, bom, ox.DefaultGraph())
     assert len(store) == len(list(triples(plain)))
@@ -294,7 +294,7 @@ def test_error_lines_in_a_bom_file_are_the_file_lines(tmp_path: Path, suffix: st
     ],
 )
 def test_the_prefilter_is_over_inclusive(text: bytes, scanned: bool) -> None:
-    from ppo_graph.parse import may_rewrite
+    from ppo_graph.backends.fast.parse import may_rewrite
 
     assert (
         may_rewrite("turtle", b"@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n" + text)
@@ -316,7 +316,7 @@ def test_no_literal_the_store_rewrites_gets_past_the_prefilter(
 ) -> None:
     import pyoxigraph as ox
 
-    from ppo_graph.parse import may_rewrite
+    from ppo_graph.backends.fast.parse import may_rewrite
 
     literal = lexical if bare else f'"{lexical}"^^{datatype}'
     data = f"@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n<urn:a> <urn:b> {literal} .\n"

@@ -95,7 +95,7 @@ def test_generated_organisation_imports_and_validates(tmp_path: Path) -> None:
     assert people >= 50 and raci > 0
     for name in ("people.csv", "raci.csv"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
-    ppo = [sys.executable, "-m", "ppo_graph.cli"]
+    ppo = [sys.executable, "-m", "ppo_graph"]
     org = tmp_path / "org.ttl"
     done = subprocess.run(
         [*ppo, "org", "import", str(tmp_path / "a" / "people.csv"), "--raci",

@@ -24,7 +24,7 @@ from test_store import NO_PROXY, oxigraph_server
 
 from ppo_graph.cli import main
 from ppo_graph.engine.boundary import MalformedQuery, QueryRefused, check_query
-from ppo_graph.remote import Endpoints, RemoteGraph, RemoteStore
+from ppo_graph.engine.remote import Endpoints, RemoteGraph, RemoteStore
 from ppo_graph.serve.app import create_app
 
 GRAPH_A = "https://example.org/test/tenant-a"

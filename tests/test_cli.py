@@ -15,10 +15,10 @@ from conftest import FIXTURES, ROOT
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import SH
 
-from ppo_graph.answers import check_violations
 from ppo_graph.build import ASSERTED_GRAPH, INFERRED_GRAPH
 from ppo_graph.cli import main
 from ppo_graph.engine import KnowledgeGraph
+from ppo_graph.engine.answers import check_violations
 
 CARRIES = URIRef("https://w3id.org/ppo-graph/ontology#carriesDuty")
 

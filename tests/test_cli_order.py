@@ -210,7 +210,7 @@ def test_a_file_after_a_list_option_is_refused_not_taken_as_a_value(
 def test_load_in_any_order(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from ppo_graph import remote
+    from ppo_graph.engine import remote
 
     uploaded: list[tuple[int, str]] = []
 

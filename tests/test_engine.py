@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from ppo_graph import cache
 from ppo_graph.cli import main
-from ppo_graph.engine import KnowledgeGraph
+from ppo_graph.engine import KnowledgeGraph, cache
 
 EXTENSION = """@prefix ppo: <https://w3id.org/ppo-graph/ontology#> .
 @prefix ppod: <https://w3id.org/ppo-graph/id/> .

@@ -17,9 +17,9 @@ import pytest
 from conftest import require_module
 from rdflib import Graph
 
+from ppo_graph.backends.fast.parse import triples
 from ppo_graph.cli import main
 from ppo_graph.errors import InputError
-from ppo_graph.parse import triples
 from ppo_graph.paths import data_dir
 
 hypothesis = require_module("hypothesis")

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from ppo_graph.answers import check_violations
 from ppo_graph.cli import main
 from ppo_graph.engine import KnowledgeGraph
+from ppo_graph.engine.answers import check_violations
+from ppo_graph.namespaces import compact
 from ppo_graph.org.gaps import find_person, gaps
-from ppo_graph.prefixes import compact
 
 ORG_TTL = Path(__file__).resolve().parent.parent / "examples" / "org" / "org.ttl"
 DEMAND_MANAGER_DUTIES = [f"ppod:duty-7.14-{n:02d}" for n in range(3, 10)]

@@ -8,7 +8,7 @@ import pytest
 from conftest import require_module, require_tool
 from rdflib import Graph
 
-from ppo_graph.load import load_graph
+from ppo_graph.backends.reference.load import load_graph
 
 
 def _hermit_consistent(graph: Graph, folder: Path) -> bool:

@@ -17,9 +17,9 @@ import pytest
 from conftest import require_tool
 
 from ppo_graph import engine
+from ppo_graph.backends.reference.load import load_graph
 from ppo_graph.cli import main
 from ppo_graph.errors import InputError
-from ppo_graph.load import load_graph
 from ppo_graph.output import atomic_write
 
 PPO = [sys.executable, "-m", "ppo_graph"]

@@ -1,7 +1,7 @@
 """The package's import rules, read statically (``ast``) from every module under ppo_graph/:
 
 * no import cycles between its modules;
-* no ``ppo_graph.cli_*`` command module imports another (they share :mod:`ppo_graph.cli_common`,
+* no command module (``ppo_graph/cli/*.py``) imports another (they share :mod:`ppo_graph.cli.common`,
   which is not a command module).
 
 What counts as an import: every ``import`` and ``from ... import`` at module level *and* inside
@@ -26,8 +26,8 @@ import networkx as nx
 import pytest
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent / "ppo_graph"
-#: The command modules' shared helpers: every cli_* command module may import it.
-CLI_SHARED = {"ppo_graph.cli_common"}
+#: The command modules' shared helpers: every command module may import it.
+CLI_SHARED = {"ppo_graph.cli.common"}
 
 
 def _modules(package_dir: Path) -> dict[str, tuple[Path, bool]]:
@@ -117,10 +117,11 @@ def _describe(graph: nx.DiGraph, cycle: list[str]) -> str:
 
 
 def cli_command_imports(graph: nx.DiGraph) -> list[tuple[str, str]]:
-    """(command module, command module it imports) for every cli_* importing another cli_*."""
+    """(command module, command module it imports) for every command module (``ppo_graph.cli.*``,
+    not the dispatcher ``ppo_graph.cli`` itself) importing another."""
 
     def is_command(name: str) -> bool:
-        return name.startswith("ppo_graph.cli_") and name not in CLI_SHARED
+        return name.startswith("ppo_graph.cli.") and name not in CLI_SHARED
 
     return sorted((a, b) for a, b in graph.edges if is_command(a) and is_command(b))
 
@@ -134,10 +135,12 @@ def test_the_graph_sees_the_package(package_graph: nx.DiGraph) -> None:
     """The control: the graph holds the modules and some known edges (module level, relative,
     lazy, a package's ``__init__``), so an empty graph cannot pass the rules below."""
     assert "ppo_graph.engine" in package_graph  # engine/__init__.py
-    assert package_graph.has_edge("ppo_graph.query", "ppo_graph.answers")  # module level
+    assert package_graph.has_edge("ppo_graph.cli.core", "ppo_graph.engine")  # module level
     assert package_graph.has_edge("ppo_graph.engine", "ppo_graph.engine.isolation")  # from . import
-    assert package_graph.has_edge("ppo_graph.engine", "ppo_graph.sparql")  # inside a method
-    assert package_graph.has_edge("ppo_graph.cli_core", "ppo_graph.cli_common")
+    assert package_graph.has_edge(
+        "ppo_graph.engine", "ppo_graph.backends.fast.sparql"
+    )  # inside a method
+    assert package_graph.has_edge("ppo_graph.cli.core", "ppo_graph.cli.common")
 
 
 def test_no_import_cycles(package_graph: nx.DiGraph) -> None:
@@ -150,8 +153,8 @@ def test_no_import_cycles(package_graph: nx.DiGraph) -> None:
 def test_no_cli_command_module_imports_another(package_graph: nx.DiGraph) -> None:
     found = cli_command_imports(package_graph)
     assert not found, (
-        "cli_* command modules import each other (move what they share into "
-        "ppo_graph.cli_common or the library module it belongs to): "
+        "command modules import each other (move what they share into "
+        "ppo_graph.cli.common or the library module it belongs to): "
         + ", ".join(f"{a} -> {b}" for a, b in found)
     )
 
@@ -176,18 +179,19 @@ def test_the_detector_finds_a_cycle_closed_by_a_lazy_import(tmp_path: Path) -> N
             "ppo_graph/b.py": "def thing():\n    from . import c\n",
             "ppo_graph/c.py": "from ppo_graph.a import thing\n",
             "ppo_graph/sub/__init__.py": "from .. import a\n",
-            "ppo_graph/cli_one.py": "from .cli_common import x\n\ndef f():\n    from .cli_two import y\n",
-            "ppo_graph/cli_two.py": "from .cli_common import x\n",
-            "ppo_graph/cli_common.py": "x = 1\n",
+            "ppo_graph/cli/__init__.py": "from . import one, two\n",
+            "ppo_graph/cli/one.py": "from .common import x\n\ndef f():\n    from .two import y\n",
+            "ppo_graph/cli/two.py": "from ppo_graph.cli.common import x\n",
+            "ppo_graph/cli/common.py": "x = 1\n",
         },
     )
     graph = import_graph(package)
     assert cycles(graph) == [["ppo_graph.a", "ppo_graph.b", "ppo_graph.c"]]
     assert graph.has_edge("ppo_graph.sub", "ppo_graph.a")
-    assert cli_command_imports(graph) == [("ppo_graph.cli_one", "ppo_graph.cli_two")]
+    assert cli_command_imports(graph) == [("ppo_graph.cli.one", "ppo_graph.cli.two")]
     with pytest.raises(AssertionError, match=r"ppo_graph\.a -> ppo_graph\.b -> ppo_graph\.c"):
         test_no_import_cycles(graph)
-    with pytest.raises(AssertionError, match=r"ppo_graph\.cli_one -> ppo_graph\.cli_two"):
+    with pytest.raises(AssertionError, match=r"ppo_graph\.cli\.one -> ppo_graph\.cli\.two"):
         test_no_cli_command_module_imports_another(graph)
 
 

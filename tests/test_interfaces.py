@@ -21,9 +21,10 @@ import pytest
 from conftest import fast_reasoned
 from rdflib import RDF, Graph, Literal, URIRef
 
-from ppo_graph import cli, cli_interfaces, interfaces
-from ppo_graph.load import load_graph
-from ppo_graph.namespaces import PPO, PPOD
+from ppo_graph import cli, interfaces
+from ppo_graph.backends.reference.load import load_graph
+from ppo_graph.backends.reference.namespaces import PPO, PPOD
+from ppo_graph.cli import interfaces as cli_interfaces
 from ppo_graph.paths import ontology_dir
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "viz"

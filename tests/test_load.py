@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from ppo_graph.load import parse_into
+from ppo_graph.backends.reference.load import parse_into
 
 
 def test_parse_into_reports_file_and_line(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, SKOS
 
-from ppo_graph.namespaces import ONTOLOGY_IRI, PPO, PPOD
+from ppo_graph.backends.reference.namespaces import ONTOLOGY_IRI, PPO, PPOD
 
 PREFIX = """PREFIX ppo: <https://w3id.org/ppo-graph/ontology#>
 PREFIX ppod: <https://w3id.org/ppo-graph/id/>

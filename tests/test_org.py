@@ -11,9 +11,9 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from ppo_graph.answers import check_violations
 from ppo_graph.cli import main
 from ppo_graph.engine import KnowledgeGraph
+from ppo_graph.engine.answers import check_violations
 
 ROOT = Path(__file__).resolve().parent.parent
 ORG = ROOT / "examples" / "org"

@@ -24,7 +24,7 @@ from conftest import ROOT, TESTS, require_module, require_tool, skip_or_fail
 from rdflib import OWL, RDF, Graph, Namespace
 from rdflib.namespace import SKOS
 
-from ppo_graph.load import load_graph
+from ppo_graph.backends.reference.load import load_graph
 
 CHECKER = TESTS / "java" / "Owl2DlProfile.java"
 EXAMPLES = sorted((ROOT / "examples").glob("*.ttl"))

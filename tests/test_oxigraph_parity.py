@@ -4,7 +4,7 @@ and the engine's parameter binding gives rdflib's answers.
 
 rdflib gets the parameters through ``initBindings``. pyoxigraph's ``substitutions`` argument
 (SEP-0007) only accepts variables that the query projects, and the parameters are not projected,
-so the engine (``ppo_graph.sparql.with_values``) gives them as a one-row ``VALUES`` block at the
+so the engine (``ppo_graph.backends.fast.sparql.with_values``) gives them as a one-row ``VALUES`` block at the
 start of the top-level WHERE clause, written from pyoxigraph's own term objects (N-Triples
 syntax, so a value cannot escape its term). The check queries are compared on their bad fixtures
 as well, where they do return rows.
@@ -22,11 +22,11 @@ from conftest import fast_reasoned, require_module
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from ppo_graph.backends.reference.load import load_graph
+from ppo_graph.backends.reference.query import QuerySpec, default_catalogue, run_query
+from ppo_graph.backends.reference.reason import Reasoned
 from ppo_graph.engine import KnowledgeGraph
-from ppo_graph.load import load_graph
 from ppo_graph.paths import ontology_dir
-from ppo_graph.query import QuerySpec, default_catalogue, run_query
-from ppo_graph.reason import Reasoned
 
 ox = require_module("pyoxigraph")
 
@@ -153,7 +153,7 @@ def test_parity_catches_an_engine_that_drops_the_parameters(
     union: Graph, engine: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Mutation: an engine that ignored the parameters would fail the comparison."""
-    from ppo_graph import sparql
+    from ppo_graph.backends.fast import sparql
 
     monkeypatch.setattr(sparql, "with_values", lambda text, bindings, where="": text)
     with pytest.raises(AssertionError, match="rows only the engine returns"):

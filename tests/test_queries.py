@@ -22,27 +22,23 @@ import pytest
 from conftest import require_module
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
-from ppo_graph.engine import KnowledgeGraph
-from ppo_graph.engine.boundary import check_query
-from ppo_graph.errors import InputError, UsageError
-from ppo_graph.namespaces import PPO, PPOD
-from ppo_graph.paths import ontology_dir, queries_dir, source_text
-from ppo_graph.query import (
+from ppo_graph.backends.reference.namespaces import PPO, PPOD
+from ppo_graph.backends.reference.query import bind_params, run_query
+from ppo_graph.backends.reference.reason import Reasoned
+from ppo_graph.catalogue import (
     FOLDERS,
     Catalogue,
-    Row,
-    Session,
-    answer_all,
-    bind_params,
     default_catalogue,
-    format_rows,
     load_user_query,
     parse_query_file,
-    run_checks,
-    run_query,
-    simplify_rows,
 )
-from ppo_graph.reason import Reasoned
+from ppo_graph.engine import KnowledgeGraph
+from ppo_graph.engine.answers import answer_all, run_checks
+from ppo_graph.engine.boundary import check_query
+from ppo_graph.errors import InputError, UsageError
+from ppo_graph.notebook import Session
+from ppo_graph.paths import ontology_dir, queries_dir, source_text
+from ppo_graph.tables import Row, format_rows, simplify_rows
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "checks"
 QUESTION_FILES = sorted((queries_dir() / "questions").glob("*.rq"))

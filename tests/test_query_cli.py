@@ -23,9 +23,9 @@ import pytest
 from conftest import ROOT
 from rdflib import Graph
 
-from ppo_graph import cli_query
+from ppo_graph.backends.reference.reason import Reasoned
 from ppo_graph.cli import main
-from ppo_graph.reason import Reasoned
+from ppo_graph.cli import query as cli_query
 
 _CACHE = Path(tempfile.mkdtemp(prefix="ppo-cache-query-cli-"))
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "checks"

@@ -16,10 +16,10 @@ from conftest import current_memberships, html_table, require_module, require_to
 
 from ppo_graph.cli import main
 from ppo_graph.engine import KnowledgeGraph
+from ppo_graph.namespaces import compact
 from ppo_graph.org.names import role_names
 from ppo_graph.org.raci import ROW_HEAD, build, letters
 from ppo_graph.org.rdf import rows_of
-from ppo_graph.prefixes import compact
 
 ROOT = Path(__file__).resolve().parent.parent
 ORG = ROOT / "examples" / "org"

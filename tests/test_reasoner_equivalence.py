@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 from rdflib import BNode, Graph
 
-from ppo_graph import reasoner
+from ppo_graph.backends.fast import reasoner
+from ppo_graph.backends.fast.reasoner import coding, schema
+from ppo_graph.backends.reference.load import load_graph
+from ppo_graph.backends.reference.reason import Reasoned, reason
 from ppo_graph.engine import KnowledgeGraph
-from ppo_graph.load import load_graph
 from ppo_graph.paths import ontology_dir
-from ppo_graph.reason import Reasoned, reason
-from ppo_graph.reasoner import coding, schema
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TBOX = [p for p in sorted(ontology_dir().glob("*.ttl")) if p.name != "shapes.ttl"]

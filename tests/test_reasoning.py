@@ -8,9 +8,9 @@ from pathlib import Path
 from conftest import FIXTURES
 from rdflib import Graph, URIRef
 
-from ppo_graph.load import load_graph
+from ppo_graph.backends.reference.load import load_graph
+from ppo_graph.backends.reference.reason import Reasoned, reason
 from ppo_graph.paths import ontology_dir
-from ppo_graph.reason import Reasoned, reason
 
 PREFIX = """PREFIX ppo: <https://w3id.org/ppo-graph/ontology#>
 PREFIX ppod: <https://w3id.org/ppo-graph/id/>

@@ -15,12 +15,12 @@ import pyoxigraph as ox
 import pytest
 from starlette.testclient import TestClient
 
+from ppo_graph.backends.fast.sparql import run_spec
 from ppo_graph.catalogue import default_catalogue
 from ppo_graph.engine import KnowledgeGraph
 from ppo_graph.engine.isolation import Busy, EvaluationTimeout, Limits, Pool
-from ppo_graph.remote import StoreError
+from ppo_graph.engine.remote import StoreError
 from ppo_graph.serve.app import Settings, create_app
-from ppo_graph.sparql import run_spec
 
 ONE_ROW = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"
 
@@ -121,7 +121,7 @@ def test_allowed_hosts_are_answered(client: TestClient, host: str) -> None:
 
 
 def test_serve_allows_its_address_and_localhost_by_default() -> None:
-    from ppo_graph.cli_serve import _default_hosts
+    from ppo_graph.cli.serve import _default_hosts
 
     assert _default_hosts("127.0.0.1", "127.0.0.1") == ["127.0.0.1", "::1", "localhost"]
     assert _default_hosts("192.0.2.7", "192.0.2.7") == ["192.0.2.7"]

@@ -20,9 +20,9 @@ from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 from test_serve import CONSTRUCT, GRAPH_TYPES, RESULT_TYPES, result_values
 
+from ppo_graph.backends.fast.sparql import bind, with_values
 from ppo_graph.catalogue import default_catalogue
 from ppo_graph.engine import KnowledgeGraph
-from ppo_graph.sparql import bind, with_values
 
 ROLE = {"role": "Demand Management Process Owner"}
 NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))

@@ -16,9 +16,9 @@ from starlette.testclient import TestClient
 from test_serve import make_client
 
 from ppo_graph.engine import KnowledgeGraph
+from ppo_graph.namespaces import expand_curie
 from ppo_graph.org.names import role_names
 from ppo_graph.org.rdf import rows_of
-from ppo_graph.prefixes import expand_curie
 from ppo_graph.serve.app import create_app
 from ppo_graph.serve.workbench.assets import ASSETS, CODEMIRROR_DIR
 from ppo_graph.serve.workbench.markup import GRAPH_CSP, PAGE_CSP, h

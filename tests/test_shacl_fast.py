@@ -1,6 +1,6 @@
-"""The fast SHACL path (``ppo_graph.shacl_fast``, SPARQL on pyoxigraph) gives pySHACL's verdict.
+"""The fast SHACL path (``ppo_graph.backends.fast.shacl``, SPARQL on pyoxigraph) gives pySHACL's verdict.
 
-pySHACL, through ``ppo_graph.validate``, is the reference. Each case validates one data graph with
+pySHACL, through ``ppo_graph.backends.reference.validate``, is the reference. Each case validates one data graph with
 both engines and compares the sets of results, every field (focus, path, shape, shape label,
 value, message, severity) with blank node ids replaced by one token, and the conforms flag. The
 data reaches pyoxigraph as N-Triples in named graphs, asserted and inferred triples apart, as the
@@ -32,16 +32,16 @@ import pytest
 from conftest import FIXTURES, fast_reasoned, require_module
 from rdflib import BNode, Graph, Namespace
 
-from ppo_graph.load import load_graph
+from ppo_graph.backends.reference.load import load_graph
+from ppo_graph.backends.reference.reason import Reasoned
+from ppo_graph.backends.reference.validate import load_shapes, validate
+from ppo_graph.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH
 from ppo_graph.paths import ontology_dir, shapes_file
-from ppo_graph.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH
-from ppo_graph.reason import Reasoned
 from ppo_graph.report import Violation
-from ppo_graph.validate import load_shapes, validate
 
 ox = require_module("pyoxigraph")
-from ppo_graph import shacl_fast  # noqa: E402  (needs pyoxigraph)
-from ppo_graph.shacl_fast import compiler, model  # noqa: E402
+from ppo_graph.backends.fast import shacl as shacl_fast  # noqa: E402  (needs pyoxigraph)
+from ppo_graph.backends.fast.shacl import compiler, model  # noqa: E402
 
 T = Namespace("https://w3id.org/ppo-graph/test#")
 SHAPE_FIXTURES = sorted((FIXTURES / "shapes").glob("*.ttl"))
@@ -449,7 +449,7 @@ def test_a_shared_property_shape_is_refused() -> None:
 
 def test_the_fast_path_imports_no_rdf_library() -> None:
     code = (
-        "import sys, ppo_graph.shacl_fast; "
+        "import sys, ppo_graph.backends.fast.shacl; "
         "print([m for m in sys.modules if m.split('.')[0] in ('rdflib', 'pyshacl', 'owlrl')])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

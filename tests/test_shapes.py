@@ -12,9 +12,9 @@ import pytest
 from conftest import FIXTURES, fast_reasoned
 from rdflib import Graph, Literal, Namespace, URIRef
 
-from ppo_graph.load import load_graph
+from ppo_graph.backends.reference.load import load_graph
+from ppo_graph.backends.reference.validate import load_shapes, validate
 from ppo_graph.paths import ontology_dir
-from ppo_graph.validate import load_shapes, validate
 
 T = Namespace("https://w3id.org/ppo-graph/test#")
 SHAPES = Namespace("https://w3id.org/ppo-graph/shapes#")

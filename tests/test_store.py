@@ -26,7 +26,7 @@ from conftest import FIXTURES, ROOT, skip_or_fail
 
 from ppo_graph.catalogue import default_catalogue
 from ppo_graph.cli import main
-from ppo_graph.remote import DEFAULT_GRAPH, Endpoints, RemoteGraph
+from ppo_graph.engine.remote import DEFAULT_GRAPH, Endpoints, RemoteGraph
 
 BROKEN_GRAPH = "https://example.org/test/broken"
 ORG_GRAPH = "https://example.org/test/org"

@@ -20,10 +20,11 @@ import pytest
 from conftest import fast_reasoned, require_module, require_tool
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
-from ppo_graph import cli, cli_viz, interfaces, viz
+from ppo_graph import cli, interfaces, viz
+from ppo_graph.backends.reference.load import load_graph
+from ppo_graph.backends.reference.namespaces import PPO
+from ppo_graph.cli import viz as cli_viz
 from ppo_graph.errors import UsageError
-from ppo_graph.load import load_graph
-from ppo_graph.namespaces import PPO
 from ppo_graph.paths import ontology_dir
 
 MINI = Path(__file__).resolve().parent / "fixtures" / "viz" / "mini.ttl"
@@ -395,7 +396,7 @@ def test_write_default_picture(mini: Graph, tmp_path: Path) -> None:
 def test_command_modules_stay_light() -> None:
     """Registering the commands imports neither networkx nor rdflib (``ppo --help`` is instant)."""
     code = (
-        "import sys, argparse; import ppo_graph.cli_viz as m; "
+        "import sys, argparse; import ppo_graph.cli.viz as m; "
         "m.register(argparse.ArgumentParser().add_subparsers()); "
         "print(sorted(x for x in ('networkx', 'rdflib', 'matplotlib') if x in sys.modules))"
     )

@@ -28,7 +28,7 @@ from test_viz import png_stats, rdf_counts
 from test_viz_picture import Box, misplaced
 
 from ppo_graph import viz
-from ppo_graph.namespaces import PPO, PPOD
+from ppo_graph.backends.reference.namespaces import PPO, PPOD
 
 TIMEOUT = 30.0
 VIEWPORT = (1440, 900)

@@ -1,4 +1,4 @@
-"""Regenerate ppo_graph/_terms.py (the PPO DefinedNamespace) from ontology/ppo.ttl and ontology/org.ttl.
+"""Regenerate ppo_graph/backends/reference/terms.py (the PPO DefinedNamespace) from ontology/ppo.ttl and ontology/org.ttl.
 
 Usage: python tools/gen_namespace.py [--check]
 With --check, exit 1 if the committed file is out of date (a test runs this).
@@ -13,7 +13,7 @@ from rdflib import Graph, URIRef
 
 ROOT = Path(__file__).resolve().parent.parent
 NS = "https://w3id.org/ppo-graph/ontology#"
-TARGET = ROOT / "ppo_graph" / "_terms.py"
+TARGET = ROOT / "ppo_graph" / "backends" / "reference" / "terms.py"
 
 
 def render() -> str:

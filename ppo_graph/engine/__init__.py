@@ -2,11 +2,11 @@
 
 :class:`KnowledgeGraph` holds the shipped graph plus the user's files in a pyoxigraph store,
 asserted and inferred triples in two named graphs (queries see their union). It is built once per
-distinct input and kept in the cache (:mod:`ppo_graph.cache`), so a second command on the same
+distinct input and kept in the cache (:mod:`ppo_graph.engine.cache`), so a second command on the same
 files starts from the reasoned graph instead of reasoning again.
 
-Fast by design, right by reference: the fast reasoner (:mod:`ppo_graph.reasoner`) and the fast
-SHACL path (:mod:`ppo_graph.shacl_fast`) refuse what they do not cover, and the engine then uses
+Fast by design, right by reference: the fast reasoner (:mod:`ppo_graph.backends.fast.reasoner`) and the fast
+SHACL path (:mod:`ppo_graph.backends.fast.shacl`) refuse what they do not cover, and the engine then uses
 the design card's reference engines, owlrl and pySHACL, on the same input; tests prove both give
 the same answers where both apply. rdflib, owlrl and pySHACL are only imported on those paths
 (and rdflib's SPARQL parser by the query boundary, for query text from outside the package).
@@ -27,21 +27,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from .. import cache as cache_module
-from .. import reasoner as fast_reasoner
-from ..errors import UsageError
-from ..parse import AsWritten, check_readable, format_for, load_into, triples
-from ..paths import shapes_file, shipped_graph_files
-from ..prefixes import ASSERTED_GRAPH, INFERRED_GRAPH
-from ..report import ValidationReport
-from . import isolation
+from ppo_graph.backends.fast import reasoner as fast_reasoner
+from ppo_graph.backends.fast.parse import AsWritten, check_readable, format_for, load_into, triples
+from ppo_graph.engine import cache as cache_module
+from ppo_graph.engine import isolation
+from ppo_graph.errors import UsageError
+from ppo_graph.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH
+from ppo_graph.paths import shapes_file, shipped_graph_files
+from ppo_graph.report import ValidationReport
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
     from rdflib import Graph
 
-    from ..query_file import QuerySpec
-    from ..reason import Reasoned
+    from ppo_graph.backends.reference.reason import Reasoned
+    from ppo_graph.catalogue.query_file import QuerySpec
 
 ReasonerName = Literal["auto", "fast", "owlrl"]
 ValidatorName = Literal["auto", "fast", "pyshacl"]
@@ -264,7 +264,7 @@ class KnowledgeGraph:
                 self.inconsistencies = sorted(closure.inconsistencies)
                 self.reasoner = "fast"
                 return
-        from ..reason import reason
+        from ppo_graph.backends.reference.reason import reason
 
         result = reason(self.rdflib_graph("asserted"))
         data = result.inferred.serialize(format="nt", encoding="utf-8")
@@ -296,7 +296,7 @@ class KnowledgeGraph:
             import pyoxigraph as ox
             from rdflib import Graph
 
-            from ..namespaces import bind_prefixes
+            from ppo_graph.backends.reference.namespaces import bind_prefixes
 
             graph = Graph()
             bind_prefixes(graph)
@@ -315,7 +315,7 @@ class KnowledgeGraph:
 
     def reasoned(self) -> Reasoned:
         """Asserted and inferred triples as rdflib graphs (for serialising and the reference)."""
-        from ..reason import Reasoned
+        from ppo_graph.backends.reference.reason import Reasoned
 
         return Reasoned(
             asserted=self.rdflib_graph("asserted"),
@@ -342,8 +342,8 @@ class KnowledgeGraph:
         with one, the query runs in a worker process that is killed at the deadline
         (:mod:`~ppo_graph.engine.isolation`) and the results come back whole: a list of
         ``{variable: term}`` rows, a bool, or a list of triples."""
-        from ..sparql import run
-        from .boundary import check_query
+        from ppo_graph.backends.fast.sparql import run
+        from ppo_graph.engine.boundary import check_query
 
         checked = check_query(text, allow_remote=allow_remote)
         if timeout:
@@ -361,10 +361,10 @@ class KnowledgeGraph:
     ) -> list[dict[str, Any]]:
         """A canned query (by name) or a parsed one: one dict per row, column -> pyoxigraph term
         (with ``text``: the term's text, "" when unbound); with ``timeout`` seconds the query runs
-        in a worker process killed at the deadline (:class:`~ppo_graph.sparql.QueryTimeout`) and
+        in a worker process killed at the deadline (:class:`~ppo_graph.backends.fast.sparql.QueryTimeout`) and
         capped at ``memory_mb`` MiB (default :data:`CLI_MEMORY_MB`)."""
-        from ..catalogue import default_catalogue
-        from ..sparql import run_spec
+        from ppo_graph.backends.fast.sparql import run_spec
+        from ppo_graph.catalogue import default_catalogue
 
         spec = (
             default_catalogue().get(name_or_spec) if isinstance(name_or_spec, str) else name_or_spec
@@ -383,7 +383,7 @@ class KnowledgeGraph:
 
     def ask(self, name: str, **params: str) -> list[dict[str, Any]]:
         """A canned query's rows as plain Python values (CURIE strings, ints, str)."""
-        from ..tables import simplify_rows
+        from ppo_graph.tables import simplify_rows
 
         return simplify_rows(self.rows(name, params))
 
@@ -401,13 +401,13 @@ class KnowledgeGraph:
         if engine in ("auto", "fast"):
             report = self._validate_fast(shape_files, required=engine == "fast")
         if report is None:
-            from ..validate import load_shapes, validate
+            from ppo_graph.backends.reference.validate import load_shapes, validate
 
             data = self.rdflib_graph("union")
             if self.as_written:  # pySHACL sees the literals as the files wrote them
                 from rdflib import Graph
 
-                from ..namespaces import bind_prefixes
+                from ppo_graph.backends.reference.namespaces import bind_prefixes
 
                 data = Graph()
                 bind_prefixes(data)
@@ -427,7 +427,7 @@ class KnowledgeGraph:
     def _validate_fast(self, shape_files: list[Path], *, required: bool) -> ValidationReport | None:
         import pyoxigraph as ox
 
-        from .. import shacl_fast
+        from ppo_graph.backends.fast import shacl as shacl_fast
 
         shapes = ox.Store()
         prefixes: dict[str, str] = {}
@@ -464,8 +464,8 @@ def isolated_rows(
 ) -> list[dict[str, Any]]:
     """A query's rows from a worker process killed at the deadline (an in-process graph or a
     remote one: then the worker may use the network, to reach the store; a
-    :class:`~ppo_graph.remote.RemoteGraph` makes its pool with the network whatever it is asked)."""
-    from ..sparql import QueryTimeout
+    :class:`~ppo_graph.engine.remote.RemoteGraph` makes its pool with the network whatever it is asked)."""
+    from ppo_graph.backends.fast.sparql import QueryTimeout
 
     network = spec.remote
     try:
@@ -484,7 +484,7 @@ def isolated_rows(
 def _portable_spec(spec: QuerySpec) -> QuerySpec | str:
     """What a worker is sent for a query: a catalogue query's name (the worker has the catalogue),
     or a copy of a user's query without what was computed from it (rdflib's prepared query)."""
-    from ..catalogue import default_catalogue
+    from ppo_graph.catalogue import default_catalogue
 
     if spec.kind != "user" and spec.name in default_catalogue():
         return spec.name
@@ -501,7 +501,7 @@ def _rows_job(
 def _query_job(graph: KnowledgeGraph, checked: Any, base_iri: str | None) -> Any:
     import pyoxigraph as ox
 
-    from ..sparql import run
+    from ppo_graph.backends.fast.sparql import run
 
     result = run(graph.store, checked, base_iri=base_iri)
     if isinstance(result, ox.QueryBoolean):

@@ -20,7 +20,7 @@ variables the two parsers found, and the evaluator stops before reading a row wh
 The walls behind this one: the in-process evaluator pins the dataset to the loaded graph (so
 ``FROM`` could not widen it) and runs in a worker process that cannot open a network socket
 (:mod:`ppo_graph.engine.isolation`); a ``--store`` is sent the protocol's ``default-graph-uri``
-and ``named-graph-uri`` (:mod:`ppo_graph.remote`).
+and ``named-graph-uri`` (:mod:`ppo_graph.engine.remote`).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ..errors import UsageError
+from ppo_graph.errors import UsageError
 
 Form = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
 Reason = Literal["update", "remote", "unknown"]

@@ -52,7 +52,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from ..errors import UsageError
+from ppo_graph.errors import UsageError
 
 T = TypeVar("T")
 

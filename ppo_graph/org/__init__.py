@@ -2,7 +2,7 @@
 
 ``csvfile`` reads and checks the people, RACI and segregation CSV files (every bad row with its line number),
 ``names`` resolves role, duty and person names against the graph, ``rdf`` turns the checked rows
-into Turtle and a loaded organisation back into rows; ``ppo org`` (:mod:`ppo_graph.cli_org`) is
+into Turtle and a loaded organisation back into rows; ``ppo org`` (:mod:`ppo_graph.cli.org`) is
 the thin command over them.
 """
 

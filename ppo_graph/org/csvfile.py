@@ -27,8 +27,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import PPOError
-from . import PAIRS_COLUMNS, PEOPLE_COLUMNS, PEOPLE_OPTIONAL, RACI_COLUMNS, RACI_LETTERS
+from ppo_graph.errors import PPOError
+from ppo_graph.org import PAIRS_COLUMNS, PEOPLE_COLUMNS, PEOPLE_OPTIONAL, RACI_COLUMNS, RACI_LETTERS
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -195,7 +195,7 @@ def read_raci(
 ) -> list[RaciRow]:
     """The RACI CSV's rows, or :class:`CsvErrors` naming every bad row; ``who`` must be a person
     id or a post name of ``people``."""
-    from .names import Names
+    from ppo_graph.org.names import Names
 
     ids = {row.person for row in people}
     post_names = Names("person id or post")

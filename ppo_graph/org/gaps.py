@@ -18,11 +18,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import UsageError
-from ..prefixes import compact
-from .raci import section_key, short_text
-from .rdf import rows_of
-from .today import Today
+from ppo_graph.errors import UsageError
+from ppo_graph.namespaces import compact
+from ppo_graph.org.raci import section_key, short_text
+from ppo_graph.org.rdf import rows_of
+from ppo_graph.org.today import Today
 
 #: The columns of every finding.
 COLUMNS = ("finding", "item", "label", "people", "count")
@@ -120,7 +120,7 @@ def gaps(kg: Any, without: Person | None = None, top: int = 10) -> list[dict[str
 
 def gaps_text(rows: list[dict[str, Any]], without: Person | None = None) -> str:
     """The findings as ``ppo org gaps`` prints them: one table per finding, with its count."""
-    from ..tables import format_table
+    from ppo_graph.tables import format_table
 
     lines: list[str] = []
     if without is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
-from .raci import CELL_NOTE, ROW_HEAD, Matrix
+from ppo_graph.org.raci import CELL_NOTE, ROW_HEAD, Matrix
 
 _STYLE = """
 body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5em; color: #222; }

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from ..prefixes import compact, expand_curie
+from ppo_graph.namespaces import compact, expand_curie
 
 _SHORT_DROP = re.compile(r"\b(process|management)\b", re.IGNORECASE)
 

@@ -26,11 +26,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import UsageError
-from ..prefixes import compact
-from . import RACI_LETTERS
-from .rdf import rows_of
-from .today import Today
+from ppo_graph.errors import UsageError
+from ppo_graph.namespaces import compact
+from ppo_graph.org import RACI_LETTERS
+from ppo_graph.org.rdf import rows_of
+from ppo_graph.org.today import Today
 
 
 class By(enum.StrEnum):

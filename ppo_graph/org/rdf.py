@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
-from .csvfile import PairRow, PersonRow, RaciRow
+from ppo_graph.org.csvfile import PairRow, PersonRow, RaciRow
 
 DEFAULT_BASE = "https://example.org/org/"
 
@@ -37,8 +37,8 @@ def to_turtle(
     """
     import pyoxigraph as ox
 
-    from .._terms import PPO
-    from ..prefixes import PPOD_NS
+    from ppo_graph.backends.reference.terms import PPO
+    from ppo_graph.namespaces import PPOD_NS
 
     rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
     rdfs = "http://www.w3.org/2000/01/rdf-schema#"

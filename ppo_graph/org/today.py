@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .rdf import rows_of
+from ppo_graph.org.rdf import rows_of
 
 
 @dataclass

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import io
 
-from ..errors import UsageError
-from .raci import CELL_NOTE, Matrix
+from ppo_graph.errors import UsageError
+from ppo_graph.org.raci import CELL_NOTE, Matrix
 
 INSTALL = "pip install 'ppo-graph[xlsx]' (or pip install openpyxl)"
 FILLS = {"R": "D9ECD0", "A": "F7D9A8", "C": "D5E3F5", "I": "EEEEEE"}

@@ -1,7 +1,7 @@
 """The endpoint's routes (Starlette): the SPARQL 1.1 Protocol at ``/sparql``, the canned catalogue
 at ``/queries``, ``/health``, and the workbench's pages (:mod:`.workbench`, at ``/``). A thin layer over the engine: every answer comes from
 :class:`~ppo_graph.engine.KnowledgeGraph` (the same store, cache and catalogue as ``ppo query``), or from a
-:class:`~ppo_graph.remote.RemoteGraph` (``ppo serve --store``: queries forwarded to the store),
+:class:`~ppo_graph.engine.remote.RemoteGraph` (``ppo serve --store``: queries forwarded to the store),
 evaluated in a worker thread and written whole before it is sent (:mod:`.results`).
 
 Every query is evaluated by a worker process of an :class:`~ppo_graph.engine.isolation.Pool`:
@@ -37,16 +37,16 @@ from starlette.requests import Request as HTTPRequest
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from .. import __version__
-from ..engine.isolation import Busy, EvaluationTimeout, Limits, Pool, QueryStopped
-from ..errors import PPOError
-from ..remote import RemoteGraph, StoreError
-from ..sparql import QueryTimeout
-from .description import PREFIXES as DESCRIPTION_PREFIXES
-from .description import description_triples
-from .live import LiveGraph
-from .negotiation import GRAPH_FORMATS, RESULT_FORMATS
-from .results import (
+from ppo_graph import __version__
+from ppo_graph.backends.fast.sparql import QueryTimeout
+from ppo_graph.engine.isolation import Busy, EvaluationTimeout, Limits, Pool, QueryStopped
+from ppo_graph.engine.remote import RemoteGraph, StoreError
+from ppo_graph.errors import PPOError
+from ppo_graph.serve.description import PREFIXES as DESCRIPTION_PREFIXES
+from ppo_graph.serve.description import description_triples
+from ppo_graph.serve.live import LiveGraph
+from ppo_graph.serve.negotiation import GRAPH_FORMATS, RESULT_FORMATS
+from ppo_graph.serve.results import (
     Answer,
     Refused,
     Request,
@@ -94,9 +94,9 @@ def create_app(graph: Any, settings: Settings | None = None) -> Starlette:
     """The ASGI application answering from ``graph`` (a KnowledgeGraph, or a
     :class:`~.live.LiveGraph` that ``--reload`` swaps; each request keeps the graph it started
     with)."""
-    from ..catalogue import default_catalogue
-    from .catalogue_json import catalogue_listing
-    from .workbench.routes import workbench_routes
+    from ppo_graph.catalogue import default_catalogue
+    from ppo_graph.serve.catalogue_json import catalogue_listing
+    from ppo_graph.serve.workbench.routes import workbench_routes
 
     settings = settings or Settings()
     catalogue = default_catalogue()

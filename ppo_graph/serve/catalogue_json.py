@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ..prefixes import compact, local_name
-from ..query_file import Param, QuerySpec
-from ..sparql import param_values
+from ppo_graph.backends.fast.sparql import param_values
+from ppo_graph.catalogue.query_file import Param, QuerySpec
+from ppo_graph.namespaces import compact, local_name
 
 
 def catalogue_listing(specs: Iterable[QuerySpec], store: Any) -> list[dict[str, Any]]:

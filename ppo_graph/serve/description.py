@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..prefixes import ASSERTED_GRAPH, INFERRED_GRAPH, XSD_NS
-from .negotiation import ResultFormat
+from ppo_graph.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH, XSD_NS
+from ppo_graph.serve.negotiation import ResultFormat
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from ..errors import PPOError
+from ppo_graph.errors import PPOError
 
 #: How often the files are looked at (seconds).
 POLL_INTERVAL = 1.0

@@ -15,12 +15,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from ..engine.boundary import MalformedQuery, QueryRefused, check_query
-from ..errors import PPOError
-from ..prefixes import PREFIXES, XSD_NS
-from ..sparql import in_order_of_appearance, is_select_star, run, syntax_error
-from ..tables import parts
-from .negotiation import (
+from ppo_graph.backends.fast.sparql import in_order_of_appearance, is_select_star, run, syntax_error
+from ppo_graph.engine.boundary import MalformedQuery, QueryRefused, check_query
+from ppo_graph.errors import PPOError
+from ppo_graph.namespaces import PREFIXES, XSD_NS
+from ppo_graph.serve.negotiation import (
     GRAPH_FORMATS,
     RESULT_FORMATS,
     NotAcceptable,
@@ -28,6 +27,7 @@ from .negotiation import (
     UnknownFormat,
     choose,
 )
+from ppo_graph.tables import parts
 
 T = TypeVar("T")
 _RESULTS = {"json": "JSON", "xml": "XML", "csv": "CSV", "tsv": "TSV"}
@@ -103,7 +103,7 @@ def answer_query(graph: Any, text: str, request: Request, base_iri: str | None =
 def answer_canned(graph: Any, name: str, params: dict[str, str], request: Request) -> Answer:
     """A canned query's rows, written as a SELECT result (a worker's job); 400 for a parameter the
     query does not have or a value it rejects."""
-    from ..catalogue import default_catalogue
+    from ppo_graph.catalogue import default_catalogue
 
     spec = default_catalogue().get(name)
     try:
@@ -128,7 +128,7 @@ def answer_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], request:
 def _write(result: Any, text: str, request: Request) -> Answer:
     import pyoxigraph as ox
 
-    from ..remote import RemoteTriples
+    from ppo_graph.engine.remote import RemoteTriples
 
     if isinstance(result, ox.QueryBoolean):
         fmt = choose_format(RESULT_FORMATS, request)

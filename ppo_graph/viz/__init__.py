@@ -19,16 +19,22 @@ the same picture: the same boxes at the same places (each renderer routes its ow
 
 from __future__ import annotations
 
-from ..formats import PictureFormat as Format
-from ..formats import View
-from .dot import ENGINE as GRAPHVIZ_ENGINE
-from .dot import to_dot
-from .geometry import PARALLEL_STEP, edge_geometry
-from .graphml import to_graphml
-from .html import CYTOSCAPE_JS, TEMPLATE, VENDOR_DIR, html_data, to_html
-from .layout import RING_MARGIN, layered_layout, overlapping_pairs, ring_layout, spread_apart
-from .png import to_png_matplotlib
-from .rendering import (
+from ppo_graph.formats import PictureFormat as Format
+from ppo_graph.formats import View
+from ppo_graph.viz.dot import ENGINE as GRAPHVIZ_ENGINE
+from ppo_graph.viz.dot import to_dot
+from ppo_graph.viz.geometry import PARALLEL_STEP, edge_geometry
+from ppo_graph.viz.graphml import to_graphml
+from ppo_graph.viz.html import CYTOSCAPE_JS, TEMPLATE, VENDOR_DIR, html_data, to_html
+from ppo_graph.viz.layout import (
+    RING_MARGIN,
+    layered_layout,
+    overlapping_pairs,
+    ring_layout,
+    spread_apart,
+)
+from ppo_graph.viz.png import to_png_matplotlib
+from ppo_graph.viz.rendering import (
     DEFAULT_PICTURE,
     Rendered,
     graphviz_binary,
@@ -38,7 +44,7 @@ from .rendering import (
     write,
     write_default_picture,
 )
-from .scene import (
+from ppo_graph.viz.scene import (
     TITLES,
     Scene,
     SceneEdge,
@@ -48,7 +54,7 @@ from .scene import (
     view_graph,
     wrap_label,
 )
-from .styles import (
+from ppo_graph.viz.styles import (
     CHAR_WIDTH,
     FONT_FAMILY,
     KIND_ORDER,
@@ -59,7 +65,7 @@ from .styles import (
     kind_style,
     type_colour,
 )
-from .svg import to_svg_python
+from ppo_graph.viz.svg import to_svg_python
 
 __all__ = [
     "CHAR_WIDTH",

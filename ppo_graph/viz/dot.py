@@ -14,11 +14,11 @@ from __future__ import annotations
 import html as html_lib
 from typing import TYPE_CHECKING, Any
 
-from ..formats import View
-from .styles import KIND_STYLES, type_colour
+from ppo_graph.formats import View
+from ppo_graph.viz.styles import KIND_STYLES, type_colour
 
 if TYPE_CHECKING:
-    from .scene import Scene, SceneNode
+    from ppo_graph.viz.scene import Scene, SceneNode
 
 #: The Graphviz engine that keeps given positions (``dot`` ignores ``pos``).
 ENGINE = "neato"

@@ -8,7 +8,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .scene import Scene, SceneEdge, SceneNode
+    from ppo_graph.viz.scene import Scene, SceneEdge, SceneNode
 
 PARALLEL_STEP = 30.0
 

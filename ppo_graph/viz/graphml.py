@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .scene import evidence_fact
+from ppo_graph.viz.scene import evidence_fact
 
 if TYPE_CHECKING:
-    from ..interfaces import Evidence
-    from .scene import Scene
+    from ppo_graph.interfaces import Evidence
+    from ppo_graph.viz.scene import Scene
 
 
 def _flat_evidence(evidence: list[Evidence]) -> str:

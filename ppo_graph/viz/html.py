@@ -9,11 +9,11 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import UsageError
-from .styles import FONT_FAMILY, KIND_STYLES, type_colour
+from ppo_graph.errors import UsageError
+from ppo_graph.viz.styles import FONT_FAMILY, KIND_STYLES, type_colour
 
 if TYPE_CHECKING:
-    from .scene import Scene
+    from ppo_graph.viz.scene import Scene
 
 _HERE = Path(__file__).resolve().parent
 VENDOR_DIR = _HERE / "vendor"
@@ -27,7 +27,7 @@ def _json_for_script(data: Any) -> str:
 
 
 def html_data(scene: Scene) -> dict[str, Any]:
-    from .. import interfaces
+    from ppo_graph import interfaces
 
     nodes = [
         {

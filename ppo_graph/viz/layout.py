@@ -14,10 +14,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from ..formats import View
+from ppo_graph.formats import View
 
 if TYPE_CHECKING:
-    from .scene import Scene, SceneNode
+    from ppo_graph.viz.scene import Scene, SceneNode
 
 
 def _circular_mean(angles: Iterable[float]) -> float | None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .geometry import edge_geometry
-from .styles import KIND_STYLES, type_colour
+from ppo_graph.viz.geometry import edge_geometry
+from ppo_graph.viz.styles import KIND_STYLES, type_colour
 
 if TYPE_CHECKING:
-    from .scene import Scene
+    from ppo_graph.viz.scene import Scene
 
 
 def to_png_matplotlib(scene: Scene) -> bytes:

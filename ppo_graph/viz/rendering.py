@@ -14,16 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import UsageError
-from ..formats import PictureFormat as Format
-from ..formats import View
-from ..output import atomic_write
-from .dot import ENGINE, to_dot
-from .graphml import to_graphml
-from .html import to_html
-from .png import to_png_matplotlib
-from .scene import Scene, build_scene
-from .svg import to_svg_python
+from ppo_graph.errors import UsageError
+from ppo_graph.formats import PictureFormat as Format
+from ppo_graph.formats import View
+from ppo_graph.output import atomic_write
+from ppo_graph.viz.dot import ENGINE, to_dot
+from ppo_graph.viz.graphml import to_graphml
+from ppo_graph.viz.html import to_html
+from ppo_graph.viz.png import to_png_matplotlib
+from ppo_graph.viz.scene import Scene, build_scene
+from ppo_graph.viz.svg import to_svg_python
 
 if TYPE_CHECKING:
     from rdflib import Graph

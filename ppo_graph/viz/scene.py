@@ -12,15 +12,22 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..formats import View
-from .layout import layered_layout, ring_layout
-from .styles import CHAR_WIDTH, KIND_ORDER, LINE_HEIGHT, KindStyle, kind_style, type_colour
+from ppo_graph.formats import View
+from ppo_graph.viz.layout import layered_layout, ring_layout
+from ppo_graph.viz.styles import (
+    CHAR_WIDTH,
+    KIND_ORDER,
+    LINE_HEIGHT,
+    KindStyle,
+    kind_style,
+    type_colour,
+)
 
 if TYPE_CHECKING:  # rdflib and networkx load inside the functions: `ppo --help` stays instant
     import networkx as nx
     from rdflib import Graph
 
-    from ..interfaces import Evidence, ProcessMetrics
+    from ppo_graph.interfaces import Evidence, ProcessMetrics
 
 TITLES = {
     View.INTERFACES: "PPO process interfaces",
@@ -105,7 +112,7 @@ def box_size(lines: list[str], style: KindStyle) -> tuple[float, float]:
 
 def view_graph(union: Graph, view: View | str) -> nx.MultiDiGraph:
     """The networkx graph behind a view: interfaces, or a slice of the role graph."""
-    from .. import interfaces
+    from ppo_graph import interfaces
 
     view = View(view)
     if view is View.INTERFACES:
@@ -169,7 +176,7 @@ def _node_details(attrs: dict[str, Any], metric: ProcessMetrics | None) -> dict[
 
 def build_scene(union: Graph, view: View | str = View.INTERFACES) -> Scene:
     """Nodes, edges, legend and layout of one view of the (reasoned) graph."""
-    from .. import interfaces
+    from ppo_graph import interfaces
 
     view = View(view)
     graph = view_graph(union, view)

@@ -6,11 +6,11 @@ from __future__ import annotations
 import html as html_lib
 from typing import TYPE_CHECKING
 
-from .geometry import edge_geometry
-from .styles import FONT_FAMILY, KIND_STYLES, LINE_HEIGHT, type_colour
+from ppo_graph.viz.geometry import edge_geometry
+from ppo_graph.viz.styles import FONT_FAMILY, KIND_STYLES, LINE_HEIGHT, type_colour
 
 if TYPE_CHECKING:
-    from .scene import Scene
+    from ppo_graph.viz.scene import Scene
 
 
 def _xml(text: str) -> str:

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...paths import ontology_dir
-from ...prefixes import compact, local_name
-from ...tables import parts
-from .markup import Child, Markup, h, page
+from ppo_graph.namespaces import compact, local_name
+from ppo_graph.paths import ontology_dir
+from ppo_graph.serve.workbench.markup import Child, Markup, h, page
+from ppo_graph.tables import parts
 
 #: The order of the sections and of the links inside one.
 KINDS = ("class", "object property", "datatype property")
@@ -44,9 +44,9 @@ def ontology_terms(graph: Any) -> list[Term]:
     """Every class and property ``ontology/ppo.ttl`` defines, with its links and usage."""
     import pyoxigraph as ox
 
-    from ...catalogue import default_catalogue
-    from ...parse import triples
-    from ...sparql import run_spec
+    from ppo_graph.backends.fast.parse import triples
+    from ppo_graph.backends.fast.sparql import run_spec
+    from ppo_graph.catalogue import default_catalogue
 
     store = ox.Store()
     store.extend(ox.Quad(s, p, o) for s, p, o in triples(ontology_dir() / "ppo.ttl"))

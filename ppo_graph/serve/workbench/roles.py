@@ -14,9 +14,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote
 
-from ...prefixes import compact, local_name
-from ...tables import parts
-from .markup import Child, Markup, h, page
+from ppo_graph.namespaces import compact, local_name
+from ppo_graph.serve.workbench.markup import Child, Markup, h, page
+from ppo_graph.tables import parts
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from .assets import asset
-from .markup import GRAPH_CSP, PAGE_CSP
+from ppo_graph.serve.workbench.assets import asset
+from ppo_graph.serve.workbench.markup import GRAPH_CSP, PAGE_CSP
 
 T = TypeVar("T")
 
@@ -64,8 +64,8 @@ def _html(body: str, csp: str = PAGE_CSP, status: int = 200) -> HTMLResponse:
 def workbench_routes(current: Callable[[], Any], run: Runner) -> list[Route]:
     """The routes, answering from the graph ``current()`` returns (a KnowledgeGraph); every page
     that queries the graph is computed by ``run`` (the server's evaluation workers)."""
-    from . import roles
-    from .sparql_page import sparql_page
+    from ppo_graph.serve.workbench import roles
+    from ppo_graph.serve.workbench.sparql_page import sparql_page
 
     role_index = PerGraph(_role_index_job)
     graph_page = PerGraph(_graph_page)
@@ -76,7 +76,7 @@ def workbench_routes(current: Callable[[], Any], run: Runner) -> list[Route]:
         return _html(sparql_page(len(current())))
 
     async def query_text(request: Request) -> Response:
-        from ...catalogue import default_catalogue
+        from ppo_graph.catalogue import default_catalogue
 
         name = request.path_params["name"]
         catalogue = default_catalogue()
@@ -92,7 +92,7 @@ def workbench_routes(current: Callable[[], Any], run: Runner) -> list[Route]:
         index = await role_index.get(current(), run)
         entry = index.get(request.path_params["name"])
         if entry is None:
-            from .markup import h, page
+            from ppo_graph.serve.workbench.markup import h, page
 
             body = [
                 h("h1", None, "No such role"),
@@ -136,31 +136,31 @@ def workbench_routes(current: Callable[[], Any], run: Runner) -> list[Route]:
 
 
 def _role_index_job(graph: Any) -> Any:
-    from . import roles
+    from ppo_graph.serve.workbench import roles
 
     return roles.role_index(graph)
 
 
 def _role_page_job(graph: Any, entry: Any, index: Any) -> str:
-    from . import roles
+    from ppo_graph.serve.workbench import roles
 
     return roles.role_page(graph, entry, index)
 
 
 def _validation_job(graph: Any) -> str:
-    from . import validation
+    from ppo_graph.serve.workbench import validation
 
     return validation.validation_page(validation.validation_report(graph))
 
 
 def _ontology_job(graph: Any) -> str:
-    from . import ontology
+    from ppo_graph.serve.workbench import ontology
 
     return ontology.ontology_page(ontology.ontology_terms(graph))
 
 
 def _graph_page(graph: Any) -> str:
     """The page ``ppo viz`` writes (interfaces view), for this graph."""
-    from ...viz import build_scene, to_html
+    from ppo_graph.viz import build_scene, to_html
 
     return to_html(build_scene(graph.rdflib_graph("union")))

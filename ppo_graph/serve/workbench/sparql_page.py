@@ -4,7 +4,7 @@ and the results table; the page is a static shell that ``static/workbench.js`` f
 
 from __future__ import annotations
 
-from .markup import h, page
+from ppo_graph.serve.workbench.markup import h, page
 
 EXAMPLE = """PREFIX ppo: <https://w3id.org/ppo-graph/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

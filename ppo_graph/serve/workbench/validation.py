@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...report import ValidationReport
-from .markup import Child, h, page
+from ppo_graph.report import ValidationReport
+from ppo_graph.serve.workbench.markup import Child, h, page
 
 
 def validation_report(graph: Any) -> ValidationReport:
     """The report ``ppo validate --checks`` prints, for the loaded graph."""
-    from ...answers import with_checks
+    from ppo_graph.engine.answers import with_checks
 
     return with_checks(graph.validate(list(getattr(graph, "shapes_in_data", []))), graph)
 

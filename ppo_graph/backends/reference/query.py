@@ -1,0 +1,96 @@
+"""Canned SPARQL on rdflib, the reference engine: parameter values made rdflib terms and a
+query run on a Graph with ``initBindings``, so tests can prove both engines give the same rows.
+:mod:`ppo_graph.backends.reference.query` re-exports these names with the rest of the query API; they live here so
+:mod:`ppo_graph.engine.answers` can run the catalogue on an rdflib Graph without importing that
+façade (which imports it)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib.namespace import SKOS
+from rdflib.term import Identifier
+
+from ppo_graph.backends.reference.namespaces import PPO
+from ppo_graph.catalogue import (
+    Catalogue,
+    Param,
+    QuerySpec,
+    TermMaker,
+    bind_all,
+    default_catalogue,
+    resolve_value,
+)
+from ppo_graph.namespaces import local_name
+from ppo_graph.tables import Row
+
+LABEL_PROPERTIES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel, PPO.abbreviation)
+
+
+# ---------------------------------------------------------------------------------------------
+# Binding parameters
+# ---------------------------------------------------------------------------------------------
+
+
+def _instances(graph: Graph, cls: URIRef) -> set[URIRef]:
+    classes = set(graph.transitive_subjects(RDFS.subClassOf, cls))
+    classes.add(cls)
+    return {s for c in classes for s in graph.subjects(RDF.type, c) if isinstance(s, URIRef)}
+
+
+_MAKER = TermMaker(
+    iri=URIRef,
+    literal=Literal,
+    typed=lambda value, datatype: Literal(value, datatype=URIRef(datatype)),
+)
+
+
+def resolve_param(graph: Graph, param: Param, raw: str) -> Identifier:
+    """The rdflib term for a parameter value given as text (``catalogue.resolve_value``)."""
+
+    def instances() -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {}
+        for candidate in _instances(graph, URIRef(param.cls or "")):
+            names = found.setdefault(str(candidate), {local_name(str(candidate))})
+            for prop in LABEL_PROPERTIES:
+                names.update(str(v) for v in graph.objects(candidate, prop))
+        return found
+
+    term: Identifier = resolve_value(param, raw, instances, _MAKER)
+    return term
+
+
+def bind_params(graph: Graph, spec: QuerySpec, params: Mapping[str, str]) -> dict[str, Identifier]:
+    """``initBindings`` for the query (``catalogue.bind_all``, the same rules as the engine)."""
+    bindings: dict[str, Identifier] = bind_all(
+        spec, params, lambda p, raw: resolve_param(graph, p, raw), _MAKER
+    )
+    return bindings
+
+
+def run_query(
+    graph: Graph,
+    name_or_spec: str | QuerySpec,
+    params: Mapping[str, str] | None = None,
+    *,
+    catalogue: Catalogue | None = None,
+) -> list[Row]:
+    """Run a canned query (by name) or a parsed one; one dict per row, keyed by column."""
+    spec = (
+        (catalogue or default_catalogue()).get(name_or_spec)
+        if isinstance(name_or_spec, str)
+        else name_or_spec
+    )
+    bindings = bind_params(graph, spec, params or {})
+    result = graph.query(spec.prepared, initBindings=bindings)
+    if result.type == "ASK":
+        return [{"ask": Literal(bool(result.askAnswer))}]
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        assert result.graph is not None
+        return [{"subject": s, "predicate": p, "object": o} for s, p, o in sorted(result.graph)]
+    names = [str(v) for v in result.vars or []]
+    return [
+        {name: row[i] for i, name in enumerate(names)}  # type: ignore[index]
+        for row in result
+    ]

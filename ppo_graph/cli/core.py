@@ -1,0 +1,338 @@
+"""Core commands: validate, build, stats and run (the main job)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import textwrap
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ppo_graph.cli.common import add_input_files, add_store_options, open_graph
+from ppo_graph.errors import EXIT_FAILURES, EXIT_OK, UsageError
+from ppo_graph.formats import GraphFormat, ReportFormat, choices
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "validate",
+        help="reason and validate the graph (plus your files) with SHACL",
+        description="Load the shipped graph plus EXTRA files, run OWL RL reasoning (owlrl) and "
+        "validate with pyshacl. With an organisation loaded (ppo org import), its checks run too "
+        "(queries/checks/org-*-violation.rq: roles held, one Accountable per process, every duty "
+        "Responsible, segregation of duties). Exit 0 conforms, 1 violations found, 2 bad input.",
+    )
+    add_input_files(p)
+    add_store_options(
+        p,
+        what="validate the graph in this SPARQL store (see ppo load): the checks run as SPARQL "
+        "there, SHACL on a copy fetched over the Graph Store Protocol",
+    )
+    p.add_argument("--format", choices=choices(*ReportFormat), default=ReportFormat.TEXT.value)
+    p.add_argument(
+        "--shapes",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="FILE",
+        help="your own SHACL shapes, added to the shipped ones; repeatable",
+    )
+    p.add_argument(
+        "--shacl",
+        choices=("auto", "fast", "pyshacl"),
+        default="auto",
+        help="auto (default): the fast SHACL path, pySHACL for shapes it does not cover; "
+        "pyshacl: always the reference validator",
+    )
+    p.add_argument(
+        "--checks",
+        action="store_true",
+        help="also run all the catalogue's checks (queries/checks/*-violation.rq: anchoring "
+        "of every link in the duty texts, interfaces, defects, ...), not only the organisation "
+        "checks; their rows count as violations",
+    )
+    p.set_defaults(handler=cmd_validate)
+
+    p = subparsers.add_parser(
+        "build",
+        help="write the merged, reasoned graph to a file",
+        description="Write the shipped graph plus EXTRA files and the OWL RL inferences, the "
+        "inferred triples kept apart (named graphs in trig/nquads/jsonld, a separate block in "
+        "turtle/nt). The file is written atomically.",
+    )
+    add_input_files(p)
+    p.add_argument("--out", type=Path, required=True, help="output file; - for standard output")
+    p.add_argument(
+        "--format",
+        choices=choices(*GraphFormat),
+        default=None,
+        help="output format (default: from the --out suffix, .ttl .nt .jsonld .trig .nq; else turtle)",
+    )
+    p.set_defaults(handler=cmd_build)
+
+    p = subparsers.add_parser(
+        "stats",
+        help="counts of roles, duties per role, processes, artefacts, interfaces, triples",
+    )
+    add_input_files(p)
+    p.add_argument(
+        "--format",
+        choices=choices(ReportFormat.TEXT, ReportFormat.JSON),
+        default=ReportFormat.TEXT.value,
+    )
+    p.set_defaults(handler=cmd_stats)
+
+    p = subparsers.add_parser(
+        "run",
+        help="the main job: build, reason, validate, answer the canned questions, draw the interfaces",
+        description="Build and reason the graph, validate it, print a summary, answer the canned "
+        "questions and write the reasoned graph and the interface picture into --out. Then the "
+        "shipped example organisation (examples/org): its validation with the organisation "
+        "checks, its RACI matrix by role and its gaps. Its violations are the example's "
+        "deliberate gaps and do not change the exit code, which is the shipped graph's verdict.",
+    )
+    p.add_argument(
+        "--out", type=Path, default=Path("ppo-out"), help="output folder (default: ppo-out)"
+    )
+    p.add_argument(
+        "--answers", action="store_true", help="also print every canned question's answer"
+    )
+    p.add_argument("--no-cache", action="store_true", help="do not use the cache")
+    p.add_argument(
+        "--no-org",
+        action="store_true",
+        help="skip the example organisation (org-validation.txt, raci-by-role.*, org-gaps.txt)",
+    )
+    p.set_defaults(handler=cmd_run)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from ppo_graph.report import format_json, format_text
+
+    if args.checks and args.format == ReportFormat.TURTLE:
+        raise UsageError("--checks gives no SHACL report graph: use --format text or json")
+    kg = open_graph(args)
+    engine = "pyshacl" if args.format == ReportFormat.TURTLE else args.shacl
+    shapes = list(args.shapes)
+    for path in kg.shapes_in_data:
+        if path not in shapes:
+            print(
+                f"ppo validate: note: {path} declares SHACL shapes; they are used as shapes too "
+                "(give shapes with --shapes to keep them out of the data)",
+                file=sys.stderr,
+            )
+            shapes.append(path)
+    report = kg.validate(shapes, engine=engine)
+    from ppo_graph.engine.answers import check_violations, with_checks
+
+    if args.format == ReportFormat.TURTLE:
+        from ppo_graph.backends.reference.validate import format_turtle
+
+        # The SHACL report graph alone; the organisation checks are SPARQL, not SHACL, so what
+        # they find is said on stderr, and counts in the exit code.
+        found = check_violations(kg, organisation_only=True)
+        if found:
+            print(
+                f"ppo validate: the organisation checks found {len(found)} problem(s), which the "
+                "SHACL report graph cannot hold: see them with --format text or json",
+                file=sys.stderr,
+            )
+            report.conforms = False
+        sys.stdout.write(format_turtle(report))
+    else:
+        report = with_checks(report, kg, organisation_only=not args.checks)
+        sys.stdout.write((format_json if args.format == ReportFormat.JSON else format_text)(report))
+    return EXIT_OK if report.ok else EXIT_FAILURES
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from ppo_graph.build import format_for_suffix, serialize, serialize_store
+    from ppo_graph.output import atomic_write
+
+    to_stdout = str(args.out) == "-"
+    if not to_stdout and args.out.is_dir():
+        raise UsageError(f"--out {args.out} is a folder; give a file name")
+    fmt = args.format or ("turtle" if to_stdout else format_for_suffix(args.out))
+    kg = open_graph(args)
+    text = serialize_store(kg, fmt)
+    if text is None:
+        text = serialize(kg.reasoned(), fmt)
+    if to_stdout:  # "-" is standard output, as for every Unix tool
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        atomic_write(args.out, text)
+    for message in kg.inconsistencies:
+        print(f"warning: OWL RL inconsistency: {message}", file=sys.stderr)
+    print(
+        f"wrote {'standard output' if to_stdout else args.out} ({kg.asserted_count} asserted + "
+        f"{kg.inferred_count} inferred triples, {fmt})",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from ppo_graph.stats import compute, format_text
+    from ppo_graph.tables import json_text
+
+    kg = open_graph(args)
+    stats = compute(kg)
+    if args.format == ReportFormat.JSON:
+        sys.stdout.write(json_text(asdict(stats)))
+    else:
+        sys.stdout.write(format_text(stats))
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    import io
+
+    from ppo_graph.build import serialize_store
+    from ppo_graph.catalogue import default_catalogue
+    from ppo_graph.engine import KnowledgeGraph
+    from ppo_graph.engine.answers import answer_all, run_checks
+    from ppo_graph.output import atomic_write
+    from ppo_graph.report import format_text as validation_text
+    from ppo_graph.stats import compute
+    from ppo_graph.stats import format_text as stats_text
+    from ppo_graph.tables import format_columns
+    from ppo_graph.viz import write_default_picture
+
+    out: Path = args.out
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} exists and is not a folder")
+    out.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    written: list[tuple[Path, str]] = []
+
+    def save(name: str, content: str, what: str) -> None:
+        written.append((atomic_write(out / name, content), what))
+
+    kg = KnowledgeGraph.open(cache=False if args.no_cache else None)
+    save("ppo-graph.trig", serialize_store(kg, "trig") or "", "the reasoned graph (TriG)")
+    report = kg.validate()
+    save("validation.txt", validation_text(report), "the SHACL validation report")
+    checks = run_checks(kg)
+    found = {name: rows for name, rows in checks.items() if rows}
+    stats = compute(kg)
+    save("stats.txt", stats_text(stats), "counts, duties per role")
+    answers = io.StringIO()
+    answer_all(kg, answers, limit=10_000)
+    save("answers.txt", answers.getvalue(), "every canned question's answer")
+    picture = write_default_picture(kg.rdflib_graph("union"), out)
+    written.append((picture, "the interactive interface picture (open it in a browser)"))
+    org = None if args.no_org else _example_org(save, cache=False if args.no_cache else None)
+
+    how = "from the cache" if kg.from_cache else f"{kg.reasoner} reasoner"
+    counts = stats.counts
+    questions = sum(1 for spec in default_catalogue() if spec.kind == "question")
+    lines = [
+        "ppo run: the PPO knowledge graph built, reasoned, validated, questioned and drawn",
+        "",
+        f"  graph       {kg.asserted_count:,} triples asserted + {kg.inferred_count:,} inferred ({how})",
+        f"  content     {counts['roles']} roles, {counts['duties']} duties, "
+        f"{counts['processes']} processes, {counts['artefacts']} artefacts, "
+        f"{counts['interfaces']} interfaces",
+    ]
+    if report.ok:
+        lines.append(f"  validation  conforms ({report.triples:,} triples, SHACL and OWL RL)")
+    else:
+        lines.append(
+            f"  validation  DOES NOT CONFORM: {len(report.violations)} result(s), "
+            f"{len(report.inconsistencies)} inconsistency(ies); see {out / 'validation.txt'}"
+        )
+    if found:
+        listed = ", ".join(f"{name} ({len(rows)})" for name, rows in found.items())
+        lines.append(f"  checks      {len(found)} of {len(checks)} found problems: {listed}")
+    else:
+        lines.append(f"  checks      {len(checks)} checks, none found a problem")
+    lines.append(f"  questions   {questions} answered")
+    if org is not None:
+        lines += org.summary(out)
+    lines += ["", f"Outputs in {out}:"]
+    lines += format_columns(written, "<<", indent="  ")
+    lines.append(f"\nDone in {time.perf_counter() - started:.1f}s.")
+    if not args.answers:
+        lines.append(
+            f"The full answers are in {out / 'answers.txt'} (ppo run --answers prints them)."
+        )
+    print("\n".join(lines))
+    if args.answers:
+        print()
+        sys.stdout.write(answers.getvalue())
+    failed = not report.ok or found or (org is not None and org.unexpected)
+    return EXIT_FAILURES if failed else EXIT_OK
+
+
+@dataclass(frozen=True)
+class ExampleOrg:
+    """What ``ppo run`` found on the example organisation."""
+
+    people: int  # in post today
+    gaps: dict[str, int]  # org-* check -> its violations: the example's deliberate gaps
+    unexpected: int  # other violations and inconsistencies: the shipped files are broken
+
+    def summary(self, out: Path) -> list[str]:
+        listed = ", ".join(f"{check} {n}" for check, n in self.gaps.items()) or "none"
+        text = (
+            f"{self.people} people in post (examples/org); the organisation checks find its "
+            f"{sum(self.gaps.values())} deliberate gaps, which do not fail the run: {listed}"
+        )
+        if self.unexpected:
+            text += (
+                f"; and {self.unexpected} UNEXPECTED problem(s): see {out / 'org-validation.txt'}"
+            )
+        return textwrap.wrap(
+            text,
+            98,
+            initial_indent="  example org ",
+            subsequent_indent=" " * 14,
+            break_on_hyphens=False,
+            break_long_words=False,
+        )
+
+
+def _example_org(save: Callable[[str, str, str], None], cache: bool | None) -> ExampleOrg:
+    """Validate the shipped example organisation with the checks and write its RACI matrix by
+    role and its gaps: what ``ppo validate --checks``, ``ppo raci --by role`` and
+    ``ppo org gaps`` give on examples/org/org.ttl."""
+    from ppo_graph.cli.common import matrix_content
+    from ppo_graph.engine import KnowledgeGraph
+    from ppo_graph.engine.answers import with_checks
+    from ppo_graph.formats import MatrixFormat
+    from ppo_graph.org.gaps import gaps, gaps_text
+    from ppo_graph.org.raci import build
+    from ppo_graph.org.rdf import rows_of
+    from ppo_graph.paths import example_org_dir
+    from ppo_graph.report import format_text
+
+    kg = KnowledgeGraph.open([example_org_dir() / "org.ttl"], cache=cache)
+    report = with_checks(kg.validate(), kg)
+    save(
+        "org-validation.txt",
+        format_text(report),
+        "the example organisation's validation: its deliberate gaps",
+    )
+    matrix = build(kg, "role")
+    for fmt in (MatrixFormat.HTML, MatrixFormat.CSV):
+        content = matrix_content(matrix, fmt)
+        assert isinstance(content, str)
+        save(f"raci-by-role.{fmt}", content, f"its RACI matrix by role ({fmt})")
+    save("org-gaps.txt", gaps_text(gaps(kg)), "its unheld roles, uncovered duties and workload")
+
+    checks = Counter(  # the organisation checks' violations, by check
+        v.shape.removeprefix("queries/checks/").removesuffix("-violation.rq")
+        for v in report.violations
+        if v.shape.startswith("queries/checks/org-")
+    )
+    deliberate = dict(sorted(checks.items()))
+    unexpected = len(report.violations) - checks.total() + len(report.inconsistencies)
+    people = len({row["person"] for row in rows_of(kg, "org-current-members")})
+    return ExampleOrg(people, deliberate, unexpected)

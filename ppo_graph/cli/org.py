@@ -1,0 +1,199 @@
+"""``ppo org import`` and ``ppo org export``: an organisation's people and RACI CSV files to W3C
+ORG Turtle and back (:mod:`ppo_graph.org`)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from ppo_graph.errors import EXIT_OK, UsageError
+
+_LAYOUT = (
+    "people CSV columns: person,name,email,team,post,role,from,to[,service] (one row per "
+    "membership; dates YYYY-MM-DD, to empty while it lasts). RACI CSV columns: who,duty,letter "
+    "(who: a person id, else a post name; duty: ppod:duty-7.6-14; letter: R, A, C or I). "
+    "Segregation CSV columns: role,incompatible_with (two roles one person must not hold at the "
+    "same time). Roles by IRI, CURIE, label, short form (Capacity Manager) or process "
+    "abbreviation (ISM Owner); roles of your own Turtle with --with."
+)
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "org",
+        help="an organisation's people and RACI: import from CSV to Turtle, export back",
+        description="Map a real organisation onto the PPO roles (W3C ORG). " + _LAYOUT,
+    )
+    sub = p.add_subparsers(dest="org_command", metavar="ORG_COMMAND")
+    sub.required = True
+
+    imp = sub.add_parser(
+        "import",
+        help="people CSV (and RACI CSV) to Turtle; nothing is written unless every row is good",
+        description="Check every row (exit 2 with each bad row's line number) and write the "
+        "organisation as Turtle. " + _LAYOUT,
+    )
+    imp.add_argument("people", type=Path, help="the people CSV")
+    imp.add_argument("--raci", type=Path, help="the duty-level RACI CSV")
+    imp.add_argument(
+        "--segregation",
+        type=Path,
+        help="pairs of roles one person must not hold together (CSV: role,incompatible_with)",
+    )
+    imp.add_argument(
+        "--with",
+        dest="with_files",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="TURTLE",
+        help="your own Turtle adding roles (an org:Role or ppo:Role with an rdfs:label) or "
+        "duties that the CSV files may name; repeat for several files",
+    )
+    imp.add_argument(
+        "--out", type=Path, default=None, help="Turtle file (default: standard output)"
+    )
+    imp.add_argument("--base", default=None, help="namespace of the organisation's IRIs")
+    imp.add_argument("--name", default="Organisation", help="the organisation's name")
+    imp.set_defaults(handler=cmd_import)
+
+    exp = sub.add_parser(
+        "export",
+        help="an imported organisation (Turtle) back to the people CSV (and RACI CSV)",
+    )
+    exp.add_argument("org", type=Path, help="the organisation's Turtle")
+    exp.add_argument("--out", type=Path, default=None, help="people CSV (default: standard output)")
+    exp.add_argument("--raci-out", type=Path, default=None, help="also write the RACI CSV here")
+    exp.add_argument(
+        "--segregation-out",
+        type=Path,
+        default=None,
+        help="also write the role pairs the file declares incompatible (CSV, roles as CURIEs)",
+    )
+    exp.set_defaults(handler=cmd_export)
+
+    gaps = sub.add_parser(
+        "gaps",
+        help="unheld roles, uncovered duties, workload, single points of failure; --without "
+        "PERSON: what would be orphaned if they left",
+        description="Where the organisation loaded (EXTRA: its Turtle) is thin, by the rule of "
+        "the organisation checks (current memberships only): PPO owner and manager roles nobody "
+        "holds, duties nobody is Responsible for (through a held role, inherited duties "
+        "included, or an R assignment), duties with exactly one Responsible person (single "
+        "points of failure), and the people with the most duties. --without PERSON (an id or a "
+        "name) recomputes it all with that person's memberships and assignments removed: "
+        "what they alone cover shows as orphaned.",
+    )
+    from ppo_graph.cli.common import add_input_files
+    from ppo_graph.formats import Format, choices
+
+    add_input_files(gaps)
+    gaps.add_argument("--without", metavar="PERSON", help="a person id or name: as if they left")
+    gaps.add_argument(
+        "--top", type=int, default=10, help="people listed by workload (default 10; 0: all)"
+    )
+    gaps.add_argument(
+        "--format", choices=choices(*Format), default=Format.TABLE.value, help="default: table"
+    )
+    gaps.set_defaults(handler=cmd_gaps)
+
+
+def _write(path: Path | None, text: str, what: str) -> None:
+    from ppo_graph.output import atomic_write
+
+    if path is None or str(path) == "-":
+        sys.stdout.write(text)
+        return
+    if path.is_dir():
+        raise UsageError(f"--out {path} is a folder; give a file name")
+    atomic_write(path, text)
+    print(f"wrote {path} ({what})", file=sys.stderr)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from ppo_graph.engine import KnowledgeGraph
+    from ppo_graph.org.csvfile import read_pairs, read_people, read_raci
+    from ppo_graph.org.names import duty_names, role_names
+    from ppo_graph.org.rdf import DEFAULT_BASE, rows_of, to_turtle
+
+    for path in (args.people, args.raci, args.segregation):
+        if path is not None and not path.is_file():
+            raise UsageError(f"{path}: no such file")
+    # The shipped graph names the roles and duties; a user's own Turtle may add more (reasoned,
+    # so a role typed by a subclass of ppo:Role counts).
+    extensions = list(args.with_files)
+    kg = KnowledgeGraph.open(
+        extensions, reasoning=bool(extensions), cache=None if extensions else False
+    )
+    roles = role_names(rows_of(kg, "org-roles"))
+    people = read_people(args.people, roles.resolve)
+    raci = []
+    if args.raci is not None:
+        duties = duty_names(row["duty"] for row in rows_of(kg, "graph-duties"))
+        raci = read_raci(args.raci, people, duties.resolve)
+    pairs = read_pairs(args.segregation, roles.resolve) if args.segregation else []
+    text = to_turtle(people, raci, pairs, base=args.base or DEFAULT_BASE, organisation=args.name)
+    what = f"{len({r.person for r in people})} people, {len(people)} memberships"
+    what += f", {len(raci)} RACI assignments"
+    _write(args.out, text, what + (f", {len(pairs)} incompatible role pairs" if pairs else ""))
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from ppo_graph.catalogue import default_catalogue
+    from ppo_graph.engine import KnowledgeGraph
+    from ppo_graph.org.rdf import rows_of
+    from ppo_graph.tables import format_csv
+
+    if not args.org.is_file():
+        raise UsageError(f"{args.org}: no such file")
+    kg = KnowledgeGraph.open([args.org], reasoning=False, cache=False)
+    catalogue = default_catalogue()
+    people = rows_of(kg, "org-people")
+    _write(
+        args.out,
+        format_csv(people, catalogue.get("org-people").columns),
+        f"{len(people)} memberships",
+    )
+    if args.raci_out is not None:
+        from ppo_graph.namespaces import compact
+
+        raci = [{**row, "duty": compact(row["duty"])} for row in rows_of(kg, "org-raci")]
+        _write(
+            args.raci_out,
+            format_csv(raci, catalogue.get("org-raci").columns),
+            f"{len(raci)} assignments",
+        )
+    if args.segregation_out is not None:
+        from ppo_graph.namespaces import compact
+
+        # The file alone: the shipped graph's example pair is not the organisation's own.
+        own = KnowledgeGraph.open([args.org], shipped=False, reasoning=False, cache=False)
+        pairs = [
+            {"role": compact(row["role"]), "incompatible_with": compact(row["other"])}
+            for row in rows_of(own, "org-segregation-pairs")
+        ]
+        _write(
+            args.segregation_out,
+            format_csv(pairs, ["role", "incompatible_with"]),
+            f"{len(pairs)} incompatible role pairs",
+        )
+    return EXIT_OK
+
+
+def cmd_gaps(args: argparse.Namespace) -> int:
+    from ppo_graph.cli.common import open_graph
+    from ppo_graph.formats import Format
+    from ppo_graph.org.gaps import COLUMNS, find_person, gaps, gaps_text
+    from ppo_graph.tables import format_rows
+
+    kg = open_graph(args)
+    without = find_person(kg, args.without) if args.without else None
+    rows = gaps(kg, without, args.top)
+    if Format(args.format) is not Format.TABLE:
+        sys.stdout.write(format_rows(rows, COLUMNS, args.format))
+    else:
+        sys.stdout.write(gaps_text(rows, without))
+    return EXIT_OK

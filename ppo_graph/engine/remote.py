@@ -1,0 +1,367 @@
+"""A SPARQL 1.1 store over HTTP in place of the in-process graph (``--store URL``).
+
+``ppo load --store URL`` uploads the reasoned graph (asserted and inferred triples, as the engine
+holds them) into one named graph with the SPARQL 1.1 Graph Store Protocol: a single ``PUT`` of
+N-Triples to ``GSP?graph=IRI``, which replaces the graph in one request. ``ppo query --store`` and
+``ppo validate --store`` then run the canned queries *in the store*: each query is sent with the
+protocol's ``default-graph-uri=IRI``, so the named graph is the query's default graph on any
+SPARQL 1.1 store (no need for a union-default-graph setting, and the query text is left as it is).
+
+Results come back as SPARQL JSON and are parsed by pyoxigraph into the very objects an in-process
+query gives (:class:`RemoteStore` answers ``query()`` like a ``pyoxigraph.Store``), so parameters
+are bound by the same code (:func:`ppo_graph.backends.fast.sparql.run_spec`: a ``VALUES`` block of terms, the
+names resolved by queries in the store) and the rows compare equal.
+
+Endpoints, from ``--store BASE`` (Oxigraph server's names, ``oxigraph serve``): ``BASE/query``
+for queries and ``BASE/store`` for the Graph Store Protocol; ``--query-url`` and ``--gsp-url``
+name them for stores that use other paths (Fuseki: ``/DATASET/query`` and ``/DATASET/data``).
+Only the standard library speaks HTTP here.
+"""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ppo_graph.backends.fast.sparql import QueryTimeout
+from ppo_graph.errors import StoreError as StoreError  # re-exported: the store client raises it
+from ppo_graph.errors import UsageError
+
+if TYPE_CHECKING:
+    from ppo_graph.catalogue.query_file import QuerySpec
+    from ppo_graph.report import ValidationReport
+
+#: The named graph ``ppo load`` writes and ``--store`` reads unless ``--graph`` says otherwise.
+DEFAULT_GRAPH = "https://w3id.org/ppo-graph/graph/reasoned"
+NTRIPLES = "application/n-triples"
+RESULTS_JSON = "application/sparql-results+json"
+#: What a query asks the store for: SPARQL JSON for SELECT and ASK, N-Triples for CONSTRUCT and
+#: DESCRIBE (the store answers with the one its query form gives).
+QUERY_ACCEPT = f"{RESULTS_JSON}, {NTRIPLES};q=0.9"
+#: Seconds to wait for an upload or a download (a query has its own --timeout).
+TRANSFER_TIMEOUT = 300.0
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Where a store answers: its query URL, its Graph Store Protocol URL, and the named graph."""
+
+    query_url: str
+    gsp_url: str
+    graph: str = DEFAULT_GRAPH
+
+    @classmethod
+    def of(
+        cls,
+        store: str | None,
+        *,
+        query_url: str | None = None,
+        gsp_url: str | None = None,
+        graph: str | None = None,
+    ) -> Endpoints:
+        """``--store BASE`` gives ``BASE/query`` and ``BASE/store``; the others override them."""
+        base = (store or "").rstrip("/")
+        if not base and not (query_url and gsp_url):
+            raise UsageError("give --store URL (or both --query-url and --gsp-url)")
+        found = cls(
+            query_url or f"{base}/query", gsp_url or f"{base}/store", graph or DEFAULT_GRAPH
+        )
+        for url in (found.query_url, found.gsp_url):
+            parts = urllib.parse.urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise UsageError(f"{url!r} is not an http(s) URL of a SPARQL store")
+        if not _is_absolute_iri(found.graph):
+            raise UsageError(f"--graph {found.graph!r} is not an absolute IRI")
+        return found
+
+    def graph_url(self) -> str:
+        """The Graph Store Protocol URL of the named graph (indirect identification)."""
+        joiner = "&" if "?" in self.gsp_url else "?"
+        return f"{self.gsp_url}{joiner}{urllib.parse.urlencode({'graph': self.graph})}"
+
+
+def _is_absolute_iri(text: str) -> bool:
+    scheme, _, rest = text.partition(":")
+    return (
+        bool(scheme)
+        and scheme[0].isalpha()
+        and bool(rest)
+        and not any(c in text for c in ' <>"{}|^`\\')
+    )
+
+
+def _request(
+    url: str,
+    *,
+    method: str = "GET",
+    body: bytes | None = None,
+    headers: Mapping[str, str] | None = None,
+    timeout: float | None = TRANSFER_TIMEOUT,
+    what: str = "the store",
+) -> tuple[int, bytes]:
+    """(status, body) of one HTTP exchange; :class:`StoreError` naming the URL when the store is
+    unreachable or answers with an error status (the store's own message included)."""
+    status, data, _ = _exchange(
+        url, method=method, body=body, headers=headers, timeout=timeout, what=what
+    )
+    return status, data
+
+
+def _exchange(
+    url: str,
+    *,
+    method: str = "GET",
+    body: bytes | None = None,
+    headers: Mapping[str, str] | None = None,
+    timeout: float | None = TRANSFER_TIMEOUT,
+    what: str = "the store",
+) -> tuple[int, bytes, str]:
+    """:func:`_request`, with the response's media type (lower case, no parameters)."""
+    request = urllib.request.Request(url, data=body, method=method, headers=dict(headers or {}))
+    shown = url.split("?")[0]
+    try:
+        with urllib.request.urlopen(request, timeout=timeout or None) as response:
+            kind = str(response.headers.get("Content-Type", "")).split(";")[0].strip().lower()
+            return int(response.status), bytes(response.read()), kind
+    except urllib.error.HTTPError as exc:
+        detail = exc.read().decode("utf-8", "replace").strip()
+        if len(detail) > 600:
+            detail = detail[:600] + " ..."
+        raise HTTPStatusError(
+            exc.code,
+            f"{what} at {shown} answered {exc.code} {exc.reason}"
+            + (f": {detail}" if detail else ""),
+        ) from None
+    except TimeoutError:
+        raise QueryTimeout(
+            f"{what} at {shown} did not answer within {timeout:g} s; give --timeout SECONDS "
+            "(0 for no limit)"
+        ) from None
+    except urllib.error.URLError as exc:
+        if isinstance(exc.reason, TimeoutError):
+            raise StoreError(f"{what} at {shown} did not answer within {timeout:g} s") from None
+        raise StoreError(f"cannot reach {what} at {shown}: {exc.reason}") from None
+    except OSError as exc:
+        raise StoreError(f"cannot reach {what} at {shown}: {exc}") from None
+
+
+class HTTPStatusError(StoreError):
+    """The store answered with an error status."""
+
+    def __init__(self, status: int, message: str) -> None:
+        self.status = status
+        super().__init__(message)
+
+    def __reduce__(self) -> Any:  # kept whole across a worker process's pipe
+        return (type(self), (self.status, str(self)))
+
+
+class RemoteTriples(list[Any]):
+    """A CONSTRUCT or DESCRIBE result from the store: its ``pyoxigraph.Triple`` objects, parsed
+    from the N-Triples it sent (what an in-process ``QueryTriples`` iterates over)."""
+
+
+class RemoteStore:
+    """A SPARQL store over HTTP that answers ``query()`` as a ``pyoxigraph.Store`` does: SELECT
+    and ASK results parsed by pyoxigraph, so the engine's query code runs on it unchanged;
+    CONSTRUCT and DESCRIBE as :class:`RemoteTriples`."""
+
+    def __init__(self, endpoints: Endpoints, timeout: float | None = None) -> None:
+        self.endpoints = endpoints
+        self.timeout = timeout
+
+    def query(self, text: str, use_default_graph_as_union: bool = True, **options: Any) -> Any:
+        """Run query text on the named graph; a malformed query is a SyntaxError carrying the
+        store's message. The dataset is pinned by the protocol: the served graph is the default
+        graph (``default-graph-uri``) and the only named graph (``named-graph-uri``), which take
+        precedence over any FROM in the text, so no query sees the store's other graphs. The
+        pyoxigraph keywords (``use_default_graph_as_union``, ``base_iri``, a dataset) are
+        accepted for its signature: the named graph already holds the union."""
+        import pyoxigraph as ox
+
+        served = self.endpoints.graph
+        form = urllib.parse.urlencode(
+            {"query": text, "default-graph-uri": served, "named-graph-uri": served}
+        )
+        try:
+            _, body, kind = _exchange(
+                self.endpoints.query_url,
+                method="POST",
+                body=form.encode("utf-8"),
+                headers={
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Accept": QUERY_ACCEPT,
+                },
+                timeout=self.timeout,
+                what="the SPARQL store",
+            )
+        except HTTPStatusError as exc:
+            if exc.status == 400:
+                raise SyntaxError(str(exc)) from None
+            raise
+        graph_format = ox.RdfFormat.from_media_type(kind) if kind else None
+        if graph_format is not None:
+            try:
+                return RemoteTriples(q.triple for q in ox.parse(body, format=graph_format))
+            except (SyntaxError, ValueError) as exc:
+                raise StoreError(
+                    f"the SPARQL store at {self.endpoints.query_url} sent {kind} that does not "
+                    f"parse: {exc}"
+                ) from None
+        try:
+            return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        except (SyntaxError, ValueError) as exc:
+            raise StoreError(
+                f"the SPARQL store at {self.endpoints.query_url} sent results that are not "
+                f"SPARQL JSON: {exc}"
+            ) from None
+
+    def count(self) -> int:
+        """How many triples the named graph holds."""
+        result = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        for solution in result:
+            return int(solution["n"].value)
+        return 0
+
+    def put_graph(self, ntriples: bytes) -> None:
+        """Replace the named graph with these triples in one request (Graph Store Protocol PUT)."""
+        _request(
+            self.endpoints.graph_url(),
+            method="PUT",
+            body=ntriples,
+            headers={"Content-Type": NTRIPLES},
+            what="the graph store",
+        )
+
+    def get_graph(self) -> bytes:
+        """The named graph as N-Triples (Graph Store Protocol GET)."""
+        try:
+            _, body = _request(
+                self.endpoints.graph_url(), headers={"Accept": NTRIPLES}, what="the graph store"
+            )
+        except HTTPStatusError as exc:
+            if exc.status == 404:
+                raise StoreError(
+                    f"the graph store at {self.endpoints.gsp_url} has no graph "
+                    f"<{self.endpoints.graph}>: upload it with ppo load --store"
+                ) from None
+            raise
+        return body
+
+
+@dataclass
+class RemoteGraph:
+    """The reasoned graph as a SPARQL store holds it: what ``ppo query`` and ``ppo validate``
+    need of a :class:`~ppo_graph.engine.KnowledgeGraph`, answered in the store."""
+
+    store: RemoteStore
+    shapes_in_data: list[Path] = field(default_factory=list)
+    inconsistencies: list[str] = field(default_factory=list)
+    _pools: dict[Any, Any] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def connect(cls, endpoints: Endpoints, timeout: float | None = None) -> RemoteGraph:
+        return cls(RemoteStore(endpoints, timeout or TRANSFER_TIMEOUT))
+
+    def rows(
+        self,
+        name_or_spec: str | QuerySpec,
+        params: Mapping[str, str] | None = None,
+        *,
+        timeout: float | None = None,
+        text: bool = False,
+        memory_mb: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """A canned or parsed query's rows, run in the store; parameters bound as in-process
+        (with ``timeout``: from a worker process, killed at the deadline)."""
+        from ppo_graph.backends.fast.sparql import run_spec
+        from ppo_graph.catalogue import default_catalogue
+
+        spec = (
+            default_catalogue().get(name_or_spec) if isinstance(name_or_spec, str) else name_or_spec
+        )
+        if timeout:
+            from ppo_graph.engine import isolated_rows
+
+            self.store.timeout = timeout
+            return isolated_rows(
+                self, spec, params, timeout=timeout, text=text, memory_mb=memory_mb
+            )
+        return run_spec(self.store, spec, params or {}, text=text)
+
+    def isolated(
+        self, timeout: float, *, network: bool = True, memory_mb: int | None = None
+    ) -> Any:
+        """A pool of one worker process for this graph (the worker reaches the store)."""
+        from ppo_graph.engine.isolation import single
+
+        return single(self._pools, self, timeout, network=True, memory_mb=memory_mb)
+
+    @property
+    def location(self) -> str:
+        """Where the graph is: the store's query URL and the named graph."""
+        return f"{self.store.endpoints.query_url} graph <{self.store.endpoints.graph}>"
+
+    def __len__(self) -> int:
+        """How many triples the store's named graph holds (asked of the store)."""
+        return self.store.count()
+
+    def rdflib_graph(self, which: str = "union") -> Any:
+        """The named graph fetched into rdflib (the store holds one graph: ``which`` is moot)."""
+        return self.local_copy().rdflib_graph("union")
+
+    def local_copy(self) -> Any:
+        """The named graph fetched over the Graph Store Protocol into an in-process engine (taken
+        as it is: the store holds the graph already reasoned)."""
+        import pyoxigraph as ox
+
+        from ppo_graph.engine import KnowledgeGraph
+        from ppo_graph.namespaces import ASSERTED_GRAPH
+
+        local = ox.Store()
+        try:
+            local.load(
+                self.store.get_graph(),
+                format=ox.RdfFormat.N_TRIPLES,
+                to_graph=ox.NamedNode(ASSERTED_GRAPH),
+            )
+        except SyntaxError as exc:
+            raise StoreError(
+                f"the graph store at {self.store.endpoints.gsp_url} sent N-Triples that do not "
+                f"parse: {exc}"
+            ) from None
+        return KnowledgeGraph(local, [], len(local), 0, reasoner="none")
+
+    def validate(
+        self, shapes: Sequence[Path | str] = (), *, engine: Any = "auto"
+    ) -> ValidationReport:
+        """SHACL on a copy fetched over the protocol, with the engine's own validator."""
+        report: ValidationReport = self.local_copy().validate(shapes, engine=engine)
+        return report
+
+
+def upload(kg: Any, endpoints: Endpoints) -> int:
+    """Replace the store's named graph with the engine's asserted and inferred triples (one PUT);
+    returns how many triples the store then reports for it."""
+    import pyoxigraph as ox
+
+    from ppo_graph.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH
+
+    as_written = getattr(kg, "as_written", None)
+    if as_written:  # the user's literals as the files wrote them, not as the store keeps them
+        body = as_written.dump(kg.store, (ASSERTED_GRAPH, INFERRED_GRAPH))
+    else:
+        body = b"".join(
+            bytes(
+                kg.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name)) or b""
+            )
+            for name in (ASSERTED_GRAPH, INFERRED_GRAPH)
+        )
+    store = RemoteStore(endpoints, timeout=TRANSFER_TIMEOUT)
+    store.put_graph(body)
+    return store.count()
