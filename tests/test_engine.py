@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
@@ -41,7 +42,7 @@ def duties_of(kg: KnowledgeGraph, role: str) -> list[str]:
 
 def test_second_open_is_served_from_the_cache(cache_dir: Path) -> None:
     first = KnowledgeGraph.open()
-    assert not first.from_cache and first.cache_file is not None and first.cache_file.exists()
+    assert not first.from_cache and first.cache_entry is not None and first.cache_entry.is_dir()
     second = KnowledgeGraph.open()
     assert second.from_cache
     assert (second.asserted_count, second.inferred_count) == (
@@ -81,22 +82,37 @@ def test_a_new_version_is_a_rebuild(cache_dir: Path, monkeypatch: pytest.MonkeyP
     assert rebuilt.inferred_count > 1000
 
 
-@pytest.mark.parametrize("damage", ["truncate", "flip", "empty", "garbage-header"])
-def test_a_damaged_cache_file_is_rebuilt_never_answered(cache_dir: Path, damage: str) -> None:
+def _largest_data_file(entry: Path) -> Path:
+    files = [p for p in (entry / "store").iterdir() if p.suffix == ".sst"]
+    return max(files, key=lambda p: p.stat().st_size)
+
+
+@pytest.mark.parametrize(
+    "damage", ["truncate", "flip", "empty", "missing", "garbage-header", "bad-store"]
+)
+def test_a_damaged_cache_entry_is_rebuilt_never_answered(cache_dir: Path, damage: str) -> None:
     good = KnowledgeGraph.open()
-    assert good.cache_file is not None
-    data = good.cache_file.read_bytes()
+    assert good.cache_entry is not None
+    data_file = _largest_data_file(good.cache_entry)
+    data = data_file.read_bytes()
+    meta = good.cache_entry / "entry.json"
     if damage == "truncate":
-        # cut at a line boundary: still valid N-Quads, so only the checksum can tell
-        cut = data.rfind(b"\n", 0, len(data) // 2) + 1
-        good.cache_file.write_bytes(data[:cut])
-    elif damage == "flip":
-        index = len(data) - 200
-        good.cache_file.write_bytes(data[:index] + bytes([data[index] ^ 1]) + data[index + 1 :])
+        data_file.write_bytes(data[: len(data) // 2])
+    elif damage == "flip":  # one bit, same size: only the checksum can tell
+        index = len(data) // 2
+        data_file.write_bytes(data[:index] + bytes([data[index] ^ 1]) + data[index + 1 :])
     elif damage == "empty":
-        good.cache_file.write_bytes(b"")
-    else:
-        good.cache_file.write_bytes(b"not a cache\n" + data)
+        data_file.write_bytes(b"")
+    elif damage == "missing":
+        data_file.unlink()
+    elif damage == "garbage-header":
+        meta.write_text("not a cache entry", encoding="utf-8")
+    else:  # RocksDB cannot open it, though the recorded checksums still match
+        current = good.cache_entry / "store" / "CURRENT"
+        current.write_bytes(b"MANIFEST-999999\n")
+        recorded = json.loads(meta.read_text(encoding="utf-8"))
+        recorded["files"]["CURRENT"] = [current.stat().st_size, zlib.crc32(current.read_bytes())]
+        meta.write_text(json.dumps(recorded), encoding="utf-8")
     again = KnowledgeGraph.open()
     assert not again.from_cache
     assert (again.asserted_count, again.inferred_count) == (
@@ -107,9 +123,63 @@ def test_a_damaged_cache_file_is_rebuilt_never_answered(cache_dir: Path, damage:
     assert KnowledgeGraph.open().from_cache  # and the entry was written anew
 
 
+def test_the_cache_serves_large_graphs_from_disk_and_small_ones_from_memory(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A small graph is copied into memory (faster joins); one at or above LARGE is read in place,
+    read-only, and still answers the same rows."""
+    import pyoxigraph as ox
+
+    from ppo_graph import engine
+
+    small = KnowledgeGraph.open()
+    small_again = KnowledgeGraph.open()
+    assert small_again.from_cache
+    assert small_again.cache_entry is not None
+    with pytest.raises(RuntimeError, match="read-write"):  # the entry's own store is read-only
+        ox.Store.read_only(str(small_again.cache_entry / "store")).add(
+            next(iter(small_again.store))
+        )
+    small_again.store.add(
+        ox.Quad(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), ox.Literal("o"))
+    )
+    monkeypatch.setattr(engine, "LARGE", 10)
+    on_disk = KnowledgeGraph.open()
+    assert on_disk.from_cache
+    with pytest.raises(RuntimeError, match="read-write"):  # read in place, read-only
+        on_disk.store.add(next(iter(on_disk.store)))
+    assert on_disk.ask("role-coverage") == small.ask("role-coverage")
+    assert len(on_disk) == len(small)
+
+
+def test_an_unchanged_input_is_not_read_again_and_a_changed_one_is(
+    cache_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The digest of an input whose stat did not change is remembered; a change of content (even
+    with the same size and modification time put back) is seen."""
+    extension = tmp_path / "acme.ttl"
+    extension.write_text(EXTENSION, encoding="utf-8")
+    settled = extension.stat().st_mtime - 60
+    os.utime(extension, (settled, settled))
+    monkeypatch.setattr(cache, "_SETTLED", -1.0)  # the ctime is fresh: settle at once here
+    KnowledgeGraph.open([extension])
+    reads: list[Path] = []
+    real = cache.file_digest
+    monkeypatch.setattr(cache, "file_digest", lambda p: reads.append(p) or real(p))
+    assert KnowledgeGraph.open([extension]).from_cache
+    assert reads == []
+    stat = extension.stat()
+    extension.write_text(EXTENSION.replace("Analyst", "Analysz"), encoding="utf-8")  # same size
+    os.utime(extension, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert extension.stat().st_size == stat.st_size
+    rebuilt = KnowledgeGraph.open([extension])
+    assert reads == [extension] and not rebuilt.from_cache
+    assert "Capacity Analysz" in {r["role"] for r in rebuilt.ask("role-coverage")}
+
+
 def test_no_cache_reads_and_writes_nothing(cache_dir: Path) -> None:
     kg = KnowledgeGraph.open(cache=False)
-    assert kg.cache_file is None and not cache_dir.exists()
+    assert kg.cache_entry is None and not cache_dir.exists()
     assert main(["validate", "--no-cache"]) == 0
     assert not cache_dir.exists()
 
@@ -127,7 +197,7 @@ def test_two_processes_filling_the_cache_at_once(cache_dir: Path) -> None:
     outputs = [run.communicate(timeout=120)[0].split() for run in runs]
     assert all(run.returncode == 0 for run in runs)
     assert len({tuple(o) for o in outputs}) == 1
-    assert len(cache.entries()) == 1 and not list(cache_dir.glob(".*.tmp"))
+    assert len(cache.entries()) == 1 and not list(cache_dir.glob(".tmp-*"))
     assert KnowledgeGraph.open().from_cache
 
 

@@ -393,7 +393,7 @@ def test_health(client: TestClient, graph: KnowledgeGraph) -> None:
     assert health["ok"] is True
     assert health["triples"] == len(graph) > 4000
     assert health["reasoner"] == "fast"
-    assert health["cache_key"] == (graph.cache_file.stem if graph.cache_file else None)
+    assert health["cache_key"] == (graph.cache_entry.name if graph.cache_entry else None)
 
 
 # -- the canned catalogue over HTTP --------------------------------------------------------------

@@ -14,9 +14,11 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "cache",
         help="show or clear the cache of reasoned graphs",
-        description="Reasoned graphs are cached by the contents of their input files, the package "
-        "version and the reasoner's, so a second command on the same files answers at once. "
-        "The folder is $PPO_CACHE_DIR, else the user's cache folder.",
+        description="Reasoned graphs are cached as on-disk stores, keyed by the contents of their "
+        "input files, the package version and the reasoner's, so a second command on the same "
+        "files answers at once. The folder is $PPO_CACHE_DIR, else the user's cache folder; at "
+        "most 32 entries and $PPO_CACHE_MAX_MB (default 4096) MB are kept, the least recently "
+        "used going first.",
     )
     p.add_argument(
         "action", choices=("info", "clear"), help="info: where and what; clear: empty it"
@@ -48,7 +50,7 @@ def cmd_cache(args: argparse.Namespace) -> int:
     for e in entries:
         extra = ", ".join(e["inputs"] or []) or "shipped graph only"
         print(
-            f"  {e['modified']}  {e['asserted']} asserted + {e['inferred']} inferred "
+            f"  {e['used']}  {e['asserted']} asserted + {e['inferred']} inferred "
             f"({e['reasoner']})  {extra}"
         )
     return EXIT_OK

@@ -59,6 +59,31 @@ def _progress_default() -> Callable[[str], None]:
     return lambda message: print(f"ppo: {message}", file=sys.stderr, flush=True)
 
 
+def _copied(store: ox.Store) -> ox.Store:
+    """A fresh in-memory store filled in one pass with every quad of ``store`` (blank node labels
+    kept: the literals-as-written record names them)."""
+    import pyoxigraph as ox
+
+    fresh = ox.Store()
+    fresh.bulk_extend(store)
+    return fresh
+
+
+def _write_store(store: ox.Store, folder: Path) -> None:
+    """``store`` written as an on-disk (RocksDB) store in ``folder``, flushed and compacted, and
+    closed before it is published."""
+    import gc
+
+    import pyoxigraph as ox
+
+    disk = ox.Store(str(folder))
+    disk.bulk_extend(store)
+    disk.flush()
+    disk.optimize()
+    del disk
+    gc.collect()
+
+
 @dataclass
 class KnowledgeGraph:
     """The reasoned graph, ready for SPARQL, validation and the networkx views."""
@@ -71,7 +96,7 @@ class KnowledgeGraph:
     reasoner: str = "none"  # what produced the inferred graph: fast, owlrl or none
     fallback: str | None = None  # why the reference reasoner ran instead of the fast one
     from_cache: bool = False
-    cache_file: Path | None = None
+    cache_entry: Path | None = None  # the cache folder holding this graph's on-disk store
     shapes_in_data: list[Path] = field(default_factory=list)  # user files that declare shapes
     as_written: AsWritten = field(
         default_factory=AsWritten, repr=False
@@ -139,14 +164,14 @@ class KnowledgeGraph:
         if cache:
             entry = cache_module.read(key)
             if entry is not None:
-                graph = cls._from_entry(entry, files)
-                graph.as_written = AsWritten.from_ntriples(str(entry.meta.get("as_written") or ""))
-                if graph.as_written.has_blank_nodes():  # keep the entry's blank node labels
-                    graph.store = ox.Store()
-                    graph.store.extend(ox.parse(entry.body, format=ox.RdfFormat.N_QUADS))
-                graph.timings["cache"] = time.perf_counter() - started
-                graph._say = say
-                return graph
+                try:
+                    graph = cls._from_entry(entry, files)
+                except OSError:  # a store RocksDB cannot open: rebuilt, never answered
+                    cache_module.remove(entry.path)
+                else:
+                    graph.timings["cache"] = time.perf_counter() - started
+                    graph._say = say
+                    return graph
 
         store = ox.Store()
         asserted_graph = ox.NamedNode(ASSERTED_GRAPH)
@@ -179,20 +204,12 @@ class KnowledgeGraph:
             if large:
                 say(f"{graph.inferred_count:,} triples inferred in {timings['reason']:.1f}s")
         # A store filled by many loads answers the heavier joins several times slower than one
-        # loaded in a single pass (3-4x measured on the owner/manager comparisons), so it is
-        # loaded again from its own dump, the very bytes the cache keeps. Not a large one: at
-        # 1.4M triples (bench/org_size.py, 50k people) the reload took 17 s and the queries
-        # were no faster after it.
+        # filled in a single pass (3-4x measured on the owner/manager comparisons), so a small
+        # one is copied once into a fresh store. Not a large one: at 1.4M triples
+        # (bench/org_size.py, 50k people) the copy took 17 s and the queries were no faster.
         t = time.perf_counter()
-        body = b""
-        if cache or not large:
-            body = store.dump(format=ox.RdfFormat.N_QUADS) or b""
         if not large:
-            graph.store = ox.Store()
-            if as_written.has_blank_nodes():  # keep the blank node labels as_written names
-                graph.store.extend(ox.parse(body, format=ox.RdfFormat.N_QUADS))
-            else:
-                graph.store.load(body, format=ox.RdfFormat.N_QUADS)
+            graph.store = _copied(store)
         timings["compact"] = time.perf_counter() - t
         if cache:
             meta = {
@@ -205,7 +222,11 @@ class KnowledgeGraph:
                 "shapes_in_data": [str(p) for p in shapes_in_data],
                 "as_written": as_written.ntriples(),
             }
-            graph.cache_file = cache_module.write(key, body, meta)
+            t = time.perf_counter()
+            graph.cache_entry = cache_module.publish(
+                key, lambda folder: _write_store(graph.store, folder), meta
+            )
+            timings["cache write"] = time.perf_counter() - t
         return graph
 
     @classmethod
@@ -220,23 +241,29 @@ class KnowledgeGraph:
 
     @classmethod
     def _from_entry(cls, entry: cache_module.Entry, files: list[Path]) -> KnowledgeGraph:
+        """The graph of a cache entry: its store opened read-only, then copied into memory when
+        it is small (a small store answers faster from memory; a large one is read in place)."""
         import pyoxigraph as ox
 
-        store = ox.Store()
-        store.bulk_load(entry.body, format=ox.RdfFormat.N_QUADS)
         meta = entry.meta
-        return cls(
+        asserted, inferred = int(meta["asserted"]), int(meta["inferred"])
+        store = ox.Store.read_only(str(entry.store_path))
+        if asserted + inferred < LARGE:
+            store = _copied(store)
+        graph = cls(
             store,
             files,
-            int(meta["asserted"]),
-            int(meta["inferred"]),
+            asserted,
+            inferred,
             list(meta.get("inconsistencies") or []),
             reasoner=str(meta.get("reasoner")),
             fallback=meta.get("fallback"),
             from_cache=True,
-            cache_file=cache_module.path_for(entry.key),
+            cache_entry=entry.path,
             shapes_in_data=[Path(p) for p in meta.get("shapes_in_data") or []],
         )
+        graph.as_written = AsWritten.from_ntriples(str(meta.get("as_written") or ""))
+        return graph
 
     def _reason(self, reasoner: ReasonerName, say: Callable[[str], None]) -> None:
         import pyoxigraph as ox

@@ -1,32 +1,60 @@
-"""The cache of reasoned graphs, keyed by what went in.
+"""The cache of reasoned graphs: an on-disk Oxigraph store per distinct input, keyed by what went in.
 
 The key is a SHA-256 over the package version, the reasoner's version, the options that change
 the result, and the *contents* (not the names or dates) of every input file, shipped and the
-user's. An entry is one N-Quads file (asserted and inferred triples in their two named graphs)
-behind a one-line header that records its own checksum, written to a temp file and renamed into
-place, so a reader sees a whole entry or none. Anything wrong with an entry (truncated, edited,
-another version's) makes it a miss: the graph is rebuilt, never answered from a bad entry.
+user's. An entry is a folder named by its key::
+
+    <key>/store/       an Oxigraph (RocksDB) store: asserted and inferred triples in their two
+                       named graphs, opened read-only by any number of processes at once
+    <key>/entry.json   what it holds (counts, reasoner, inputs, the literals as written) and the
+                       size and CRC-32 of every file of the store, written last
+
+It is built in a temp folder beside the others and renamed into place, so a reader sees a whole
+entry or none; a published entry is never written again. Anything wrong with an entry (a file
+missing, cut short or changed by one bit, another version's, a store RocksDB cannot open) makes it
+a miss: it is removed and the graph rebuilt, never answered from a bad entry.
+
+The content digest of a big input costs time (0.4 s for 178 MB), so each file's digest is
+remembered beside its size, inode and modification and change times (``digests.json``): a file
+whose stat is unchanged is not read again. Any write to a file (or ``touch``) changes its change
+time, which no user can set, so a remembered digest is never used for changed content.
 
 Where: ``$PPO_CACHE_DIR``, else the user's cache folder (platformdirs), else ``~/.cache/ppo-graph``.
+At most :data:`KEEP` entries and ``$PPO_CACHE_MAX_MB`` (default 4096) MB are kept: the least
+recently used go first.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import shutil
+import tempfile
 import time
-from collections.abc import Iterable, Sequence
+import zlib
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ppo_graph import __version__
 
-MAGIC = b"# ppo-graph cache v1 "
-SUFFIX = ".nq"
-#: Entries older than this many days, or beyond this many entries, are pruned on write.
+FORMAT = "ppo-graph cache v2 (oxigraph store)"
+META = "entry.json"
+STORE = "store"
+DIGESTS = "digests.json"
+#: At most this many entries are kept (the least recently used are pruned on write).
 KEEP = 32
+MAX_MB_DEFAULT = 4096
+#: RocksDB's own log and lock files change when a store is opened; they hold no data.
+_UNCHECKED = ("LOG", "LOCK")
+_TMP_PREFIX = ".tmp-"
+#: A digest is remembered only for a file older than this (seconds): one written in the same
+#: clock tick as its hashing could change again without its times changing.
+_SETTLED = 2.0
+_DIGESTS_KEPT = 256
 
 
 def cache_dir() -> Path:
@@ -41,6 +69,16 @@ def cache_dir() -> Path:
         return Path.home() / ".cache" / "ppo-graph"
 
 
+def _max_bytes() -> int:
+    try:
+        return int(float(os.environ.get("PPO_CACHE_MAX_MB", MAX_MB_DEFAULT)) * (1 << 20))
+    except ValueError:
+        return MAX_MB_DEFAULT << 20
+
+
+# -- input digests -----------------------------------------------------------------------------
+
+
 def file_digest(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -49,114 +87,239 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def key_for(files: Sequence[Path], options: dict[str, str]) -> str:
+def _stat_key(stat: os.stat_result) -> list[int]:
+    return [stat.st_size, stat.st_ino, stat.st_dev, stat.st_mtime_ns, stat.st_ctime_ns]
+
+
+class _Digests:
+    """Remembered content digests of input files, by their stat (see the module's doc)."""
+
+    def __init__(self) -> None:
+        self.path = cache_dir() / DIGESTS
+        try:
+            loaded = json.loads(self.path.read_text(encoding="utf-8"))
+            self.known: dict[str, list[Any]] = loaded if isinstance(loaded, dict) else {}
+        except (OSError, ValueError):
+            self.known = {}
+        self.changed = False
+
+    def digest(self, path: Path) -> str:
+        name = str(path.resolve())
+        stat = path.stat()
+        key = _stat_key(stat)
+        known = self.known.get(name)
+        if isinstance(known, list) and len(known) == 2 and known[0] == key:
+            return str(known[1])
+        value = file_digest(path)
+        if time.time() - stat.st_mtime > _SETTLED and time.time() - stat.st_ctime > _SETTLED:
+            self.known.pop(name, None)
+            self.known[name] = [key, value]
+            self.changed = True
+        return value
+
+    def save(self) -> None:
+        if not self.changed:
+            return
+        from ppo_graph.errors import InputError
+        from ppo_graph.output import atomic_write
+
+        kept = dict(list(self.known.items())[-_DIGESTS_KEPT:])
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(self.path, json.dumps(kept, sort_keys=False))
+        except (OSError, InputError):
+            pass
+
+
+def key_for(files: Sequence[Path], options: dict[str, str], *, remember: bool = True) -> str:
     """The cache key: versions, options and each input's format and content digest, in order."""
+    digests = _Digests() if remember else None
     digest = hashlib.sha256()
     digest.update(f"ppo-graph {__version__}\n".encode())
     for name, value in sorted(options.items()):
         digest.update(f"{name}={value}\n".encode())
     for path in files:
-        digest.update(f"{path.suffix.lower()} {file_digest(path)}\n".encode())
+        content = digests.digest(path) if digests else file_digest(path)
+        digest.update(f"{path.suffix.lower()} {content}\n".encode())
+    if digests:
+        digests.save()
     return digest.hexdigest()
+
+
+# -- entries -----------------------------------------------------------------------------------
 
 
 @dataclass
 class Entry:
     key: str
     meta: dict[str, Any]
-    body: bytes
+    path: Path  # the entry's folder
+
+    @property
+    def store_path(self) -> Path:
+        return self.path / STORE
 
 
 def path_for(key: str) -> Path:
-    return cache_dir() / f"{key}{SUFFIX}"
+    return cache_dir() / key
+
+
+def _crc(path: Path) -> int:
+    crc = 0
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 22), b""):
+            crc = zlib.crc32(block, crc)
+    return crc
+
+
+def _store_files(store: Path) -> dict[str, list[int]]:
+    """Every data file of a store: name -> [size, CRC-32]."""
+    return {
+        p.name: [p.stat().st_size, _crc(p)]
+        for p in sorted(store.iterdir())
+        if p.is_file() and not p.name.startswith(_UNCHECKED)
+    }
 
 
 def read(key: str) -> Entry | None:
-    """The entry for ``key``, or None when there is none or it is damaged (then it is removed)."""
+    """The entry for ``key``, whole and unchanged, or None (a damaged one is removed)."""
     path = path_for(key)
     try:
-        data = path.read_bytes()
-    except OSError:
+        meta = json.loads((path / META).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        if path.exists():
+            remove(path)
         return None
-    header, sep, body = data.partition(b"\n")
+    except (OSError, ValueError):
+        remove(path)
+        return None
     try:
-        if not sep or not header.startswith(MAGIC):
-            raise ValueError("no header")
-        meta = json.loads(header[len(MAGIC) :])
-        if meta.get("key") != key or meta.get("sha256") != hashlib.sha256(body).hexdigest():
-            raise ValueError("checksum")
+        if not isinstance(meta, dict) or meta.get("format") != FORMAT or meta.get("key") != key:
+            raise ValueError("not an entry of this cache")
         if meta.get("version") != __version__:
-            raise ValueError("version")
-    except ValueError:
-        path.unlink(missing_ok=True)
+            raise ValueError("another version's entry")
+        expected = meta.get("files")
+        store = path / STORE
+        present = {
+            p.name for p in store.iterdir() if p.is_file() and not p.name.startswith(_UNCHECKED)
+        }
+        if not isinstance(expected, dict) or not expected or present != set(expected):
+            raise ValueError("files missing or added")
+        for name, (size, crc) in expected.items():
+            file = store / name
+            if file.stat().st_size != size or _crc(file) != crc:
+                raise ValueError(f"{name} changed")
+    except (OSError, ValueError, TypeError):
+        remove(path)
         return None
-    return Entry(key, meta, body)
+    with contextlib.suppress(OSError):
+        os.utime(path / META)  # most recently used: pruned last
+    return Entry(key, meta, path)
 
 
-def write(key: str, body: bytes, meta: dict[str, Any]) -> Path | None:
-    """Store an entry atomically; a cache that cannot be written is skipped, not an error."""
-    from ppo_graph.errors import InputError
-    from ppo_graph.output import atomic_write
+def publish(key: str, fill: Callable[[Path], None], meta: dict[str, Any]) -> Path | None:
+    """Build an entry with ``fill(store_folder)`` in a temp folder and rename it into place.
 
+    A cache that cannot be written is skipped, not an error; when another process published the
+    same key first, its entry is kept and this one dropped (both hold the same graph)."""
     folder = cache_dir()
-    header = dict(meta, key=key, version=__version__, sha256=hashlib.sha256(body).hexdigest())
-    line = MAGIC + json.dumps(header, sort_keys=True).encode() + b"\n"
+    final = path_for(key)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        atomic_write(path_for(key), [line, body])
-    except (OSError, InputError):
+        tmp = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{key[:16]}-", dir=folder))
+    except OSError:
         return None
-    _prune(folder)
-    return path_for(key)
+    try:
+        fill(tmp / STORE)
+        header = dict(
+            meta, format=FORMAT, key=key, version=__version__, files=_store_files(tmp / STORE)
+        )
+        (tmp / META).write_text(json.dumps(header, sort_keys=True), encoding="utf-8")
+        try:
+            os.rename(tmp, final)
+        except OSError:
+            if read(key) is None:  # not a whole entry there: take its place
+                remove(final)
+                os.rename(tmp, final)
+    except OSError:
+        return final if final.is_dir() else None
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    _prune(folder, keep=final)
+    return final
+
+
+def remove(path: Path) -> None:
+    """Take an entry away: renamed aside first, so no reader ever sees it half-deleted."""
+    aside = path.with_name(f"{_TMP_PREFIX}gone-{path.name}-{os.getpid()}")
+    try:
+        os.rename(path, aside)
+    except OSError:
+        return
+    shutil.rmtree(aside, ignore_errors=True)
 
 
 def entries() -> list[Path]:
+    """Entry folders, the most recently used first."""
     folder = cache_dir()
     if not folder.is_dir():
         return []
-    return sorted(folder.glob(f"*{SUFFIX}"), key=lambda p: p.stat().st_mtime, reverse=True)
+    found = [p for p in folder.iterdir() if (p / META).is_file() and not p.name.startswith(".")]
+    return sorted(found, key=lambda p: (p / META).stat().st_mtime, reverse=True)
 
 
-def _prune(folder: Path) -> None:
-    """Keep the newest entries (temp files of killed writers go at the next write)."""
+def _size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def _prune(folder: Path, keep: Path) -> None:
+    """Keep the most recently used entries within :data:`KEEP` and the byte budget; temp folders
+    of killed writers older than an hour go too."""
     try:
-        for stale in entries()[KEEP:]:
-            stale.unlink(missing_ok=True)
+        budget = _max_bytes()
+        used = 0
+        for index, path in enumerate(entries()):
+            used += _size(path)
+            if path != keep and (index >= KEEP or used > budget):
+                remove(path)
+        for stale in folder.glob(f"{_TMP_PREFIX}*"):
+            if time.time() - stale.stat().st_mtime > 3600:
+                shutil.rmtree(stale, ignore_errors=True)
     except OSError:
         pass
 
 
 def clear() -> int:
-    """Remove every entry (and stray temp files); the number of entries removed."""
-    removed = 0
+    """Remove every entry (and stray temp folders); the number of entries removed."""
     folder = cache_dir()
     if not folder.is_dir():
         return 0
-    for path in [*folder.glob(f"*{SUFFIX}"), *folder.glob(".*.tmp")]:
-        try:
-            path.unlink()
-            removed += path.suffix == SUFFIX
-        except OSError:
-            pass
-    return removed
+    found = entries()
+    for path in found:
+        remove(path)
+    for stale in folder.glob(f"{_TMP_PREFIX}*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        (folder / DIGESTS).unlink()
+    return len(found)
 
 
 def describe(paths: Iterable[Path]) -> list[dict[str, Any]]:
-    """Each entry's key, size, age and what it holds (from its header)."""
+    """Each entry's key, size, last use and what it holds."""
     out = []
     for path in paths:
         try:
-            with path.open("rb") as handle:
-                header = handle.readline()
-            meta = json.loads(header[len(MAGIC) :]) if header.startswith(MAGIC) else {}
-            stat = path.stat()
+            meta = json.loads((path / META).read_text(encoding="utf-8"))
+            used = (path / META).stat().st_mtime
+            size = _size(path)
         except (OSError, ValueError):
             continue
         out.append(
             {
-                "file": str(path),
-                "bytes": stat.st_size,
-                "modified": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(stat.st_mtime)),
+                "entry": str(path),
+                "bytes": size,
+                "used": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(used)),
                 "asserted": meta.get("asserted"),
                 "inferred": meta.get("inferred"),
                 "reasoner": meta.get("reasoner"),

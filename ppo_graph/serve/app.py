@@ -181,7 +181,7 @@ def create_app(graph: Any, settings: Settings | None = None) -> Starlette:
                 },
                 status_code=200 if problem is None else 503,
             )
-        cache_file = graph.cache_file
+        cache_entry = graph.cache_entry
         return JSONResponse(
             {
                 "ok": True,
@@ -191,7 +191,7 @@ def create_app(graph: Any, settings: Settings | None = None) -> Starlette:
                 "inferred": graph.inferred_count,
                 "reasoner": graph.reasoner,
                 "inconsistencies": len(graph.inconsistencies),
-                "cache_key": cache_file.stem if cache_file is not None else None,
+                "cache_key": cache_entry.name if cache_entry is not None else None,
                 "from_cache": graph.from_cache,
                 "timeout": settings.timeout,
                 "max_rows": settings.max_rows,
