@@ -150,6 +150,9 @@ def test_the_cache_serves_large_graphs_from_disk_and_small_ones_from_memory(
         on_disk.store.add(next(iter(on_disk.store)))
     assert on_disk.ask("role-coverage") == small.ask("role-coverage")
     assert len(on_disk) == len(small)
+    # a worker process (forked, its files closed) opens the store itself and answers the same
+    in_worker = on_disk.rows("role-duties", timeout=20, text=True)
+    assert in_worker == small.rows("role-duties", text=True) and in_worker
 
 
 def test_an_unchanged_input_is_not_read_again_and_a_changed_one_is(

@@ -59,6 +59,10 @@ def _progress_default() -> Callable[[str], None]:
     return lambda message: print(f"ppo: {message}", file=sys.stderr, flush=True)
 
 
+#: Store handles a forked process inherited: kept, so that their destructors never run there.
+_FORKED_HANDLES: list[Any] = []
+
+
 def _copied(store: ox.Store) -> ox.Store:
     """A fresh in-memory store filled in one pass with every quad of ``store`` (blank node labels
     kept: the literals-as-written record names them)."""
@@ -88,7 +92,7 @@ def _write_store(store: ox.Store, folder: Path) -> None:
 class KnowledgeGraph:
     """The reasoned graph, ready for SPARQL, validation and the networkx views."""
 
-    store: ox.Store
+    _store: ox.Store | None
     inputs: list[Path]
     asserted_count: int
     inferred_count: int
@@ -105,6 +109,28 @@ class KnowledgeGraph:
     _rdflib: dict[str, Graph] = field(default_factory=dict, repr=False)
     _pools: dict[isolation.Limits, isolation.Pool] = field(default_factory=dict, repr=False)
     _say: Callable[[str], None] = field(default=lambda message: None, repr=False)
+    #: A large cached graph is read in place: its on-disk store, opened read-only by each process
+    #: on first use (a forked worker opens its own: RocksDB's threads and files do not fork).
+    store_path: Path | None = field(default=None, repr=False)
+    _store_pid: int = field(default=0, repr=False)
+
+    @property
+    def store(self) -> ox.Store:
+        """The pyoxigraph store holding the asserted and inferred graphs."""
+        if self.store_path is not None and self._store_pid != os.getpid():
+            import pyoxigraph as ox
+
+            if self._store is not None:  # another process's handle: never used, never closed
+                _FORKED_HANDLES.append(self._store)
+            self._store = ox.Store.read_only(str(self.store_path))
+            self._store_pid = os.getpid()
+        if self._store is None:
+            raise RuntimeError("the graph has no store")
+        return self._store
+
+    @store.setter
+    def store(self, value: ox.Store) -> None:
+        self._store, self.store_path, self._store_pid = value, None, 0
 
     # -- building ------------------------------------------------------------------------------
 
@@ -247,9 +273,9 @@ class KnowledgeGraph:
 
         meta = entry.meta
         asserted, inferred = int(meta["asserted"]), int(meta["inferred"])
-        store = ox.Store.read_only(str(entry.store_path))
+        store: ox.Store | None = None
         if asserted + inferred < LARGE:
-            store = _copied(store)
+            store = _copied(ox.Store.read_only(str(entry.store_path)))
         graph = cls(
             store,
             files,
@@ -262,6 +288,9 @@ class KnowledgeGraph:
             cache_entry=entry.path,
             shapes_in_data=[Path(p) for p in meta.get("shapes_in_data") or []],
         )
+        if store is None:
+            graph.store_path = entry.store_path
+            graph.store  # noqa: B018  (opened now: a store RocksDB cannot open is a miss)
         graph.as_written = AsWritten.from_ntriples(str(meta.get("as_written") or ""))
         return graph
 
