@@ -118,9 +118,10 @@ def register(subparsers: Any) -> None:
     serve.add_argument(
         "--reload",
         action="store_true",
-        help="watch the EXTRA files and serve the new graph when one changes (queries running "
-        "finish on the old one; an edit that does not load keeps the old graph, says why on "
-        "stderr and in /health)",
+        help="watch the EXTRA files (with watchfiles: the system's file change notifications, "
+        "or polling where there are none) and serve the new graph when one changes (queries "
+        "running finish on the old one; an edit that does not load keeps the old graph, says "
+        "why on stderr and in /health)",
     )
     add_store_options(
         serve,
@@ -204,12 +205,31 @@ def serve_command(args: argparse.Namespace) -> int:
             timeout_keep_alive=5,
             limit_concurrency=CONNECTIONS,
         )
-        uvicorn.Server(config).run(sockets=[sock])
+        _server(config, watcher).run(sockets=[sock])
     finally:
         if watcher is not None:
             watcher.stop()
         sock.close()
     return EXIT_OK
+
+
+def _server(config: Any, watcher: Any) -> Any:
+    """uvicorn's server, stopping the ``--reload`` watcher as it shuts down: after a graceful
+    shutdown on SIGTERM or SIGINT uvicorn raises that signal again, which ends the process
+    before a ``finally`` clause here would run."""
+    import asyncio
+
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        async def shutdown(self, sockets: Any = None) -> None:
+            try:
+                await super().shutdown(sockets)
+            finally:
+                if watcher is not None:
+                    await asyncio.to_thread(watcher.stop)
+
+    return Server(config)
 
 
 def _no_files_in_lists(args: argparse.Namespace) -> None:
