@@ -506,3 +506,35 @@ def test_no_connection_arrived_at_all(listener: Listener) -> None:
     """The module's last test: a connection slower than the short wait after each query above
     would show here, a full :data:`SETTLE` later."""
     listener.assert_quiet("the queries of this module", SETTLE)
+
+
+# -- the in-process dataset: pinned whatever the store holds -----------------------------------
+
+
+@pytest.mark.parametrize("other_graph", [False, True], ids=["two-graphs", "with-another-graph"])
+def test_the_in_process_dataset_is_the_loaded_graph_only(other_graph: bool) -> None:
+    """A query on the engine's store sees the asserted and inferred graphs and the default graph,
+    and never another named graph the store holds; a ``FROM`` in a trusted text cannot widen or
+    narrow it (the faster union form is used only when those two are the store's only graphs)."""
+    import pyoxigraph as ox
+
+    from ppo_graph.backends.fast.sparql import dataset, run
+    from ppo_graph.engine.boundary import trusted
+    from ppo_graph.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH
+
+    p = ox.NamedNode("urn:p")
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("urn:a"), p, ox.Literal("a"), ox.NamedNode(ASSERTED_GRAPH)))
+    store.add(ox.Quad(ox.NamedNode("urn:i"), p, ox.Literal("i"), ox.NamedNode(INFERRED_GRAPH)))
+    store.add(ox.Quad(ox.NamedNode("urn:d"), p, ox.Literal("d"), ox.DefaultGraph()))
+    if other_graph:
+        store.add(ox.Quad(ox.NamedNode("urn:s"), p, ox.Literal("secret"), ox.NamedNode("urn:t")))
+    assert ("use_default_graph_as_union" in dataset(store)) is not other_graph
+    for text in (
+        "SELECT ?o { ?s ?p ?o }",
+        "SELECT ?o FROM <urn:t> { ?s ?p ?o }",
+        f"SELECT ?o FROM <{ASSERTED_GRAPH}> {{ ?s ?p ?o }}",
+        "SELECT ?o { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }",
+    ):
+        seen = {row["o"].value for row in run(store, trusted(text))}
+        assert seen == {"a", "i", "d"}, (text, seen)
