@@ -4,9 +4,13 @@ artefacts, interfaces and triples, from the catalogue's ``queries/reports/stats-
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ppo_graph.tables import format_columns
+
+if TYPE_CHECKING:
+    from ppo_graph.engine import KnowledgeGraph
+    from ppo_graph.engine.protocol import Graph
 
 
 @dataclass
@@ -26,13 +30,13 @@ class Stats:
     inferred_triples: int = 0
 
 
-def _rows(kg: Any, name: str) -> list[dict[str, str]]:
+def _rows(kg: Graph, name: str) -> list[dict[str, str]]:
     """A report query's rows (``queries/reports/NAME.rq``) as dicts of strings, unbound
     variables left out; IRIs in full."""
     return [{k: v.value for k, v in row.items() if v is not None} for row in kg.rows(name)]
 
 
-def compute(kg: Any) -> Stats:
+def compute(kg: KnowledgeGraph) -> Stats:
     """Counts over the engine's reasoned graph (without reasoning inherited duties read 0)."""
     stats = Stats(asserted_triples=kg.asserted_count, inferred_triples=kg.inferred_count)
     for row in _rows(kg, "stats-role-duties"):

@@ -1097,11 +1097,11 @@ def test_session_to_dataframe_with_pandas(union: Graph) -> None:
     assert len(frame) == 5
 
 
-def test_answer_all_prints_every_question_briefly(union: Graph) -> None:
+def test_answer_all_prints_every_question_briefly(engine: KnowledgeGraph) -> None:
     chosen = ("role-duties", "theme-matrix", "source-defects", "duty-text-violation")
     catalogue = Catalogue(default_catalogue().get(name) for name in chosen)
     out = io.StringIO()
-    answer_all(union, out, limit=5, catalogue=catalogue)
+    answer_all(engine, out, limit=5, catalogue=catalogue)
     text = out.getvalue()
     assert text.count("\n== ") + text.startswith("== ") == 3  # the check is not a question
     assert "duty-text-violation" not in text

@@ -18,11 +18,10 @@ memory and cut off from the network.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -31,6 +30,7 @@ from ppo_graph.backends.fast import reasoner as fast_reasoner
 from ppo_graph.backends.fast.parse import AsWritten, check_readable, format_for, load_into, triples
 from ppo_graph.engine import cache as cache_module
 from ppo_graph.engine import isolation
+from ppo_graph.engine.protocol import CatalogueRows, ValidatorName
 from ppo_graph.errors import UsageError
 from ppo_graph.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH
 from ppo_graph.paths import shapes_file, shipped_graph_files
@@ -41,10 +41,8 @@ if TYPE_CHECKING:
     from rdflib import Graph
 
     from ppo_graph.backends.reference.reason import Reasoned
-    from ppo_graph.catalogue.query_file import QuerySpec
 
 ReasonerName = Literal["auto", "fast", "owlrl"]
-ValidatorName = Literal["auto", "fast", "pyshacl"]
 #: An input this large gets a word on stderr before the slow steps.
 LARGE = 200_000
 CLI_MEMORY_MB = isolation.CLI_MEMORY_MB
@@ -89,7 +87,7 @@ def _write_store(store: ox.Store, folder: Path) -> None:
 
 
 @dataclass
-class KnowledgeGraph:
+class KnowledgeGraph(CatalogueRows):
     """The reasoned graph, ready for SPARQL, validation and the networkx views."""
 
     _store: ox.Store | None
@@ -135,18 +133,7 @@ class KnowledgeGraph:
     # -- building ------------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, *args: Any, **kwargs: Any) -> KnowledgeGraph:
-        """The shipped graph (unless ``shipped=False``) plus ``extra`` files, reasoned.
-
-        ``cache`` defaults to on unless ``PPO_NO_CACHE`` is set; ``reasoner="auto"`` uses the fast
-        reasoner and falls back to owlrl for input it does not cover, ``"owlrl"`` forces the
-        reference, ``"fast"`` refuses such input with an error.
-        """
-        with fast_reasoner.no_gc():
-            return cls._open(*args, **kwargs)
-
-    @classmethod
-    def _open(
+    def open(
         cls,
         extra: Iterable[Path | str] = (),
         *,
@@ -155,6 +142,26 @@ class KnowledgeGraph:
         reasoner: ReasonerName = "auto",
         shipped: bool = True,
         progress: Callable[[str], None] | None = None,
+    ) -> KnowledgeGraph:
+        """The shipped graph (unless ``shipped=False``) plus the ``extra`` files, reasoned.
+
+        ``cache`` defaults to on unless ``PPO_NO_CACHE`` is set; ``reasoner="auto"`` uses the fast
+        reasoner and falls back to owlrl for input it does not cover, ``"owlrl"`` forces the
+        reference, ``"fast"`` refuses such input with an error; ``progress`` gets a line for each
+        slow step (default: stderr, when it is a terminal).
+        """
+        with fast_reasoner.no_gc():
+            return cls._open(extra, reasoning, cache, reasoner, shipped, progress)
+
+    @classmethod
+    def _open(
+        cls,
+        extra: Iterable[Path | str],
+        reasoning: bool,
+        cache: bool | None,
+        reasoner: ReasonerName,
+        shipped: bool,
+        progress: Callable[[str], None] | None,
     ) -> KnowledgeGraph:
         import pyoxigraph as ox
 
@@ -406,42 +413,11 @@ class KnowledgeGraph:
             return self.isolated(timeout, network=allow_remote).call(_query_job, checked, base_iri)
         return run(self.store, checked, base_iri=base_iri)
 
-    def rows(
-        self,
-        name_or_spec: str | QuerySpec,
-        params: Mapping[str, str] | None = None,
-        *,
-        timeout: float | None = None,
-        text: bool = False,
-        memory_mb: int | None = None,
-    ) -> list[dict[str, Any]]:
-        """A canned query (by name) or a parsed one: one dict per row, column -> pyoxigraph term
-        (with ``text``: the term's text, "" when unbound); with ``timeout`` seconds the query runs
-        in a worker process killed at the deadline (:class:`~ppo_graph.backends.fast.sparql.QueryTimeout`) and
-        capped at ``memory_mb`` MiB (default :data:`CLI_MEMORY_MB`)."""
-        from ppo_graph.backends.fast.sparql import run_spec
-        from ppo_graph.catalogue import default_catalogue
-
-        spec = (
-            default_catalogue().get(name_or_spec) if isinstance(name_or_spec, str) else name_or_spec
-        )
-        if timeout:
-            return isolated_rows(
-                self, spec, params, timeout=timeout, text=text, memory_mb=memory_mb
-            )
-        return run_spec(self.store, spec, params or {}, text=text)
-
     def isolated(
         self, timeout: float, *, network: bool = False, memory_mb: int | None = None
     ) -> isolation.Pool:
         """A pool of one worker process over this graph (made once per limits, then reused)."""
         return isolation.single(self._pools, self, timeout, network=network, memory_mb=memory_mb)
-
-    def ask(self, name: str, **params: str) -> list[dict[str, Any]]:
-        """A canned query's rows as plain Python values (CURIE strings, ints, str)."""
-        from ppo_graph.tables import simplify_rows
-
-        return simplify_rows(self.rows(name, params))
 
     # -- validation ----------------------------------------------------------------------------
 
@@ -507,51 +483,6 @@ class KnowledgeGraph:
             return None
         violations, conforms = compiled.check(self.store)  # data prefixes: the project's
         return ValidationReport(conforms, violations, engine="fast")
-
-
-def isolated_rows(
-    graph: Any,
-    spec: QuerySpec,
-    params: Mapping[str, str] | None,
-    *,
-    timeout: float,
-    text: bool = False,
-    memory_mb: int | None = None,
-) -> list[dict[str, Any]]:
-    """A query's rows from a worker process killed at the deadline (an in-process graph or a
-    remote one: then the worker may use the network, to reach the store; a
-    :class:`~ppo_graph.engine.remote.RemoteGraph` makes its pool with the network whatever it is asked)."""
-    from ppo_graph.backends.fast.sparql import QueryTimeout
-
-    network = spec.remote
-    try:
-        pool = graph.isolated(timeout, network=network, memory_mb=memory_mb)
-        rows: list[dict[str, Any]] = pool.call(
-            _rows_job, _portable_spec(spec), dict(params or {}), text
-        )
-    except isolation.EvaluationTimeout:
-        raise QueryTimeout(
-            f"query {spec.name!r} did not finish within {timeout:g} s and was stopped; simplify "
-            "it, or give --timeout SECONDS (0 for no limit)"
-        ) from None
-    return rows
-
-
-def _portable_spec(spec: QuerySpec) -> QuerySpec | str:
-    """What a worker is sent for a query: a catalogue query's name (the worker has the catalogue),
-    or a copy of a user's query without what was computed from it (rdflib's prepared query)."""
-    from ppo_graph.catalogue import default_catalogue
-
-    if spec.kind != "user" and spec.name in default_catalogue():
-        return spec.name
-    return dataclasses.replace(spec)
-
-
-def _rows_job(
-    graph: Any, spec: QuerySpec | str, params: dict[str, str], text: bool
-) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = graph.rows(spec, params, text=text)
-    return rows
 
 
 def _query_job(graph: KnowledgeGraph, checked: Any, base_iri: str | None) -> Any:

@@ -1,32 +1,26 @@
 """The whole catalogue at once, as ``ppo run`` uses it: every check's rows, every question's
-answer as text. On the engine (:class:`~ppo_graph.engine.KnowledgeGraph`) or, for the tests, on
-an rdflib Graph through the reference path (:func:`ppo_graph.backends.reference.query.run_query`)."""
+answer as text, on any :class:`~ppo_graph.engine.protocol.Graph` (in-process or in a store)."""
 
 from __future__ import annotations
 
 import textwrap
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from ppo_graph.catalogue import Catalogue, QuerySpec, default_catalogue
 from ppo_graph.namespaces import compact
 from ppo_graph.report import ValidationReport, Violation
 from ppo_graph.tables import Row, format_table, parts
 
-
-def _rows(graph: Any, spec: QuerySpec) -> list[Row]:
-    if hasattr(graph, "rows"):
-        rows: list[Row] = graph.rows(spec)
-        return rows
-    from ppo_graph.backends.reference.query import (
-        run_query,  # an rdflib Graph: the reference engine
-    )
-
-    return run_query(graph, spec)
+if TYPE_CHECKING:
+    from ppo_graph.engine.protocol import Graph
 
 
-def run_checks(graph: Any, catalogue: Catalogue | None = None) -> dict[str, list[Row]]:
-    """Every check query's rows (empty lists when the graph passes), on a
-    :class:`~ppo_graph.engine.KnowledgeGraph` or an rdflib Graph."""
+def _rows(graph: Graph, spec: QuerySpec) -> list[Row]:
+    return graph.rows(spec)
+
+
+def run_checks(graph: Graph, catalogue: Catalogue | None = None) -> dict[str, list[Row]]:
+    """Every check query's rows (empty lists when the graph passes)."""
     cat = catalogue or default_catalogue()
     return {spec.name: _rows(graph, spec) for spec in cat if spec.kind == "check"}
 
@@ -41,7 +35,7 @@ ORG_CHECK_PREFIX = "org-"
 
 
 def check_violations(
-    graph: Any, catalogue: Catalogue | None = None, *, organisation_only: bool = False
+    graph: Graph, catalogue: Catalogue | None = None, *, organisation_only: bool = False
 ) -> list[Violation]:
     """Every check's rows (or only the organisation checks') as validation results: the check
     is the "shape" (its file name), the row's focus, property, value and message the result's."""
@@ -69,7 +63,7 @@ def check_violations(
 
 
 def with_checks(
-    report: ValidationReport, graph: Any, *, organisation_only: bool = False
+    report: ValidationReport, graph: Graph, *, organisation_only: bool = False
 ) -> ValidationReport:
     """``report`` (the graph's SHACL validation) with every check's rows added as violations:
     what ``ppo validate --checks`` reports; ``organisation_only``: the organisation checks',
@@ -86,7 +80,7 @@ def with_checks(
 
 
 def answer_all(
-    graph: Any,
+    graph: Graph,
     stream: IO[str],
     *,
     limit: int = 5,

@@ -29,11 +29,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ppo_graph.backends.fast.sparql import QueryTimeout
+from ppo_graph.engine.protocol import CatalogueRows, ValidatorName
 from ppo_graph.errors import StoreError as StoreError  # re-exported: the store client raises it
 from ppo_graph.errors import UsageError
 
 if TYPE_CHECKING:
-    from ppo_graph.catalogue.query_file import QuerySpec
+    from ppo_graph.engine import KnowledgeGraph
+    from ppo_graph.engine.isolation import Pool
     from ppo_graph.report import ValidationReport
 
 #: The named graph ``ppo load`` writes and ``--store`` reads unless ``--graph`` says otherwise.
@@ -255,7 +257,7 @@ class RemoteStore:
 
 
 @dataclass
-class RemoteGraph:
+class RemoteGraph(CatalogueRows):
     """The reasoned graph as a SPARQL store holds it: what ``ppo query`` and ``ppo validate``
     need of a :class:`~ppo_graph.engine.KnowledgeGraph`, answered in the store."""
 
@@ -268,35 +270,12 @@ class RemoteGraph:
     def connect(cls, endpoints: Endpoints, timeout: float | None = None) -> RemoteGraph:
         return cls(RemoteStore(endpoints, timeout or TRANSFER_TIMEOUT))
 
-    def rows(
-        self,
-        name_or_spec: str | QuerySpec,
-        params: Mapping[str, str] | None = None,
-        *,
-        timeout: float | None = None,
-        text: bool = False,
-        memory_mb: int | None = None,
-    ) -> list[dict[str, Any]]:
-        """A canned or parsed query's rows, run in the store; parameters bound as in-process
-        (with ``timeout``: from a worker process, killed at the deadline)."""
-        from ppo_graph.backends.fast.sparql import run_spec
-        from ppo_graph.catalogue import default_catalogue
-
-        spec = (
-            default_catalogue().get(name_or_spec) if isinstance(name_or_spec, str) else name_or_spec
-        )
-        if timeout:
-            from ppo_graph.engine import isolated_rows
-
-            self.store.timeout = timeout
-            return isolated_rows(
-                self, spec, params, timeout=timeout, text=text, memory_mb=memory_mb
-            )
-        return run_spec(self.store, spec, params or {}, text=text)
+    def _before_isolated(self, timeout: float) -> None:
+        self.store.timeout = timeout  # the worker's HTTP requests give up at the deadline too
 
     def isolated(
         self, timeout: float, *, network: bool = True, memory_mb: int | None = None
-    ) -> Any:
+    ) -> Pool:
         """A pool of one worker process for this graph (the worker reaches the store)."""
         from ppo_graph.engine.isolation import single
 
@@ -338,14 +317,14 @@ class RemoteGraph:
         return KnowledgeGraph(local, [], len(local), 0, reasoner="none")
 
     def validate(
-        self, shapes: Sequence[Path | str] = (), *, engine: Any = "auto"
+        self, shapes: Sequence[Path | str] = (), *, engine: ValidatorName = "auto"
     ) -> ValidationReport:
         """SHACL on a copy fetched over the protocol, with the engine's own validator."""
         report: ValidationReport = self.local_copy().validate(shapes, engine=engine)
         return report
 
 
-def upload(kg: Any, endpoints: Endpoints) -> int:
+def upload(kg: KnowledgeGraph, endpoints: Endpoints) -> int:
     """Replace the store's named graph with the engine's asserted and inferred triples (one PUT);
     returns how many triples the store then reports for it."""
     import pyoxigraph as ox

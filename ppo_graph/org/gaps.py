@@ -16,13 +16,16 @@ from __future__ import annotations
 import difflib
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ppo_graph.errors import UsageError
 from ppo_graph.namespaces import compact
 from ppo_graph.org.raci import section_key, short_text
 from ppo_graph.org.rdf import rows_of
 from ppo_graph.org.today import Today
+
+if TYPE_CHECKING:
+    from ppo_graph.engine.protocol import Graph
 
 #: The columns of every finding.
 COLUMNS = ("finding", "item", "label", "people", "count")
@@ -46,7 +49,7 @@ class Person:
         return f"{self.name} ({self.id})"
 
 
-def find_person(kg: Any, name: str) -> Person:
+def find_person(kg: Graph, name: str) -> Person:
     """A person of the organisation by id or name (any case); exit 2 with close matches if none."""
     people = {r["person"]: r["name"] for r in rows_of(kg, "org-people")}
     key = " ".join(name.split()).lower()
@@ -58,7 +61,7 @@ def find_person(kg: Any, name: str) -> Person:
     raise UsageError(f"--without: no person {name!r} in the organisation{hint}")
 
 
-def gaps(kg: Any, without: Person | None = None, top: int = 10) -> list[dict[str, Any]]:
+def gaps(kg: Graph, without: Person | None = None, top: int = 10) -> list[dict[str, Any]]:
     """The findings as rows of :data:`COLUMNS`, grouped in :data:`FINDINGS` order."""
     today = Today.read(kg)
     members = today.members

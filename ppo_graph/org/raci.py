@@ -24,13 +24,16 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ppo_graph.errors import UsageError
 from ppo_graph.namespaces import compact
 from ppo_graph.org import RACI_LETTERS
 from ppo_graph.org.rdf import rows_of
 from ppo_graph.org.today import Today
+
+if TYPE_CHECKING:
+    from ppo_graph.engine.protocol import Graph
 
 
 class By(enum.StrEnum):
@@ -117,14 +120,14 @@ def _unique(
     }
 
 
-def legend_rows(kg: Any) -> list[dict[str, str]]:
+def legend_rows(kg: Graph) -> list[dict[str, str]]:
     """The RACI letters with their labels and definitions, from the graph, in R, A, C, I order."""
     rows = rows_of(kg, "raci-legend")
     order = {letter: i for i, letter in enumerate(RACI_LETTERS)}
     return sorted(rows, key=lambda r: order.get(r["letter"], len(order)))
 
 
-def build(kg: Any, by: By | str = By.ROLE) -> Matrix:
+def build(kg: Graph, by: By | str = By.ROLE) -> Matrix:
     """The matrix of the engine ``kg`` (the shipped graph plus the organisation loaded)."""
     by = By(by)
     duties = rows_of(kg, "graph-duties")

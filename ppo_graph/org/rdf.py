@@ -6,10 +6,13 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from ppo_graph.org.csvfile import PairRow, PersonRow, RaciRow
+
+if TYPE_CHECKING:
+    from ppo_graph.engine.protocol import Graph
 
 DEFAULT_BASE = "https://example.org/org/"
 
@@ -133,6 +136,6 @@ def to_turtle(
     return "\n".join(header + lines)
 
 
-def rows_of(kg: Any, report: str) -> list[dict[str, str]]:
+def rows_of(kg: Graph, report: str) -> list[dict[str, str]]:
     """A report's rows as plain strings: an IRI's or a literal's text, "" when unbound."""
     return list(kg.rows(report, text=True))

@@ -14,9 +14,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ppo_graph.org.rdf import rows_of
+
+if TYPE_CHECKING:
+    from ppo_graph.engine.protocol import Graph
 
 
 @dataclass
@@ -37,7 +40,7 @@ class Today:
             self.carried[row["role"]].add(row["duty"])
 
     @classmethod
-    def read(cls, kg: Any) -> Today:
+    def read(cls, kg: Graph) -> Today:
         return cls(
             rows_of(kg, "org-current-members"),
             rows_of(kg, "raci-role-duties"),

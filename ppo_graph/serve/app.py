@@ -26,7 +26,7 @@ import threading
 import weakref
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import parse_qs
 
 from starlette.applications import Starlette
@@ -39,6 +39,7 @@ from starlette.routing import Route
 
 from ppo_graph import __version__
 from ppo_graph.backends.fast.sparql import QueryTimeout
+from ppo_graph.engine import KnowledgeGraph
 from ppo_graph.engine.isolation import Busy, EvaluationTimeout, Limits, Pool, QueryStopped
 from ppo_graph.engine.remote import RemoteGraph, StoreError
 from ppo_graph.errors import PPOError
@@ -55,6 +56,9 @@ from ppo_graph.serve.results import (
     choose_format,
     graph_body,
 )
+
+if TYPE_CHECKING:
+    from ppo_graph.engine.protocol import Graph
 
 T = TypeVar("T")
 #: The largest request body read (a query is text; a megabyte is plenty).
@@ -90,7 +94,7 @@ class Settings:
     allowed_hosts: Sequence[str] = ("*",)
 
 
-def create_app(graph: Any, settings: Settings | None = None) -> Starlette:
+def create_app(graph: Graph | LiveGraph, settings: Settings | None = None) -> Starlette:
     """The ASGI application answering from ``graph`` (a KnowledgeGraph, or a
     :class:`~.live.LiveGraph` that ``--reload`` swaps; each request keeps the graph it started
     with)."""
@@ -181,6 +185,7 @@ def create_app(graph: Any, settings: Settings | None = None) -> Starlette:
                 },
                 status_code=200 if problem is None else 503,
             )
+        assert isinstance(graph, KnowledgeGraph)  # the two kinds of graph the server holds
         cache_entry = graph.cache_entry
         return JSONResponse(
             {
@@ -399,7 +404,7 @@ def _respond(answer: Answer, max_rows: int) -> Response:
     return Response(answer.body, media_type=answer.format.media_type, headers=headers)
 
 
-def _description(request: HTTPRequest, graph: Any, wanted: Request) -> Response:
+def _description(request: HTTPRequest, graph: Graph, wanted: Request) -> Response:
     fmt = choose_format(GRAPH_FORMATS, wanted)
     endpoint = str(request.url.replace(query="", fragment=""))
     try:

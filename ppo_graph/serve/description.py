@@ -3,10 +3,13 @@ is, what it answers, in which formats, and over which dataset."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ppo_graph.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH, XSD_NS
 from ppo_graph.serve.negotiation import ResultFormat
+
+if TYPE_CHECKING:
+    from ppo_graph.engine.protocol import Graph
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
@@ -36,7 +39,9 @@ def format_iri(name: str) -> str:
     return iri
 
 
-def description_triples(endpoint: str, formats: tuple[ResultFormat, ...], graph: Any) -> list[Any]:
+def description_triples(
+    endpoint: str, formats: tuple[ResultFormat, ...], graph: Graph
+) -> list[Any]:
     """The description as pyoxigraph triples; ``endpoint`` must be an absolute IRI (ValueError
     otherwise); ``graph`` is the engine (:class:`~ppo_graph.engine.KnowledgeGraph`)."""
     import pyoxigraph as ox
@@ -61,9 +66,11 @@ def description_triples(endpoint: str, formats: tuple[ResultFormat, ...], graph:
         (default, iri(DCTERMS + "title"), ox.Literal(TITLE)),
         (default, iri(VOID + "triples"), count(len(graph))),
     ]
+    from ppo_graph.engine import KnowledgeGraph
+
     named_graphs = (
         ((ASSERTED_GRAPH, graph.asserted_count), (INFERRED_GRAPH, graph.inferred_count))
-        if hasattr(graph, "asserted_count")
+        if isinstance(graph, KnowledgeGraph)
         else ()  # a remote store's named graph: the union, as one default graph
     )
     for name, size in named_graphs:

@@ -24,9 +24,12 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from ppo_graph.errors import PPOError, UsageError
+
+if TYPE_CHECKING:
+    from ppo_graph.engine.protocol import Graph
 
 #: Changes are grouped until none comes for this long (ms), or for at most :data:`DEBOUNCE_MS`.
 STEP_MS = 50
@@ -42,13 +45,13 @@ class LiveGraph:
     """The current graph, its generation (1 at start, one more per successful reload) and the
     error of the last reload that failed (None once one succeeds)."""
 
-    def __init__(self, graph: Any) -> None:
+    def __init__(self, graph: Graph) -> None:
         self.current = graph
         self.generation = 1
         self.error: str | None = None
         self.reloaded_at: float | None = None
 
-    def swap(self, graph: Any) -> None:
+    def swap(self, graph: Graph) -> None:
         self.current = graph
         self.generation += 1
         self.error = None

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ppo_graph.backends.fast.sparql import in_order_of_appearance, is_select_star, run, syntax_error
 from ppo_graph.engine.boundary import MalformedQuery, QueryRefused, check_query
@@ -40,6 +40,9 @@ from ppo_graph.serve.negotiation import (
     UnknownFormat,
     choose,
 )
+
+if TYPE_CHECKING:
+    from ppo_graph.engine.protocol import Graph
 
 T = TypeVar("T")
 _RESULTS = {"json": "JSON", "xml": "XML", "csv": "CSV", "tsv": "TSV"}
@@ -87,7 +90,7 @@ def refused(exc: QueryRefused | MalformedQuery) -> Refused:
     return Refused(403, str(exc))
 
 
-def answer_query(graph: Any, text: str, request: Request, base_iri: str | None = None) -> Answer:
+def answer_query(graph: Graph, text: str, request: Request, base_iri: str | None = None) -> Answer:
     """The complete answer to SPARQL query text on the graph (a worker's job).
 
     :class:`Refused` for what the boundary refuses (403), bad syntax or an evaluation error (400,
@@ -112,7 +115,7 @@ def answer_query(graph: Any, text: str, request: Request, base_iri: str | None =
         raise Refused(400, f"the query could not be evaluated: {exc}") from None
 
 
-def answer_canned(graph: Any, name: str, params: dict[str, str], request: Request) -> Answer:
+def answer_canned(graph: Graph, name: str, params: dict[str, str], request: Request) -> Answer:
     """A canned query's rows, written as a SELECT result (a worker's job); 400 for a parameter the
     query does not have or a value it rejects."""
     from ppo_graph.catalogue import default_catalogue
