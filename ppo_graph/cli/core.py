@@ -111,26 +111,23 @@ def register(subparsers: Any) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from ppo_graph.engine import jobs
     from ppo_graph.report import format_json, format_text
 
     if args.checks and args.format == ReportFormat.TURTLE:
         raise UsageError("--checks gives no SHACL report graph: use --format text or json")
     kg = open_graph(args)
-    engine = "pyshacl" if args.format == ReportFormat.TURTLE else args.shacl
-    shapes = list(args.shapes)
-    for path in kg.shapes_in_data:
-        if path not in shapes:
-            print(
-                f"ppo validate: note: {path} declares SHACL shapes; they are used as shapes too "
-                "(give shapes with --shapes to keep them out of the data)",
-                file=sys.stderr,
-            )
-            shapes.append(path)
-    report = kg.validate(shapes, engine=engine)
-    from ppo_graph.engine.answers import check_violations, with_checks
-
-    if args.format == ReportFormat.TURTLE:
+    turtle = args.format == ReportFormat.TURTLE
+    report = jobs.validate(
+        kg,
+        args.shapes,
+        checks="none" if turtle else "all" if args.checks else "organisation",
+        engine="pyshacl" if turtle else args.shacl,
+        note=lambda message: print(f"ppo validate: note: {message}", file=sys.stderr),
+    )
+    if turtle:
         from ppo_graph.backends.reference.validate import format_turtle
+        from ppo_graph.engine.answers import check_violations
 
         # The SHACL report graph alone; the organisation checks are SPARQL, not SHACL, so what
         # they find is said on stderr, and counts in the exit code.
@@ -144,7 +141,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
             report.conforms = False
         sys.stdout.write(format_turtle(report))
     else:
-        report = with_checks(report, kg, organisation_only=not args.checks)
         sys.stdout.write((format_json if args.format == ReportFormat.JSON else format_text)(report))
     return EXIT_OK if report.ok else EXIT_FAILURES
 
@@ -196,7 +192,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from ppo_graph.build import serialize_store
     from ppo_graph.catalogue import default_catalogue
-    from ppo_graph.engine import KnowledgeGraph
+    from ppo_graph.engine import KnowledgeGraph, jobs
     from ppo_graph.engine.answers import answer_all, run_checks
     from ppo_graph.output import atomic_write
     from ppo_graph.report import format_text as validation_text
@@ -217,7 +213,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     kg = KnowledgeGraph.open(cache=False if args.no_cache else None)
     save("ppo-graph.trig", serialize_store(kg, "trig") or "", "the reasoned graph (TriG)")
-    report = kg.validate()
+    report = jobs.validate(kg, checks="none")
     save("validation.txt", validation_text(report), "the SHACL validation report")
     checks = run_checks(kg)
     found = {name: rows for name, rows in checks.items() if rows}
@@ -304,8 +300,7 @@ def _example_org(save: Callable[[str, str, str], None], cache: bool | None) -> E
     role and its gaps: what ``ppo validate --checks``, ``ppo raci --by role`` and
     ``ppo org gaps`` give on examples/org/org.ttl."""
     from ppo_graph.cli.common import matrix_content
-    from ppo_graph.engine import KnowledgeGraph
-    from ppo_graph.engine.answers import with_checks
+    from ppo_graph.engine import KnowledgeGraph, jobs
     from ppo_graph.formats import MatrixFormat
     from ppo_graph.org.gaps import gaps, gaps_text
     from ppo_graph.org.raci import build
@@ -314,7 +309,7 @@ def _example_org(save: Callable[[str, str, str], None], cache: bool | None) -> E
     from ppo_graph.report import format_text
 
     kg = KnowledgeGraph.open([example_org_dir() / "org.ttl"], cache=cache)
-    report = with_checks(kg.validate(), kg)
+    report = jobs.validate(kg, checks="all")
     save(
         "org-validation.txt",
         format_text(report),
