@@ -60,6 +60,42 @@ def test_contributing_shows_the_commands_this_test_runs() -> None:
         assert command in guide, command
 
 
+def where_new_code_goes() -> str:
+    guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    return guide.split("\n## Where new code goes\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_contributing_says_where_new_code_goes() -> None:
+    section = where_new_code_goes()
+    for kind in ("A new command", "A new output format", "A new backend", "A new canned query"):
+        assert f"**{kind}.**" in section, kind
+    for path in (
+        "ppo_graph/cli/",
+        "ppo_graph/cli/__init__.py",
+        "ppo_graph/engine/__init__.py",
+        "ppo_graph/formats.py",
+        "ppo_graph/tables.py",
+        "ppo_graph/serve/results.py",
+        "ppo_graph/backends/<name>/",
+        "ppo_graph/backends/reference/",
+        "queries/questions/",
+        "tests/test_queries.py",
+    ):
+        assert f"`{path}`" in section, path
+    assert "COMMAND_MODULES" in (ROOT / "ppo_graph" / "cli" / "__init__.py").read_text("utf-8")
+
+
+def test_the_paths_where_new_code_goes_exist() -> None:
+    paths = [
+        p
+        for p in re.findall(r"`([^`\s]+)`", where_new_code_goes())
+        if "/" in p and not re.search(r"[<*]", p)
+    ]
+    assert len(paths) >= 15
+    for path in paths:
+        assert (ROOT / path).exists(), path
+
+
 def test_write_source_reproduces_the_committed_record(unit: Path) -> None:
     (unit / "source.ttl").unlink()
     result = tool(unit, "write-source")

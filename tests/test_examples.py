@@ -1,4 +1,4 @@
-"""The README's own-files examples (``examples/``) work as shown."""
+"""The own-files examples (``examples/``) that the README and docs/ show work as shown."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ EXAMPLES = ROOT / "examples"
 
 
 def test_readme_names_the_examples_that_ship() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    named = set(re.findall(r"examples/([\w.-]+)", readme))
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    text = "\n".join(page.read_text(encoding="utf-8") for page in pages)
+    named = set(re.findall(r"examples/([\w.-]+)", text))
     assert named == {p.name for p in EXAMPLES.iterdir()}
 
 
