@@ -17,7 +17,7 @@ import pytest
 from rdflib import BNode, Graph
 
 from ppo_graph.backends.reference.load import load_graph
-from ppo_graph.backends.reference.reason import Reasoned, reason
+from ppo_graph.backends.reference.reason import Reasoned, rdflib_terms, reason
 from ppo_graph.engine import KnowledgeGraph
 
 TESTS = Path(__file__).resolve().parent
@@ -158,7 +158,7 @@ def fast_reasoned(graph: Graph) -> Reasoned:
     runs on them), so the other tests use the fast rules and the suite stays quick."""
     from ppo_graph.backends.fast import reasoner
 
-    closure = reasoner.reason(graph, reasoner.rdflib_terms())
+    closure = reasoner.reason(graph, rdflib_terms())
     inferred = Graph()
     for triple in closure.inferred:
         inferred.add(triple)

@@ -23,7 +23,7 @@ from conftest import require_module
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
 from ppo_graph.backends.reference.namespaces import PPO, PPOD
-from ppo_graph.backends.reference.query import bind_params, run_query
+from ppo_graph.backends.reference.query import bind_params, prepared, run_query
 from ppo_graph.backends.reference.reason import Reasoned
 from ppo_graph.catalogue import (
     FOLDERS,
@@ -1044,7 +1044,7 @@ def test_updates_and_remote_access_are_refused(tmp_path: Path, text: str, refuse
     assert refused in str(err.value)
     assert str(path) in str(err.value)
     if refused != "SPARQL update":  # --allow-remote lets SERVICE and FROM through (not run here)
-        assert load_user_query(path, allow_remote=True).prepared is not None
+        assert prepared(load_user_query(path, allow_remote=True)) is not None
 
 
 # ------------------------------------------------------------------------------------------------

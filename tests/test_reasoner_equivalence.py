@@ -18,7 +18,7 @@ from rdflib import BNode, Graph
 from ppo_graph.backends.fast import reasoner
 from ppo_graph.backends.fast.reasoner import coding, schema
 from ppo_graph.backends.reference.load import load_graph
-from ppo_graph.backends.reference.reason import Reasoned, reason
+from ppo_graph.backends.reference.reason import Reasoned, rdflib_terms, reason
 from ppo_graph.engine import KnowledgeGraph
 from ppo_graph.paths import ontology_dir
 
@@ -70,7 +70,7 @@ def _key(triple: tuple[object, ...]) -> tuple[str, ...]:
 
 def compare(graph: Graph, ref: Reasoned) -> Counter[str]:
     """Assert the fast closure equals owlrl's; the inferred triples per predicate."""
-    fast = reasoner.reason(graph, reasoner.rdflib_terms())
+    fast = reasoner.reason(graph, rdflib_terms())
     ours = Counter(_key(t) for t in fast.inferred)
     theirs = Counter(_key(t) for t in ref.inferred)
     missing = theirs - ours
@@ -192,7 +192,7 @@ def test_uncovered_input_is_refused_and_the_engine_uses_owlrl(tmp_path: Path, ax
     )
     graph = load_graph([*TBOX, path], shipped=False)
     with pytest.raises(reasoner.Unsupported):
-        reasoner.reason(graph, reasoner.rdflib_terms())
+        reasoner.reason(graph, rdflib_terms())
     if "FunctionalProperty" not in axiom and "sameAs" not in axiom:
         return  # the engine's fallback is shown on two of them (owlrl is slow)
     kg = KnowledgeGraph.open([*TBOX, path], shipped=False, cache=False)

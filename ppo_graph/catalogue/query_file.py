@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
-from typing import Any
 from typing import Literal as Lit
 
 from ppo_graph.catalogue.sparql_text import tokens, variables
@@ -64,7 +62,7 @@ class Param:
 
 @dataclass(frozen=True)
 class QuerySpec:
-    """A parsed query file: its header metadata and the prepared query."""
+    """A parsed query file: its header metadata and its text."""
 
     name: str
     path: Path
@@ -76,13 +74,6 @@ class QuerySpec:
     method: str
     text: str
     remote: bool = False  # a user's query allowed to use SERVICE or FROM (--allow-remote)
-
-    @cached_property
-    def prepared(self) -> Any:
-        """rdflib's parsed form, for the reference engine (made on first use)."""
-        from rdflib.plugins.sparql import prepareQuery
-
-        return prepareQuery(self.text)
 
 
 @dataclass(frozen=True)
@@ -204,24 +195,21 @@ def _check(text: str, path: Path, user: bool, allow_remote: bool) -> tuple[list[
 
 def _syntax_error(text: str, path: Path, exc: SyntaxError) -> InputError:
     """The error for a query that does not parse. pyoxigraph's messages list every expected
-    character class, so on this (rare, slow-is-fine) path rdflib's parser is asked for its
-    shorter message and line; pyoxigraph's is kept if rdflib has none."""
+    character class, so on this (rare, slow-is-fine) path the reference backend's parser
+    (rdflib's) is asked for its shorter message and line; pyoxigraph's is kept if rdflib has
+    none."""
+    from ppo_graph.backends import reference_backend
     from ppo_graph.catalogue.sparql_text import syntax_error
 
-    try:
-        from rdflib.plugins.sparql import prepareQuery
-
-        prepareQuery(text)
-    except Exception as rdflib_exc:  # pyparsing and rdflib raise several types
-        line = getattr(rdflib_exc, "lineno", None)
-        col = getattr(rdflib_exc, "col", None)
-        message = getattr(rdflib_exc, "msg", None) or str(rdflib_exc).strip().splitlines()[0]
-        if isinstance(line, int):
-            where = f" (column {col})" if isinstance(col, int) else ""
+    found = reference_backend().syntax_error(text)
+    if found is not None:
+        message, line, column = found
+        if line is not None:
+            where = f" (column {column})" if column is not None else ""
             return InputError(path, f"SPARQL syntax error: {message}{where}", line)
         return InputError(path, f"SPARQL syntax error: {message}")
-    message, line, column = syntax_error(exc)
-    where = f" (column {column})" if column is not None else ""
+    message, line, col = syntax_error(exc)
+    where = f" (column {col})" if col is not None else ""
     return InputError(path, f"SPARQL syntax error: {message[:300]}{where}", line)
 
 

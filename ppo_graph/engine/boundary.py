@@ -5,8 +5,9 @@ Every query text that comes from outside the package (``/sparql``, the workbench
 ``--store``) passes :func:`check_query` before anything evaluates it. It reads the text with a
 real SPARQL 1.1 parser (rdflib's grammar, which follows the specification's escapes: ``\\u``
 code points are expanded before parsing, escaped characters in prefixed names, strings and
-comments are the grammar's own), and decides from the parse tree, never from our own reading of
-the text:
+comments are the grammar's own; read in :mod:`ppo_graph.backends.reference.sparql_parser`,
+reached through the registry, :func:`ppo_graph.backends.reference_backend`), and decides from
+what the parse tree holds, never from our own reading of the text:
 
 * an update (INSERT, DELETE, LOAD, CLEAR, DROP, ...) is refused;
 * ``SERVICE`` (with an IRI or a variable, ``SILENT`` or not, at any depth), ``FROM`` and
@@ -25,11 +26,13 @@ and ``named-graph-uri`` (:mod:`ppo_graph.engine.remote`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ppo_graph.errors import UsageError
+
+if TYPE_CHECKING:
+    from ppo_graph.backends.reference.sparql_parser import ParsedQuery
 
 Form = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
 Reason = Literal["update", "remote", "unknown"]
@@ -225,9 +228,10 @@ class CheckedQuery:
 def check_query(text: str, *, allow_remote: bool = False) -> CheckedQuery:
     """The verdict on one query text: a :class:`CheckedQuery`, or :class:`QueryRefused` (an
     update, remote access, an unknown construct) or :class:`MalformedQuery`."""
-    tree = _parse(text)
-    names = list(_node_names(tree))
-    unknown = sorted({n for n in names if n not in ALLOWED_NODES and n not in REMOTE_NODES})
+    parsed = _parse(text)
+    unknown = sorted(
+        {n for n in parsed.node_names if n not in ALLOWED_NODES and n not in REMOTE_NODES}
+    )
     if unknown:
         raise QueryRefused(
             f"refused: the query holds {', '.join(unknown)}, which this read-only boundary does "
@@ -235,11 +239,10 @@ def check_query(text: str, *, allow_remote: bool = False) -> CheckedQuery:
             "unknown",
             tuple(unknown),
         )
-    query = tree[1]
-    form = _FORMS.get(getattr(query, "name", ""))
+    form = _FORMS.get(parsed.query_name)
     if form is None:
         raise QueryRefused("refused: not a SELECT, ASK, CONSTRUCT or DESCRIBE query", "unknown")
-    reaches = tuple(_reaches(tree))
+    reaches = parsed.reaches
     if reaches and not allow_remote:
         raise QueryRefused(
             f"refused: the query would reach beyond the local graph ({'; '.join(reaches)}); "
@@ -247,7 +250,7 @@ def check_query(text: str, *, allow_remote: bool = False) -> CheckedQuery:
             "remote",
             reaches,
         )
-    return CheckedQuery(text, form, _projection(query) if form == "SELECT" else None, reaches)
+    return CheckedQuery(text, form, parsed.projection if form == "SELECT" else None, reaches)
 
 
 def trusted(text: str) -> CheckedQuery:
@@ -259,96 +262,25 @@ def trusted(text: str) -> CheckedQuery:
 # ---------------------------------------------------------------------------------------------
 
 
-def _parse(text: str) -> Any:
-    from pyparsing import ParseBaseException
-    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+def _parse(text: str) -> ParsedQuery:
+    """The text read by the reference backend's SPARQL grammar (rdflib's), or the refusal of
+    what it cannot read as a query."""
+    from ppo_graph.backends import reference_backend
 
     if "\x00" in text:
         raise MalformedQuery("the text holds a NUL character")
-    try:
-        return parseQuery(text)
-    except ParseBaseException as exc:
-        error: ParseBaseException = exc
-    except Exception as exc:  # rdflib raises a few other types on bad terms
-        raise MalformedQuery(str(exc).strip().splitlines()[0][:300]) from None
-    try:
-        parseUpdate(text)
-    except Exception:
-        raise MalformedQuery(str(error.msg), error.lineno, error.col) from None
-    raise QueryRefused(
-        "SPARQL updates are refused: the graph is read-only (INSERT, DELETE, LOAD, CLEAR, DROP, "
-        "CREATE, ADD, MOVE, COPY)",
-        "update",
-    )
-
-
-def _node_names(node: Any) -> Iterator[str]:
-    from rdflib.plugins.sparql.parserutils import CompValue
-    from rdflib.term import Node
-
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, CompValue):
-            yield item.name
-            stack.extend(item.values())
-        elif isinstance(item, (str, Node, int, float, bool)) or item is None:
-            continue
-        elif isinstance(item, dict):
-            stack.extend(item.values())
-        else:
-            try:
-                stack.extend(iter(item))
-            except TypeError:
-                raise QueryRefused(
-                    f"refused: the parse tree holds a {type(item).__name__}, which this "
-                    "boundary does not know",
-                    "unknown",
-                ) from None
-
-
-def _reaches(node: Any) -> Iterator[str]:
-    from rdflib.plugins.sparql.parserutils import CompValue
-
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, CompValue):
-            if item.name == "ServiceGraphPattern":
-                yield f"SERVICE {_show(item.get('term'))}"
-            elif item.name == "DatasetClause":
-                if "named" in item:
-                    yield f"FROM NAMED {_show(item['named'])}"
-                else:
-                    yield f"FROM {_show(item.get('default'))}"
-            stack.extend(item.values())
-        elif isinstance(item, (list, tuple)) or type(item).__name__ == "ParseResults":
-            stack.extend(item)
-
-
-def _show(term: Any) -> str:
-    from rdflib.plugins.sparql.parserutils import CompValue
-    from rdflib.term import URIRef, Variable
-
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, Variable):
-        return f"?{term}"
-    if isinstance(term, CompValue) and term.name == "pname":
-        # dict.get: CompValue.get answers a missing key with the key's own name
-        return f"{dict.get(term, 'prefix') or ''}:{dict.get(term, 'localname') or ''}"
-    return str(term)
-
-
-def _projection(query: Any) -> tuple[str, ...] | None:
-    """The SELECT's projected variables in order (None for ``SELECT *``)."""
-    projection = dict.get(query, "projection")
-    if not projection:
-        return None
-    names: list[str] = []
-    for item in projection:
-        name = dict.get(item, "var") or dict.get(item, "evar")
-        if name is None:
-            return None
-        names.append(str(name))
-    return tuple(names)
+    parsed = reference_backend().parse_query(text)
+    if parsed.problem == "unreadable":
+        raise MalformedQuery(parsed.detail, parsed.line, parsed.column)
+    if parsed.problem == "update":
+        raise QueryRefused(
+            "SPARQL updates are refused: the graph is read-only (INSERT, DELETE, LOAD, CLEAR, "
+            "DROP, CREATE, ADD, MOVE, COPY)",
+            "update",
+        )
+    if parsed.problem == "unknown value":
+        raise QueryRefused(
+            f"refused: the parse tree holds a {parsed.detail}, which this boundary does not know",
+            "unknown",
+        )
+    return parsed

@@ -143,7 +143,7 @@ def isolated_rows(
 
 def _portable_spec(spec: QuerySpec) -> QuerySpec | str:
     """What a worker is sent for a query: a catalogue query's name (the worker has the catalogue),
-    or a copy of a user's query without what was computed from it (rdflib's prepared query)."""
+    or a copy of a user's query (plain values: its text and header)."""
     from ppo_graph.catalogue import default_catalogue
 
     if spec.kind != "user" and spec.name in default_catalogue():

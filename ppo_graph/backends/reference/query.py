@@ -7,6 +7,8 @@ façade (which imports it)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
 
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
@@ -69,6 +71,18 @@ def bind_params(graph: Graph, spec: QuerySpec, params: Mapping[str, str]) -> dic
     return bindings
 
 
+@lru_cache(maxsize=256)
+def _prepare(text: str) -> Any:
+    from rdflib.plugins.sparql import prepareQuery
+
+    return prepareQuery(text)
+
+
+def prepared(spec: QuerySpec) -> Any:
+    """rdflib's parsed form of a query (made once per text)."""
+    return _prepare(spec.text)
+
+
 def run_query(
     graph: Graph,
     name_or_spec: str | QuerySpec,
@@ -83,7 +97,7 @@ def run_query(
         else name_or_spec
     )
     bindings = bind_params(graph, spec, params or {})
-    result = graph.query(spec.prepared, initBindings=bindings)
+    result = graph.query(prepared(spec), initBindings=bindings)
     if result.type == "ASK":
         return [{"ask": Literal(bool(result.askAnswer))}]
     if result.type in ("CONSTRUCT", "DESCRIBE"):

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace
+from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
+from ppo_graph.backends.fast.reasoner.coding import Terms
 from ppo_graph.backends.reference.namespaces import bind_prefixes
 
 #: owlrl reports inconsistencies as nodes of this type (see owlrl.Closure).
@@ -89,3 +90,15 @@ def reason(graph: Graph, engine: str = "owlrl") -> Reasoned:
             continue
         inferred.add((s, p, o))
     return Reasoned(asserted=graph, inferred=inferred, inconsistencies=errors, engine=engine)
+
+
+def rdflib_terms() -> Terms:
+    """The fast reasoner's term adapter for rdflib terms, so that the tests run the fast rules
+    on the rdflib graphs owlrl reasons (and compare the two closures)."""
+    return Terms(
+        iri=URIRef,
+        text=str,
+        is_literal=lambda t: isinstance(t, Literal),
+        is_iri=lambda t: isinstance(t, URIRef),
+        datatype=lambda t: str(t.datatype) if t.datatype is not None else None,  # type: ignore[attr-defined]
+    )

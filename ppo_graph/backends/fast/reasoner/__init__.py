@@ -13,7 +13,8 @@ engine falls back to owlrl instead of giving a different answer:
 * inconsistencies, with owlrl's own messages: cax-dw, cls-nothing2 and dt-not-type (literals
   whose lexical form does not fit their datatype).
 
-It works on any hashable RDF terms (pyoxigraph's or rdflib's) through a small :class:`Terms`
+It works on any hashable RDF terms (pyoxigraph's, or rdflib's in the tests:
+:func:`ppo_graph.backends.reference.reason.rdflib_terms`) through a small :class:`Terms`
 adapter, and internally on integers, so a million triples reason in seconds, not hours.
 
 The modules: ``coding`` (terms, and the IRIs the rules name, as integers),
@@ -23,7 +24,7 @@ them in order, and the result).
 """
 
 from ppo_graph.backends.fast.reasoner.closure import Closure, no_gc, reason
-from ppo_graph.backends.fast.reasoner.coding import Terms, oxigraph_terms, rdflib_terms
+from ppo_graph.backends.fast.reasoner.coding import Terms, oxigraph_terms
 from ppo_graph.backends.fast.reasoner.coverage import Unsupported
 
 #: Bumped whenever the rules or their output change: part of the cache key.
@@ -36,6 +37,5 @@ __all__ = [
     "Unsupported",
     "no_gc",
     "oxigraph_terms",
-    "rdflib_terms",
     "reason",
 ]

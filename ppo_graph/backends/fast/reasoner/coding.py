@@ -1,6 +1,7 @@
 """Terms as integers: the input's terms, and the IRIs the rules name, numbered once and read
-through a small :class:`Terms` adapter (pyoxigraph's or rdflib's), so that the rules join
-plain integers."""
+through a small :class:`Terms` adapter (pyoxigraph's here; rdflib's, for the tests that run
+these rules on rdflib graphs, is :func:`ppo_graph.backends.reference.reason.rdflib_terms`), so
+that the rules join plain integers."""
 
 from __future__ import annotations
 
@@ -59,18 +60,6 @@ def oxigraph_terms() -> Terms:
         is_literal=lambda t: isinstance(t, ox.Literal),
         is_iri=lambda t: isinstance(t, ox.NamedNode),
         datatype=datatype,
-    )
-
-
-def rdflib_terms() -> Terms:
-    from rdflib import Literal, URIRef
-
-    return Terms(
-        iri=URIRef,
-        text=str,
-        is_literal=lambda t: isinstance(t, Literal),
-        is_iri=lambda t: isinstance(t, URIRef),
-        datatype=lambda t: str(t.datatype) if t.datatype is not None else None,  # type: ignore[attr-defined]
     )
 
 
