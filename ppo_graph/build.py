@@ -1,32 +1,22 @@
 """Step 3b: serialise the merged, reasoned graph with the inferred triples kept apart.
 
 Formats with named graphs (trig, nquads, json-ld) put asserted and inferred triples in two
-named graphs; Turtle and N-Triples write them as two blocks under comment headers.
+named graphs; Turtle and N-Triples write them as two blocks under comment headers. TriG and
+N-Quads are written by pyoxigraph from the engine's store; the other formats, as the reference
+backend's rdflib writes them (:mod:`ppo_graph.backends.reference.export`, reached through the
+registry), unless the user's literals must be kept as written.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rdflib import Dataset, Graph, URIRef
-
-from ppo_graph import namespaces as prefixes
-from ppo_graph.backends.reference.namespaces import PREFIXES, bind_prefixes
-from ppo_graph.backends.reference.reason import Reasoned
 from ppo_graph.formats import GraphFormat
+from ppo_graph.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH, PREFIXES
 
-ASSERTED_GRAPH = URIRef(prefixes.ASSERTED_GRAPH)
-INFERRED_GRAPH = URIRef(prefixes.INFERRED_GRAPH)
-
-#: ``ppo build`` format -> (rdflib's name for it, whether it has named graphs).
-FORMATS: dict[str, tuple[str, bool]] = {
-    GraphFormat.TURTLE: ("turtle", False),
-    GraphFormat.NT: ("nt", False),
-    GraphFormat.JSONLD: ("json-ld", True),
-    GraphFormat.TRIG: ("trig", True),
-    GraphFormat.NQUADS: ("nquads", True),
-}
+if TYPE_CHECKING:
+    from ppo_graph.backends.reference.reason import Reasoned
 EXTENSIONS: dict[str, str] = {
     GraphFormat.TURTLE: "ttl",
     GraphFormat.NT: "nt",
@@ -87,22 +77,19 @@ def _serialize_as_written(kg: Any, as_written: Any, fmt: str) -> str:
             },
             fmt,
         )
-    parsed = []
-    for name in (ASSERTED_GRAPH, INFERRED_GRAPH):
-        graph = Graph()
-        bind_prefixes(graph)
-        graph.parse(data=graphs[name], format="nt")
-        parsed.append(graph)
-    reasoned = Reasoned(
-        asserted=parsed[0],
-        inferred=parsed[1],
-        inconsistencies=list(kg.inconsistencies),
-        engine=kg.reasoner,
+    from ppo_graph.backends import reference_backend
+
+    reference = reference_backend()
+    reasoned = reference.reasoned(
+        reference.graph(graphs[ASSERTED_GRAPH]),
+        reference.graph(graphs[INFERRED_GRAPH]),
+        kg.inconsistencies,
+        kg.reasoner,
     )
     return serialize(reasoned, fmt)  # JSON-LD: rdflib's literals (an integer's "01" is "1")
 
 
-def _blocks(kg: Any, graphs: dict[URIRef, list[Any]], fmt: str) -> str:
+def _blocks(kg: Any, graphs: dict[str, list[Any]], fmt: str) -> str:
     """Turtle or N-Triples in :func:`serialize`'s two blocks, written by pyoxigraph."""
     import pyoxigraph as ox
 
@@ -126,39 +113,7 @@ def _blocks(kg: Any, graphs: dict[URIRef, list[Any]], fmt: str) -> str:
 
 
 def serialize(reasoned: Reasoned, fmt: str = "turtle") -> str:
-    rdflib_format, named = FORMATS[fmt]
-    if named:
-        dataset = Dataset()
-        bind_prefixes(dataset)
-        for name, source in (
-            (ASSERTED_GRAPH, reasoned.asserted),
-            (INFERRED_GRAPH, reasoned.inferred),
-        ):
-            target = dataset.graph(name)
-            for triple in source:
-                target.add(triple)
-        if rdflib_format == "json-ld":
-            context = {p: ns for p, ns in PREFIXES.items() if p not in ("sh", "ppos")}
-            return dataset.serialize(format="json-ld", context=context, auto_compact=True)
-        return dataset.serialize(format=rdflib_format)
-    blocks = []
-    for title, graph in (
-        (
-            f"Asserted: {len(reasoned.asserted)} triples (named graph {ASSERTED_GRAPH})",
-            reasoned.asserted,
-        ),
-        (
-            f"Inferred by OWL RL ({reasoned.engine}): {len(reasoned.inferred)} triples "
-            f"(named graph {INFERRED_GRAPH})",
-            reasoned.inferred,
-        ),
-    ):
-        copy = Graph()
-        bind_prefixes(copy)
-        for triple in graph:
-            copy.add(triple)
-        body = copy.serialize(format=rdflib_format)
-        if rdflib_format == "nt":
-            body = "\n".join(sorted(line for line in body.splitlines() if line.strip())) + "\n"
-        blocks.append(f"# ---- {title} ----\n{body}")
-    return "\n".join(blocks)
+    """A reasoned graph in one of ``ppo build``'s formats, as rdflib writes it."""
+    from ppo_graph.backends import reference_backend
+
+    return reference_backend().serialize(reasoned, fmt)

@@ -126,7 +126,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         note=lambda message: print(f"ppo validate: note: {message}", file=sys.stderr),
     )
     if turtle:
-        from ppo_graph.backends.reference.validate import format_turtle
+        from ppo_graph.backends import reference_backend
         from ppo_graph.engine.answers import check_violations
 
         # The SHACL report graph alone; the organisation checks are SPARQL, not SHACL, so what
@@ -139,7 +139,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             report.conforms = False
-        sys.stdout.write(format_turtle(report))
+        sys.stdout.write(reference_backend().report_turtle(report))
     else:
         sys.stdout.write((format_json if args.format == ReportFormat.JSON else format_text)(report))
     return EXIT_OK if report.ok else EXIT_FAILURES

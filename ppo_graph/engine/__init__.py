@@ -9,7 +9,8 @@ Fast by design, right by reference: the fast reasoner (:mod:`ppo_graph.backends.
 SHACL path (:mod:`ppo_graph.backends.fast.shacl`) refuse what they do not cover, and the engine then uses
 the design card's reference engines, owlrl and pySHACL, on the same input; tests prove both give
 the same answers where both apply. rdflib, owlrl and pySHACL are only imported on those paths
-(and rdflib's SPARQL parser by the query boundary, for query text from outside the package).
+(and rdflib's SPARQL parser by the query boundary, for query text from outside the package),
+all of them through the registry (:func:`ppo_graph.backends.reference_backend`).
 
 Beside it: :mod:`.boundary` decides what a query may do (one place, for every front end), and
 :mod:`.isolation` evaluates in worker processes that are killed at the deadline, capped in
@@ -327,9 +328,9 @@ class KnowledgeGraph(CatalogueRows):
                 self.inconsistencies = sorted(closure.inconsistencies)
                 self.reasoner = "fast"
                 return
-        from ppo_graph.backends.reference.reason import reason
+        from ppo_graph.backends import reference_backend
 
-        result = reason(self.rdflib_graph("asserted"))
+        result = reference_backend().reason(self.rdflib_graph("asserted"))
         data = result.inferred.serialize(format="nt", encoding="utf-8")
         self.store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=inferred_graph)
         self.inferred_count = len(result.inferred)
@@ -357,19 +358,17 @@ class KnowledgeGraph(CatalogueRows):
         callers must not change it: copy it first)."""
         if which not in self._rdflib:
             import pyoxigraph as ox
-            from rdflib import Graph
 
-            from ppo_graph.backends.reference.namespaces import bind_prefixes
+            from ppo_graph.backends import reference_backend
 
-            graph = Graph()
-            bind_prefixes(graph)
             graphs = {"asserted": ASSERTED_GRAPH, "inferred": INFERRED_GRAPH}
             if which in graphs:
                 data = self.store.dump(
                     format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graphs[which])
                 )
-                graph.parse(data=data, format="nt")
+                graph = reference_backend().graph(data or b"")
             else:
+                graph = reference_backend().graph()
                 for part in ("asserted", "inferred"):
                     for triple in self.rdflib_graph(part):
                         graph.add(triple)
@@ -378,13 +377,13 @@ class KnowledgeGraph(CatalogueRows):
 
     def reasoned(self) -> Reasoned:
         """Asserted and inferred triples as rdflib graphs (for serialising and the reference)."""
-        from ppo_graph.backends.reference.reason import Reasoned
+        from ppo_graph.backends import reference_backend
 
-        return Reasoned(
-            asserted=self.rdflib_graph("asserted"),
-            inferred=self.rdflib_graph("inferred"),
-            inconsistencies=list(self.inconsistencies),
-            engine=self.reasoner,
+        return reference_backend().reasoned(
+            self.rdflib_graph("asserted"),
+            self.rdflib_graph("inferred"),
+            self.inconsistencies,
+            self.reasoner,
         )
 
     # -- SPARQL --------------------------------------------------------------------------------
@@ -433,21 +432,14 @@ class KnowledgeGraph(CatalogueRows):
         if engine in ("auto", "fast"):
             report = self._validate_fast(shape_files, required=engine == "fast")
         if report is None:
-            from ppo_graph.backends.reference.validate import load_shapes, validate
+            from ppo_graph.backends import reference_backend
 
             data = self.rdflib_graph("union")
             if self.as_written:  # pySHACL sees the literals as the files wrote them
-                from rdflib import Graph
-
-                from ppo_graph.backends.reference.namespaces import bind_prefixes
-
-                data = Graph()
-                bind_prefixes(data)
-                data.parse(
-                    data=self.as_written.dump(self.store, (ASSERTED_GRAPH, INFERRED_GRAPH)),
-                    format="nt",
+                data = reference_backend().graph(
+                    self.as_written.dump(self.store, (ASSERTED_GRAPH, INFERRED_GRAPH))
                 )
-            report = validate(data, load_shapes(shape_files[1:]))
+            report = reference_backend().validate(data, shape_files[1:])
             report.engine = "pyshacl"
         report.inconsistencies = list(self.inconsistencies)
         report.triples = len(self)

@@ -40,8 +40,7 @@ def to_turtle(
     """
     import pyoxigraph as ox
 
-    from ppo_graph.backends.reference.terms import PPO
-    from ppo_graph.namespaces import PPOD_NS
+    from ppo_graph.namespaces import PPO_NS, PPOD_NS
 
     rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
     rdfs = "http://www.w3.org/2000/01/rdf-schema#"
@@ -49,7 +48,7 @@ def to_turtle(
     org = "http://www.w3.org/ns/org#"
     foaf = "http://xmlns.com/foaf/0.1/"
     dcterms = "http://purl.org/dc/terms/"
-    ppo = str(PPO._NS)
+    ppo = PPO_NS
     kinds = ("person", "post", "team", "service", "membership", "assignment")
     prefixes = {
         "rdf": rdf, "rdfs": rdfs, "xsd": "http://www.w3.org/2001/XMLSchema#", "org": org,
