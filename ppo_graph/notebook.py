@@ -1,7 +1,7 @@
 """The notebook API: load and reason the graph once, then ask the canned queries by name and get
 plain Python values (or a pandas DataFrame)::
 
-    from ppo_graph.notebook import Session  # also importable from ppo_graph.backends.reference.query
+    from ppo_graph.notebook import Session
 
     s = Session()
     s.ask("role-duties", role="ppod:CapacityManagementProcessOwner")

@@ -201,6 +201,13 @@ def _shipped_union(_shipped_reasoned: Reasoned) -> Graph:
     return _shipped_reasoned.union()
 
 
+@pytest.fixture(scope="session")
+def reasoned_engine(_shipped_union: Graph) -> KnowledgeGraph:
+    """An engine (pyoxigraph) over exactly the triples of the reasoned shipped graph, for what
+    reads rows through the engine (``ppo interfaces``, ``ppo viz``): read only."""
+    return KnowledgeGraph.from_rdflib(_shipped_union)
+
+
 @pytest.fixture
 def reasoned_union(_shipped_union: Graph) -> Graph:
     """The reasoned shipped graph, asserted and inferred triples in one graph (a copy, made

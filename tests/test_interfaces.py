@@ -1,8 +1,10 @@
 """The networkx graphs and metrics agree with the RDF they are read from.
 
-Expectations are read from the RDF with the rdflib triple API (not the module's own SPARQL), on
-a small fixture with known shapes (parallel edges, opposite edges, an isolated process) and on
-the shipped graph, plus the facts the issue names.
+The graphs are built from the engine's rows (pyoxigraph running the catalogue's report queries),
+as every command builds them. Expectations are read from the RDF with the rdflib triple API (not
+the module's own SPARQL), on a small fixture with known shapes (parallel edges, opposite edges,
+an isolated process) and on the shipped graph, plus the facts the issue names; and the graphs
+built from the reference's rows (rdflib running the same queries on the same triples) are equal.
 """
 
 from __future__ import annotations
@@ -19,12 +21,14 @@ from pathlib import Path
 import networkx as nx
 import pytest
 from conftest import fast_reasoned
-from rdflib import RDF, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
 from ppo_graph import cli, interfaces
 from ppo_graph.backends.reference.load import load_graph
 from ppo_graph.backends.reference.namespaces import PPO, PPOD
+from ppo_graph.backends.reference.query import GraphRows
 from ppo_graph.cli import interfaces as cli_interfaces
+from ppo_graph.engine import KnowledgeGraph
 from ppo_graph.paths import ontology_dir
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "viz"
@@ -44,6 +48,12 @@ def mini_union(_mini_union: Graph) -> Graph:
     for triple in _mini_union:
         copy.add(triple)
     return copy
+
+
+@pytest.fixture(scope="module")
+def mini_engine(_mini_union: Graph) -> KnowledgeGraph:
+    """The engine over the fixture's reasoned triples (read only)."""
+    return KnowledgeGraph.from_rdflib(_mini_union)
 
 
 # --- expectations straight from the triples ---------------------------------------------------
@@ -98,13 +108,15 @@ def assert_matches_rdf(graph: nx.MultiDiGraph, g: Graph) -> None:
 # --- the fixture -----------------------------------------------------------------------------
 
 
-def test_fixture_interface_graph_matches_rdf(mini_union: Graph) -> None:
-    graph = interfaces.interface_graph(mini_union)
+def test_fixture_interface_graph_matches_rdf(
+    mini_union: Graph, mini_engine: KnowledgeGraph
+) -> None:
+    graph = interfaces.interface_graph(mini_engine)
     assert_matches_rdf(graph, mini_union)
 
 
-def test_fixture_shapes_survive(mini_union: Graph) -> None:
-    graph = interfaces.interface_graph(mini_union)
+def test_fixture_shapes_survive(mini_engine: KnowledgeGraph) -> None:
+    graph = interfaces.interface_graph(mini_engine)
     cap, slm = str(PPOD.CapacityManagement), str(PPOD.ServiceLevelManagement)
     itscm = str(PPOD.ITServiceContinuityManagement)
     parallel = graph.get_edge_data(cap, slm)
@@ -121,8 +133,8 @@ def test_fixture_shapes_survive(mini_union: Graph) -> None:
     assert len(roles[0]["duties"]) == 4  # its own duties, not the generic role's
 
 
-def test_fixture_role_graph(mini_union: Graph) -> None:
-    graph = interfaces.role_graph(mini_union)
+def test_fixture_role_graph(mini_engine: KnowledgeGraph) -> None:
+    graph = interfaces.role_graph(mini_engine)
     owner = str(PPOD.AvailabilityManagementProcessOwner)
     plan = str(PPOD.AvailabilityPlan)
     assert set(graph.get_edge_data(owner, plan)) == {"maintains", "reviews"}
@@ -145,10 +157,11 @@ def test_labels_and_type_names() -> None:
     assert interfaces.section_key("7.10") > interfaces.section_key("7.9")
     g = Graph()
     node = URIRef("https://example.org/x/SomeThing")
-    assert interfaces.label_of(g, node) == "SomeThing"
+    assert interfaces.label_of(KnowledgeGraph.from_rdflib(g), node) == "SomeThing"
     g.add((node, URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal("Chose", lang="fr")))
     g.add((node, URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal("Thing", lang="en")))
-    assert interfaces.label_of(g, node) == "Thing"
+    assert interfaces.label_of(KnowledgeGraph.from_rdflib(g), node) == "Thing"
+    assert interfaces.label_of(GraphRows(g), node) == "Thing"
 
 
 # --- metrics ---------------------------------------------------------------------------------
@@ -182,8 +195,10 @@ def test_metrics_star_has_one_hub_and_a_ring_none() -> None:
     assert len({m["betweenness"] for m in ring}) == 1
 
 
-def test_metrics_count_parallel_edges_once_as_partners(mini_union: Graph) -> None:
-    graph = interfaces.interface_graph(mini_union)
+def test_metrics_count_parallel_edges_once_as_partners(
+    mini_union: Graph, mini_engine: KnowledgeGraph
+) -> None:
+    graph = interfaces.interface_graph(mini_engine)
     by = {m["process"]: m for m in interfaces.metrics(graph)}
     for process in rdf_processes(mini_union):
         ends = rdf_interfaces(mini_union).values()
@@ -196,8 +211,10 @@ def test_metrics_count_parallel_edges_once_as_partners(mini_union: Graph) -> Non
 # --- the shipped graph -----------------------------------------------------------------------
 
 
-def test_shipped_interface_graph_matches_rdf(reasoned_union: Graph) -> None:
-    graph = interfaces.interface_graph(reasoned_union)
+def test_shipped_interface_graph_matches_rdf(
+    reasoned_union: Graph, reasoned_engine: KnowledgeGraph
+) -> None:
+    graph = interfaces.interface_graph(reasoned_engine)
     assert_matches_rdf(graph, reasoned_union)
     ppo = {n for n, is_ppo in graph.nodes(data="is_ppo") if is_ppo}
     assert {graph.nodes[n]["label"] for n in ppo} == {
@@ -217,9 +234,9 @@ def _types_between(graph: nx.MultiDiGraph, a: str, b: str) -> set[str]:
     return found
 
 
-def test_shipped_named_interfaces(reasoned_union: Graph) -> None:
+def test_shipped_named_interfaces(reasoned_engine: KnowledgeGraph) -> None:
     """The issue's examples: ITSCM works with BCM, ISM with problem management."""
-    graph = interfaces.interface_graph(reasoned_union)
+    graph = interfaces.interface_graph(reasoned_engine)
     itscm, bcm = str(PPOD.ITServiceContinuityManagement), str(PPOD.BusinessContinuityManagement)
     ism, problem = str(PPOD.InformationSecurityManagement), str(PPOD.ProblemManagement)
     assert "continuity" in _types_between(graph, itscm, bcm)
@@ -235,8 +252,10 @@ def test_shipped_named_interfaces(reasoned_union: Graph) -> None:
         assert any(partner in text for text in texts), (partner, texts)
 
 
-def test_shipped_hubs_follow_the_rule(reasoned_union: Graph) -> None:
-    graph = interfaces.interface_graph(reasoned_union)
+def test_shipped_hubs_follow_the_rule(
+    reasoned_union: Graph, reasoned_engine: KnowledgeGraph
+) -> None:
+    graph = interfaces.interface_graph(reasoned_engine)
     rows = interfaces.metrics(graph)
     ends = rdf_interfaces(reasoned_union).values()
     partners = {
@@ -250,9 +269,11 @@ def test_shipped_hubs_follow_the_rule(reasoned_union: Graph) -> None:
     assert hubs and all(graph.nodes[h]["is_ppo"] for h in hubs)
 
 
-def test_shipped_role_graph_matches_rdf(reasoned_union: Graph) -> None:
+def test_shipped_role_graph_matches_rdf(
+    reasoned_union: Graph, reasoned_engine: KnowledgeGraph
+) -> None:
     g = reasoned_union
-    graph = interfaces.role_graph(g)
+    graph = interfaces.role_graph(reasoned_engine)
     for role in g.subjects(RDF.type, PPO.Role):
         assert str(role) in graph
         for process in g.objects(role, PPO.ownsProcess):
@@ -276,13 +297,54 @@ def test_shipped_role_graph_matches_rdf(reasoned_union: Graph) -> None:
     assert found == expected
 
 
+# --- the engine's rows and the reference's give the same graphs --------------------------------
+
+
+def _contents(graph: nx.MultiDiGraph) -> tuple[object, ...]:
+    """Everything a networkx graph holds: its attributes, nodes and keyed edges with theirs."""
+    nodes = sorted(graph.nodes(data=True), key=lambda item: item[0])
+    edges = sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2]))
+    return (graph.graph, nodes, edges)
+
+
+@pytest.mark.parametrize("which", ["fixture", "shipped"])
+def test_graphs_from_the_engine_equal_the_reference(
+    which: str, _mini_union: Graph, _shipped_union: Graph
+) -> None:
+    """The interface and role graphs (and the interface types) built from the engine's rows
+    (pyoxigraph) equal those built from the reference's (rdflib running the same report queries
+    on the same reasoned triples), attribute for attribute."""
+    union = _mini_union if which == "fixture" else _shipped_union
+    fast, reference = KnowledgeGraph.from_rdflib(union), GraphRows(union)
+    interface_graph = interfaces.interface_graph(fast)
+    assert interface_graph.number_of_edges() > 3  # the comparison compares something
+    assert _contents(interface_graph) == _contents(interfaces.interface_graph(reference))
+    role_graph = interfaces.role_graph(fast)
+    assert role_graph.number_of_edges() > 3
+    assert _contents(role_graph) == _contents(interfaces.role_graph(reference))
+    assert interfaces.interface_types(fast) == interfaces.interface_types(reference) != []
+
+
+def test_the_parity_check_can_fail(_mini_union: Graph) -> None:
+    """Mutation: a reference that reads one label differently gives a different graph."""
+    changed = Graph()
+    for s, p, o in _mini_union:
+        if p == RDFS.label and s == PPOD.CapacityManagement:
+            o = Literal("Capacity, renamed", lang="en")
+        changed.add((s, p, o))
+    fast = interfaces.interface_graph(KnowledgeGraph.from_rdflib(_mini_union))
+    assert _contents(fast) != _contents(interfaces.interface_graph(GraphRows(changed)))
+
+
 # --- the `ppo interfaces` command ------------------------------------------------------------
 
 
 @pytest.fixture
-def fast_union(monkeypatch: pytest.MonkeyPatch, reasoned_union: Graph) -> Graph:
+def fast_union(
+    monkeypatch: pytest.MonkeyPatch, reasoned_union: Graph, reasoned_engine: KnowledgeGraph
+) -> Graph:
     """Skip the load + reason step of the command (tested once, end to end, below)."""
-    monkeypatch.setattr(cli_interfaces, "open_union", lambda args: reasoned_union)
+    monkeypatch.setattr(cli_interfaces, "open_graph", lambda args: reasoned_engine)
     return reasoned_union
 
 
@@ -304,7 +366,7 @@ def test_interfaces_metrics_table(fast_union: Graph, capsys: pytest.CaptureFixtu
     assert max(len(line) for line in out.splitlines()) <= 80
     assert "median number of partner" in " ".join(out.split()) and "betweenness" in out
     hubs = [line for line in out.splitlines()[2:] if line.rstrip().endswith(" hub")]
-    rows = interfaces.metrics(interfaces.interface_graph(fast_union))
+    rows = interfaces.metrics(interfaces.interface_graph(KnowledgeGraph.from_rdflib(fast_union)))
     assert len(hubs) == sum(1 for m in rows if m["hub"])
 
 

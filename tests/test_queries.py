@@ -90,7 +90,7 @@ def test_the_query_folders_are_not_empty() -> None:
     assert len(QUESTION_FILES) == 21
     assert len(CHECK_FILES) == 20
     assert len(CHECK_FIXTURES) == 20
-    assert len(REPORT_FILES) == 31
+    assert len(REPORT_FILES) == 34
 
 
 def test_the_catalogue_holds_every_file_once() -> None:

@@ -1,6 +1,8 @@
 """The renderers: every format is checked for content (nodes, edges, labels), not existence.
 
-Counts are read from the RDF (``?x a ppo:Process``, ``?x a ppo:Interface``), not hard-coded.
+The pictures are drawn from the engine's rows (as ``ppo viz`` draws them); counts and labels are
+read from the RDF with rdflib's triple API (``?x a ppo:Process``, ``?x a ppo:Interface``), not
+hard-coded.
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ from ppo_graph import cli, interfaces, viz
 from ppo_graph.backends.reference.load import load_graph
 from ppo_graph.backends.reference.namespaces import PPO
 from ppo_graph.cli import viz as cli_viz
+from ppo_graph.engine import KnowledgeGraph
 from ppo_graph.errors import UsageError
+from ppo_graph.namespaces import local_name
 from ppo_graph.paths import ontology_dir
 
 MINI = Path(__file__).resolve().parent / "fixtures" / "viz" / "mini.ttl"
@@ -90,7 +94,14 @@ def rdf_counts(g: Graph) -> tuple[int, int]:
 
 
 def labels(g: Graph) -> set[str]:
-    return {interfaces.label_of(g, p) for p in g.subjects(RDF.type, PPO.Process)}
+    """Each process's name: its English (or untagged) label, the first in code-point order, else
+    any label, else its IRI's local name."""
+    found = set()
+    for process in g.subjects(RDF.type, PPO.Process):
+        texts = [o for o in g.objects(process, RDFS.label) if isinstance(o, Literal)]
+        english = sorted(str(t) for t in texts if t.language in (None, "en"))
+        found.add((english or sorted(map(str, texts)) or [local_name(process)])[0])
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -105,6 +116,12 @@ def mini(_mini: Graph) -> Graph:
     for triple in _mini:
         copy.add(triple)
     return copy
+
+
+@pytest.fixture(scope="module")
+def mini_engine(_mini: Graph) -> KnowledgeGraph:
+    """The engine over the fixture's reasoned triples (read only)."""
+    return KnowledgeGraph.from_rdflib(_mini)
 
 
 @pytest.fixture
@@ -122,20 +139,20 @@ def no_graphviz(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize("view", list(viz.View))
 def test_layout_has_no_overlapping_boxes_and_is_deterministic(
-    reasoned_union: Graph, view: viz.View
+    reasoned_engine: KnowledgeGraph, view: viz.View
 ) -> None:
-    first = viz.build_scene(reasoned_union, view)
+    first = viz.build_scene(reasoned_engine, view)
     assert first.nodes
     assert viz.overlapping_pairs(first.nodes) == []
     for node in first.nodes:  # the box holds its label
         longest = max(len(line) for line in node.lines)
         assert node.width >= longest * node.style.font * viz.CHAR_WIDTH[node.style.bold]
-    again = viz.build_scene(reasoned_union, view)
+    again = viz.build_scene(reasoned_engine, view)
     assert [(n.id, n.x, n.y) for n in first.nodes] == [(n.id, n.x, n.y) for n in again.nodes]
 
 
-def test_interface_layout_puts_ppo_processes_inside(reasoned_union: Graph) -> None:
-    scene = viz.build_scene(reasoned_union)
+def test_interface_layout_puts_ppo_processes_inside(reasoned_engine: KnowledgeGraph) -> None:
+    scene = viz.build_scene(reasoned_engine)
     inner = max(abs(complex(n.x, n.y)) for n in scene.nodes if n.kind == "ppo")
     outer = min(abs(complex(n.x, n.y)) for n in scene.nodes if n.kind != "ppo")
     assert inner < outer
@@ -151,8 +168,8 @@ def page_data(page: str) -> dict[str, object]:
     return data
 
 
-def test_html_is_self_contained(reasoned_union: Graph) -> None:
-    page = viz.render(reasoned_union, "interfaces", "html").content.decode("utf-8")
+def test_html_is_self_contained(reasoned_union: Graph, reasoned_engine: KnowledgeGraph) -> None:
+    page = viz.render(reasoned_engine, "interfaces", "html").content.decode("utf-8")
     assert "default-src 'none'" in page  # the browser may not fetch anything
     assert not re.search(
         r"<script[^>]+src=|<link\b|<img\b|<iframe\b|@import|url\(\s*['\"]?http", page
@@ -173,16 +190,18 @@ def test_html_escapes_markup_in_the_data(mini: Graph) -> None:
     node = next(iter(mini.subjects(RDF.type, PPO.PPOProcess)))
     mini.remove((node, RDFS.label, None))
     mini.add((node, RDFS.label, Literal("</script><script>alert(1)</script>", lang="en")))
-    page = viz.render(mini, "interfaces", "html").content.decode("utf-8")
+    page = viz.render(KnowledgeGraph.from_rdflib(mini), "interfaces", "html").content.decode()
     assert "alert(1)</script>" not in page
     names = {n["data"]["name"] for n in page_data(page)["elements"]["nodes"]}  # type: ignore[index]
     assert "</script><script>alert(1)</script>" in names
 
 
 @pytest.mark.parametrize("view", [viz.View.ROLES, viz.View.ARTEFACTS])
-def test_html_role_views_match_the_role_graph(reasoned_union: Graph, view: viz.View) -> None:
-    data = page_data(viz.render(reasoned_union, view, "html").content.decode("utf-8"))
-    graph = viz.view_graph(reasoned_union, view)
+def test_html_role_views_match_the_role_graph(
+    reasoned_union: Graph, view: viz.View, reasoned_engine: KnowledgeGraph
+) -> None:
+    data = page_data(viz.render(reasoned_engine, view, "html").content.decode("utf-8"))
+    graph = viz.view_graph(reasoned_engine, view)
     elements = data["elements"]
     assert isinstance(elements, dict)
     assert len(elements["nodes"]) == graph.number_of_nodes()
@@ -203,8 +222,10 @@ DOT_EDGE = re.compile(r'^\s*"([^"]+)" -> "([^"]+)" \[(.*)\];$', re.M)
 DOT_NODE = re.compile(r'^\s*"([^"]+)" \[(.*)\];$', re.M)
 
 
-def test_dot_text_has_nodes_edges_labels_and_types(reasoned_union: Graph) -> None:
-    text = viz.render(reasoned_union, "interfaces", "dot").content.decode("utf-8")
+def test_dot_text_has_nodes_edges_labels_and_types(
+    reasoned_union: Graph, reasoned_engine: KnowledgeGraph
+) -> None:
+    text = viz.render(reasoned_engine, "interfaces", "dot").content.decode("utf-8")
     n_processes, n_interfaces = rdf_counts(reasoned_union)
     nodes = DOT_NODE.findall(text)
     edges = DOT_EDGE.findall(text)
@@ -215,7 +236,7 @@ def test_dot_text_has_nodes_edges_labels_and_types(reasoned_union: Graph) -> Non
         assert label
         node_labels.add(label.group(1).replace("\\n", " "))
     assert node_labels == labels(reasoned_union)
-    types = {t for t, _ in interfaces.interface_types(reasoned_union)}
+    types = {t for t, _ in interfaces.interface_types(reasoned_engine)}
     for _s, _t, attrs in edges:
         edge_type = re.search(r'type="([^"]+)"', attrs)
         assert edge_type and edge_type.group(1) in types
@@ -231,9 +252,9 @@ def svg_parts(data: bytes) -> tuple[list[ET.Element], list[ET.Element], str]:
     return nodes, edges, " ".join(text.split())
 
 
-def test_svg_with_graphviz(reasoned_union: Graph) -> None:
+def test_svg_with_graphviz(reasoned_union: Graph, reasoned_engine: KnowledgeGraph) -> None:
     require_tool("dot", "apt-get install graphviz")
-    rendered = viz.render(reasoned_union, "interfaces", "svg")
+    rendered = viz.render(reasoned_engine, "interfaces", "svg")
     assert rendered.renderer.startswith("Graphviz")
     nodes, edges, text = svg_parts(rendered.content)
     n_processes, n_interfaces = rdf_counts(reasoned_union)
@@ -243,8 +264,10 @@ def test_svg_with_graphviz(reasoned_union: Graph) -> None:
     assert "coordination" in text  # the legend
 
 
-def test_svg_without_graphviz(reasoned_union: Graph, no_graphviz: None) -> None:
-    rendered = viz.render(reasoned_union, "interfaces", "svg")
+def test_svg_without_graphviz(
+    reasoned_union: Graph, no_graphviz: None, reasoned_engine: KnowledgeGraph
+) -> None:
+    rendered = viz.render(reasoned_engine, "interfaces", "svg")
     assert "pure-Python" in rendered.renderer
     nodes, edges, text = svg_parts(rendered.content)
     n_processes, n_interfaces = rdf_counts(reasoned_union)
@@ -253,43 +276,47 @@ def test_svg_without_graphviz(reasoned_union: Graph, no_graphviz: None) -> None:
     assert titles == labels(reasoned_union)
     assert all(label in text for label in labels(reasoned_union))
     types = {e.get("data-type") for e in edges}
-    assert types == {t for t, _label, _n in viz.build_scene(reasoned_union).types}
-    for _t, label, count in viz.build_scene(reasoned_union).types:
+    assert types == {t for t, _label, _n in viz.build_scene(reasoned_engine).types}
+    for _t, label, count in viz.build_scene(reasoned_engine).types:
         assert f"{label} ({count})" in text
 
 
-def test_png_with_graphviz(mini: Graph) -> None:
+def test_png_with_graphviz(mini_engine: KnowledgeGraph) -> None:
     require_tool("dot", "apt-get install graphviz")
-    rendered = viz.render(mini, "interfaces", "png")
+    rendered = viz.render(mini_engine, "interfaces", "png")
     assert rendered.renderer.startswith("Graphviz")
     width, height, colours = png_stats(rendered.content)
     assert width > 400 and height > 300 and colours > 10
 
 
-def test_png_without_graphviz_uses_matplotlib(mini: Graph, no_graphviz: None) -> None:
+def test_png_without_graphviz_uses_matplotlib(
+    mini_engine: KnowledgeGraph, no_graphviz: None
+) -> None:
     require_module("matplotlib")
-    rendered = viz.render(mini, "interfaces", "png")
+    rendered = viz.render(mini_engine, "interfaces", "png")
     assert "matplotlib" in rendered.renderer
     width, height, colours = png_stats(rendered.content)
     assert width > 400 and height > 300 and colours > 10
 
 
 def test_png_without_graphviz_or_matplotlib_says_what_to_install(
-    mini: Graph, no_graphviz: None, monkeypatch: pytest.MonkeyPatch
+    mini_engine: KnowledgeGraph, no_graphviz: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # import fails
     with pytest.raises(UsageError, match=r"(?s)graphviz.*matplotlib"):
-        viz.render(mini, "interfaces", "png")
+        viz.render(mini_engine, "interfaces", "png")
 
 
-def test_graphml_loads_back(reasoned_union: Graph, tmp_path: Path) -> None:
-    out = viz.write(reasoned_union, tmp_path / "g.graphml", "interfaces", "graphml")
+def test_graphml_loads_back(
+    reasoned_union: Graph, tmp_path: Path, reasoned_engine: KnowledgeGraph
+) -> None:
+    out = viz.write(reasoned_engine, tmp_path / "g.graphml", "interfaces", "graphml")
     graph = nx.read_graphml(out, force_multigraph=True)
     n_processes, n_interfaces = rdf_counts(reasoned_union)
     assert graph.number_of_nodes() == n_processes
     assert graph.number_of_edges() == n_interfaces
     assert {a["label"] for _n, a in graph.nodes(data=True)} == labels(reasoned_union)
-    types = {t for t, _ in interfaces.interface_types(reasoned_union)}
+    types = {t for t, _ in interfaces.interface_types(reasoned_engine)}
     for _u, _v, attrs in graph.edges(data=True):
         assert attrs["type"] in types
         assert attrs["evidence_count"] >= 1 and attrs["evidence"].startswith("[")
@@ -298,10 +325,10 @@ def test_graphml_loads_back(reasoned_union: Graph, tmp_path: Path) -> None:
     assert ppo == {str(p) for p in reasoned_union.subjects(RDF.type, PPO.PPOProcess)}
 
 
-def test_graphml_role_view(mini: Graph, tmp_path: Path) -> None:
-    out = viz.write(mini, tmp_path / "r.graphml", "artefacts", "graphml")
+def test_graphml_role_view(mini_engine: KnowledgeGraph, tmp_path: Path) -> None:
+    out = viz.write(mini_engine, tmp_path / "r.graphml", "artefacts", "graphml")
     graph = nx.read_graphml(out, force_multigraph=True)
-    expected = viz.view_graph(mini, "artefacts")
+    expected = viz.view_graph(mini_engine, "artefacts")
     assert graph.number_of_edges() == expected.number_of_edges()
     assert {a["type"] for _u, _v, a in graph.edges(data=True)} == {
         rel for _u, _v, rel in expected.edges(data="relation")
@@ -314,7 +341,7 @@ def test_graphml_role_view(mini: Graph, tmp_path: Path) -> None:
 @pytest.fixture
 def fast_union(monkeypatch: pytest.MonkeyPatch, mini: Graph) -> Graph:
     """Skip the load + reason step of the command (the interfaces tests run it end to end)."""
-    monkeypatch.setattr(cli_viz, "open_union", lambda args: mini)
+    monkeypatch.setattr(cli_viz, "open_graph", lambda args: KnowledgeGraph.from_rdflib(mini))
     return mini
 
 
@@ -386,8 +413,8 @@ def test_viz_help_lists_views_and_formats(capsys: pytest.CaptureFixture[str]) ->
     assert "Every format draws the same picture" in " ".join(out.split())
 
 
-def test_write_default_picture(mini: Graph, tmp_path: Path) -> None:
-    path = viz.write_default_picture(mini, tmp_path / "out")
+def test_write_default_picture(mini_engine: KnowledgeGraph, tmp_path: Path) -> None:
+    path = viz.write_default_picture(mini_engine, tmp_path / "out")
     assert path == tmp_path / "out" / viz.DEFAULT_PICTURE
     data = page_data(path.read_text(encoding="utf-8"))
     assert data["view"] == "interfaces"

@@ -194,9 +194,9 @@ def open_page(devtools: str, url: str) -> CDP:
 
 
 @pytest.fixture(scope="module")
-def page_file(tmp_path_factory: pytest.TempPathFactory, _shipped_reasoned: Any) -> Path:
+def page_file(tmp_path_factory: pytest.TempPathFactory, reasoned_engine: Any) -> Path:
     out = tmp_path_factory.mktemp("viz") / "ppo-interfaces.html"
-    return viz.write(_shipped_reasoned.union(), out, "interfaces", "html")
+    return viz.write(reasoned_engine, out, "interfaces", "html")
 
 
 @pytest.fixture(scope="module")
@@ -219,10 +219,10 @@ def test_renders_every_process_and_interface(page: CDP, reasoned_union: Graph) -
     assert extent, "the default view does not show the whole graph"
 
 
-def test_page_draws_the_scene_layout(page: CDP, _shipped_reasoned: Any) -> None:
+def test_page_draws_the_scene_layout(page: CDP, reasoned_engine: Any) -> None:
     """Cytoscape keeps the scene's positions and box sizes: the same picture as the SVG and the
     DOT (tests/test_viz_picture.py)."""
-    scene = viz.build_scene(_shipped_reasoned.union())
+    scene = viz.build_scene(reasoned_engine)
     drawn = page.js(
         "ppoGraph.cy.nodes().map(n => [n.id(), n.position('x'), n.position('y'), "
         "n.width(), n.height()])"

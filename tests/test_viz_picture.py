@@ -38,9 +38,8 @@ class Box(NamedTuple):
 
 
 @pytest.fixture(scope="module")
-def scenes(_shipped_reasoned: Any) -> dict[View, Scene]:
-    union = _shipped_reasoned.union()
-    return {view: viz.build_scene(union, view) for view in View}
+def scenes(reasoned_engine: Any) -> dict[View, Scene]:
+    return {view: viz.build_scene(reasoned_engine, view) for view in View}
 
 
 def misplaced(scene: Scene, boxes: dict[str, Box], *, sizes: bool = True) -> list[str]:

@@ -10,8 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from rdflib import Graph
-
     from ppo_graph.formats import MatrixFormat
     from ppo_graph.org.raci import Matrix
 
@@ -112,12 +110,6 @@ def open_graph(args: argparse.Namespace, extra: Sequence[Path] | None = None) ->
         cache=False if args.no_cache else None,
         reasoner=args.reasoner,
     )
-
-
-def open_union(args: argparse.Namespace) -> Graph:
-    """The reasoned graph (asserted and inferred triples) as rdflib, for the networkx views."""
-    graph: Graph = open_graph(args).rdflib_graph("union")
-    return graph
 
 
 def matrix_content(matrix: Matrix, fmt: MatrixFormat) -> str | bytes:

@@ -222,7 +222,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     answers = io.StringIO()
     answer_all(kg, answers, limit=10_000)
     save("answers.txt", answers.getvalue(), "every canned question's answer")
-    picture = write_default_picture(kg.rdflib_graph("union"), out)
+    picture = write_default_picture(kg, out)
     written.append((picture, "the interactive interface picture (open it in a browser)"))
     org = None if args.no_org else _example_org(save, cache=False if args.no_cache else None)
 

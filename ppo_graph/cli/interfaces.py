@@ -8,7 +8,7 @@ import sys
 import textwrap
 from typing import Any
 
-from ppo_graph.cli.common import add_input_files, open_union
+from ppo_graph.cli.common import add_input_files, open_graph
 from ppo_graph.errors import EXIT_OK
 from ppo_graph.formats import Format, choices
 from ppo_graph.tables import format_csv, format_table, json_text
@@ -93,7 +93,7 @@ def _interface_table(data: list[dict[str, Any]]) -> str:
 def run_interfaces(args: argparse.Namespace) -> int:
     from ppo_graph import interfaces
 
-    graph = interfaces.interface_graph(open_union(args))
+    graph = interfaces.interface_graph(open_graph(args))
     if args.metrics:
         data: list[dict[str, Any]] = [dict(m) for m in interfaces.metrics(graph)]
     else:

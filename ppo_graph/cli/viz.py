@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ppo_graph.cli.common import add_input_files, open_union
+from ppo_graph.cli.common import add_input_files, open_graph
 from ppo_graph.errors import EXIT_OK, UsageError
 from ppo_graph.formats import PictureFormat as Format
 from ppo_graph.formats import View
@@ -57,7 +57,7 @@ def run_viz(args: argparse.Namespace) -> int:
 
     fmt = _picture_format(args.out, args.format)
     out: Path = args.out or Path(f"ppo-{args.view}.{fmt.value}")
-    path = viz.write(open_union(args), out, args.view, fmt, log=lambda m: print(m, file=sys.stderr))
+    path = viz.write(open_graph(args), out, args.view, fmt, log=lambda m: print(m, file=sys.stderr))
     print(f"wrote {path}")
     return EXIT_OK
 

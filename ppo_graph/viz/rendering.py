@@ -26,7 +26,7 @@ from ppo_graph.viz.scene import Scene, build_scene
 from ppo_graph.viz.svg import to_svg_python
 
 if TYPE_CHECKING:
-    from rdflib import Graph
+    from ppo_graph.interfaces import RowSource
 
 DEFAULT_PICTURE = "ppo-interfaces.html"
 
@@ -88,30 +88,31 @@ def render_scene(scene: Scene, fmt: Format | str) -> Rendered:
     return Rendered(to_png_matplotlib(scene), "matplotlib (no Graphviz)", fmt)
 
 
-def render(union: Graph, view: View | str, fmt: Format | str) -> Rendered:
-    return render_scene(build_scene(union, view), fmt)
+def render(graph: RowSource, view: View | str, fmt: Format | str) -> Rendered:
+    """One view of the graph (read through its report rows) in one format."""
+    return render_scene(build_scene(graph, view), fmt)
 
 
 def write(
-    union: Graph,
+    graph: RowSource,
     out: Path | str,
     view: View | str = View.INTERFACES,
     fmt: Format | str = Format.HTML,
     log: Callable[[str], None] | None = None,
 ) -> Path:
     """Render one view to ``out`` (written atomically); ``log`` hears which renderer was used."""
-    rendered = render(union, view, fmt)
+    rendered = render(graph, view, fmt)
     path = atomic_write(out, rendered.content)
     if log is not None:
         log(f"renderer: {rendered.renderer}")
     return path
 
 
-def write_default_picture(union_graph: Graph, out_dir: Path | str) -> Path:
+def write_default_picture(graph: RowSource, out_dir: Path | str) -> Path:
     """Write the interactive interface picture as ``<out_dir>/ppo-interfaces.html``.
 
-    For the main-job command: ``union_graph`` is the reasoned graph (asserted + inferred).
+    For the main-job command: ``graph`` is the reasoned graph (the engine).
     """
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    return write(union_graph, folder / DEFAULT_PICTURE, View.INTERFACES, Format.HTML)
+    return write(graph, folder / DEFAULT_PICTURE, View.INTERFACES, Format.HTML)

@@ -23,11 +23,10 @@ from ppo_graph.viz.styles import (
     type_colour,
 )
 
-if TYPE_CHECKING:  # rdflib and networkx load inside the functions: `ppo --help` stays instant
+if TYPE_CHECKING:  # networkx loads inside the functions: `ppo --help` stays instant
     import networkx as nx
-    from rdflib import Graph
 
-    from ppo_graph.interfaces import Evidence, ProcessMetrics
+    from ppo_graph.interfaces import Evidence, ProcessMetrics, RowSource
 
 TITLES = {
     View.INTERFACES: "PPO process interfaces",
@@ -110,14 +109,15 @@ def box_size(lines: list[str], style: KindStyle) -> tuple[float, float]:
     return round(width, 1), round(height, 1)
 
 
-def view_graph(union: Graph, view: View | str) -> nx.MultiDiGraph:
-    """The networkx graph behind a view: interfaces, or a slice of the role graph."""
+def view_graph(graph: RowSource, view: View | str) -> nx.MultiDiGraph:
+    """The networkx graph behind a view: interfaces, or a slice of the role graph, read from the
+    graph's report rows (normally the engine: :class:`~ppo_graph.engine.KnowledgeGraph`)."""
     from ppo_graph import interfaces
 
     view = View(view)
     if view is View.INTERFACES:
-        return interfaces.interface_graph(union)
-    full = interfaces.role_graph(union)
+        return interfaces.interface_graph(graph)
+    full = interfaces.role_graph(graph)
     if view is View.ROLES:
         wanted = set(interfaces.ROLE_RELATIONS)
         role_kinds = {"role", "generic-role", "external-role"}
@@ -174,12 +174,13 @@ def _node_details(attrs: dict[str, Any], metric: ProcessMetrics | None) -> dict[
     return {"subtitle": subtitle, "facts": facts, "groups": groups}
 
 
-def build_scene(union: Graph, view: View | str = View.INTERFACES) -> Scene:
+def build_scene(reasoned: RowSource, view: View | str = View.INTERFACES) -> Scene:
     """Nodes, edges, legend and layout of one view of the (reasoned) graph."""
     from ppo_graph import interfaces
 
     view = View(view)
-    graph = view_graph(union, view)
+    graph = view_graph(reasoned, view)
+    defined_types = interfaces.interface_types(reasoned)
     metrics = interfaces.metrics(graph) if view is View.INTERFACES else []
     by_node = {m["process"]: m for m in metrics}
     nodes: list[SceneNode] = []
@@ -202,9 +203,7 @@ def build_scene(union: Graph, view: View | str = View.INTERFACES) -> Scene:
         )
     edges: list[SceneEdge] = []
     labels = {n.id: n.label for n in nodes}
-    type_labels = {
-        t: label.removesuffix(" interface") for t, label in interfaces.interface_types(union)
-    }
+    type_labels = {t: label.removesuffix(" interface") for t, label in defined_types}
     for source, target, key, attrs in sorted(
         graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], str(e[2]))
     ):
@@ -231,7 +230,7 @@ def build_scene(union: Graph, view: View | str = View.INTERFACES) -> Scene:
     for edge in edges:
         counts[edge.type] += 1
     if view is View.INTERFACES:
-        order = [t for t, _ in interfaces.interface_types(union)]
+        order = [t for t, _ in defined_types]
     elif view is View.ROLES:
         order = list(interfaces.ROLE_RELATIONS)
     else:

@@ -1,8 +1,6 @@
 """Canned SPARQL on rdflib, the reference engine: parameter values made rdflib terms and a
-query run on a Graph with ``initBindings``, so tests can prove both engines give the same rows.
-:mod:`ppo_graph.backends.reference.query` re-exports these names with the rest of the query API; they live here so
-:mod:`ppo_graph.engine.answers` can run the catalogue on an rdflib Graph without importing that
-façade (which imports it)."""
+query run on a Graph with ``initBindings``, so tests can prove both engines give the same rows
+(:func:`run_query`), and whatever reads rows the same from either (:class:`GraphRows`)."""
 
 from __future__ import annotations
 
@@ -108,3 +106,17 @@ def run_query(
         {name: row[i] for i, name in enumerate(names)}  # type: ignore[index]
         for row in result
     ]
+
+
+class GraphRows:
+    """The catalogue's queries run by rdflib on one Graph, read as the engine's rows are
+    (``rows(name)``: one dict per row, column -> term): the reference that the views built from
+    the engine's rows (:mod:`ppo_graph.interfaces`, :mod:`ppo_graph.viz`) are tested against."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+
+    def rows(
+        self, name_or_spec: str | QuerySpec, params: Mapping[str, str] | None = None
+    ) -> list[Row]:
+        return run_query(self.graph, name_or_spec, params)

@@ -163,4 +163,4 @@ def _graph_page(graph: Any) -> str:
     """The page ``ppo viz`` writes (interfaces view), for this graph."""
     from ppo_graph.viz import build_scene, to_html
 
-    return to_html(build_scene(graph.rdflib_graph("union")))
+    return to_html(build_scene(graph))
