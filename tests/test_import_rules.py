@@ -2,7 +2,14 @@
 
 * no import cycles between its modules;
 * no command module (``ppo_graph/cli/*.py``) imports another (they share :mod:`ppo_graph.cli.common`,
-  which is not a command module).
+  which is not a command module);
+* no module outside ``ppo_graph/backends/reference/`` imports rdflib, owlrl or pySHACL, and none
+  but the registry (:mod:`ppo_graph.backends`) imports the reference backend: the production
+  path reaches it only through ``reference_backend()``.
+
+And the last rule checked by running the commands: ``ppo interfaces``, ``ppo viz``, ``ppo query``,
+``ppo validate``, ``ppo stats`` and ``ppo raci`` on the shipped graph leave none of those three
+libraries in ``sys.modules``.
 
 What counts as an import: every ``import`` and ``from ... import`` at module level *and* inside
 functions (a lazy import that closes a cycle is still a cycle: it only moves the failure to the
@@ -19,6 +26,10 @@ own submodules would otherwise make every package a cycle). Only modules of ppo_
 from __future__ import annotations
 
 import ast
+import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,6 +39,11 @@ import pytest
 PACKAGE_DIR = Path(__file__).resolve().parent.parent / "ppo_graph"
 #: The command modules' shared helpers: every command module may import it.
 CLI_SHARED = {"ppo_graph.cli.common"}
+#: The reference backend's libraries, and the one package that may import them.
+REFERENCE_LIBRARIES = frozenset({"rdflib", "owlrl", "pyshacl"})
+REFERENCE_BACKEND = "ppo_graph.backends.reference"
+#: The registry: the one module outside the reference backend that imports it.
+REGISTRY = "ppo_graph.backends"
 
 
 def _modules(package_dir: Path) -> dict[str, tuple[Path, bool]]:
@@ -126,6 +142,68 @@ def cli_command_imports(graph: nx.DiGraph) -> list[tuple[str, str]]:
     return sorted((a, b) for a, b in graph.edges if is_command(a) and is_command(b))
 
 
+def _inside(module: str, package: str) -> bool:
+    return module == package or module.startswith(package + ".")
+
+
+def _imported_names(node: ast.AST) -> Iterator[str]:
+    """The absolute names an import statement, or an ``importlib.import_module("...")`` /
+    ``__import__("...")`` call with a literal name, imports (relative imports are the
+    package's own: they name no library)."""
+    if isinstance(node, ast.Import):
+        yield from (alias.name for alias in node.names)
+    elif isinstance(node, ast.ImportFrom):
+        if not node.level and node.module:
+            yield node.module
+    elif isinstance(node, ast.Call) and node.args:
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        first = node.args[0]
+        value = first.value if isinstance(first, ast.Constant) else None
+        if name in ("import_module", "__import__") and isinstance(value, str):
+            yield value
+
+
+def _imports_and_calls(tree: ast.AST) -> Iterator[ast.AST]:
+    """Every import statement (as :func:`_imports` finds them) and every call, at any depth,
+    outside ``if TYPE_CHECKING:`` bodies."""
+    for node in ast.iter_child_nodes(tree):
+        if isinstance(node, ast.If) and _is_type_checking(node.test):
+            for child in node.orelse:
+                yield from _imports_and_calls(ast.Module(body=[child], type_ignores=[]))
+            continue
+        if isinstance(node, ast.Import | ast.ImportFrom | ast.Call):
+            yield node
+        yield from _imports_and_calls(node)
+
+
+def reference_library_imports(package_dir: Path) -> list[tuple[str, str, int]]:
+    """(module, library, line) for every import of rdflib, owlrl or pySHACL (at any depth, a
+    function's lazy import too; not under ``if TYPE_CHECKING:``) by a module outside the
+    reference backend."""
+    found = []
+    for name, (path, _is_package) in _modules(package_dir).items():
+        if _inside(name, REFERENCE_BACKEND):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for node in _imports_and_calls(tree):
+            for imported in _imported_names(node):
+                library = imported.split(".")[0]
+                if library in REFERENCE_LIBRARIES:
+                    found.append((name, library, getattr(node, "lineno", 0)))
+    return sorted(found)
+
+
+def reference_backend_importers(graph: nx.DiGraph) -> list[tuple[str, str]]:
+    """(importer, reference module) for every module but the registry (and the reference
+    backend's own) that imports the reference backend."""
+    return sorted(
+        (a, b)
+        for a, b in graph.edges
+        if _inside(b, REFERENCE_BACKEND) and not _inside(a, REFERENCE_BACKEND) and a != REGISTRY
+    )
+
+
 @pytest.fixture(scope="module")
 def package_graph() -> nx.DiGraph:
     return import_graph(PACKAGE_DIR)
@@ -157,6 +235,98 @@ def test_no_cli_command_module_imports_another(package_graph: nx.DiGraph) -> Non
         "ppo_graph.cli.common or the library module it belongs to): "
         + ", ".join(f"{a} -> {b}" for a, b in found)
     )
+
+
+def test_no_module_outside_the_reference_backend_imports_its_libraries() -> None:
+    found = reference_library_imports(PACKAGE_DIR)
+    assert not found, (
+        "rdflib, owlrl and pySHACL belong to ppo_graph/backends/reference/ (reach them through "
+        "ppo_graph.backends.reference_backend()): "
+        + ", ".join(f"{module} (line {line}) imports {library}" for module, library, line in found)
+    )
+
+
+def test_only_the_registry_imports_the_reference_backend(package_graph: nx.DiGraph) -> None:
+    assert package_graph.has_edge(REGISTRY, "ppo_graph.backends.reference.reason")  # the control
+    found = reference_backend_importers(package_graph)
+    assert not found, (
+        "the reference backend is reached through ppo_graph.backends.reference_backend(): "
+        + ", ".join(f"{a} -> {b}" for a, b in found)
+    )
+
+
+#: The commands that read the shipped graph through the engine alone, as a user runs them.
+ENGINE_COMMANDS = (
+    ["interfaces"],
+    ["interfaces", "--metrics", "--format", "json"],
+    ["viz", "--out", "{tmp}/ppo-interfaces.html"],
+    ["viz", "--view", "roles", "--format", "dot", "--out", "{tmp}/roles.gv"],
+    ["query", "roles"],
+    ["validate"],
+    ["stats"],
+    ["raci"],
+)
+
+_CHILD = """
+import contextlib, io, json, sys
+from ppo_graph import cli
+libraries = {libraries!r}
+report = []
+for argv in {commands!r}:
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        code = cli.main(argv)
+    loaded = sorted(m for m in sys.modules if m.split(".")[0] in libraries)
+    report.append({{"argv": argv, "code": code, "loaded": loaded[:5], "count": len(loaded)}})
+print(json.dumps(report))
+"""
+
+
+def test_the_commands_load_no_reference_library(tmp_path: Path) -> None:
+    """One fresh process runs each command in turn on the shipped graph (the first reasons it
+    and fills an empty cache, the others read the cache) and reports, after each, which modules
+    of rdflib, owlrl and pySHACL are loaded: none may be."""
+    commands = [[arg.format(tmp=tmp_path) for arg in argv] for argv in ENGINE_COMMANDS]
+    code = _CHILD.format(libraries=sorted(REFERENCE_LIBRARIES), commands=commands)
+    env = {**os.environ, "PPO_CACHE_DIR": str(tmp_path / "cache"), "PPO_QUIET": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert [r["argv"] for r in report] == commands
+    assert [r["code"] for r in report] == [0] * len(commands), report  # each did its work
+    assert (tmp_path / "ppo-interfaces.html").stat().st_size > 100_000
+    assert (tmp_path / "roles.gv").read_text(encoding="utf-8").startswith("digraph")
+    first = next((r for r in report if r["count"]), None)
+    assert first is None, f"ppo {' '.join(first['argv'])} loaded {first['count']} modules: {first}"
+
+
+def test_a_command_that_loads_a_reference_library_is_caught(tmp_path: Path) -> None:
+    """The dynamic check can fail: the same child, with a command that uses the reference
+    (``ppo validate --shacl pyshacl``), reports pySHACL and rdflib loaded."""
+    code = _CHILD.format(
+        libraries=sorted(REFERENCE_LIBRARIES), commands=[["validate", "--shacl", "pyshacl"]]
+    )
+    env = {**os.environ, "PPO_CACHE_DIR": str(tmp_path / "cache"), "PPO_QUIET": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    (report,) = json.loads(done.stdout)
+    assert report["code"] == 0 and report["count"] > 0
+    assert {m.split(".")[0] for m in report["loaded"]} <= REFERENCE_LIBRARIES
 
 
 # -- the detector can fail ---------------------------------------------------------------------
@@ -213,3 +383,38 @@ def test_the_detector_leaves_out_type_checking_imports(tmp_path: Path) -> None:
     graph = import_graph(package)
     assert not graph.has_edge("ppo_graph.b", "ppo_graph.a")
     assert cycles(graph) == [["ppo_graph.a", "ppo_graph.b", "ppo_graph.c"]]  # through the else
+
+
+def test_the_detector_finds_reference_imports_outside_the_reference_backend(
+    tmp_path: Path,
+) -> None:
+    package = _write(
+        tmp_path,
+        {
+            "ppo_graph/__init__.py": "",
+            "ppo_graph/lazy.py": "def f():\n    from rdflib.plugins.sparql import prepareQuery\n",
+            "ppo_graph/top.py": "import owlrl\nimport rdflibx\n",
+            "ppo_graph/dynamic.py": "import importlib\nimportlib.import_module('pyshacl')\n",
+            "ppo_graph/typed.py": (
+                "from typing import TYPE_CHECKING\n"
+                "if TYPE_CHECKING:\n    from rdflib import Graph\n    import pyshacl\n"
+            ),
+            "ppo_graph/backends/__init__.py": (
+                "def reference_backend():\n    from ppo_graph.backends.reference import load\n"
+            ),
+            "ppo_graph/backends/reference/__init__.py": "",
+            "ppo_graph/backends/reference/load.py": "import rdflib\nimport pyshacl\n",
+            "ppo_graph/engine.py": (
+                "def reason():\n    from ppo_graph.backends.reference.load import x\n"
+            ),
+        },
+    )
+    assert reference_library_imports(package) == [
+        ("ppo_graph.dynamic", "pyshacl", 2),
+        ("ppo_graph.lazy", "rdflib", 2),
+        ("ppo_graph.top", "owlrl", 1),
+    ]
+    graph = import_graph(package)
+    assert reference_backend_importers(graph) == [
+        ("ppo_graph.engine", "ppo_graph.backends.reference.load")
+    ]
