@@ -8,9 +8,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ppo_graph.cli.common import add_input_files, matrix_content, open_graph
+from ppo_graph.cli.common import add_input_files, open_graph
 from ppo_graph.errors import EXIT_OK, UsageError
 from ppo_graph.formats import MatrixFormat, choices
+from ppo_graph.org.matrix_formats import matrix_content
 
 BY = ("person", "role", "process")
 
