@@ -4,17 +4,20 @@ focus node, as HTML."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ppo_graph.report import ValidationReport
 from ppo_graph.serve.workbench.markup import Child, h, page
 
+if TYPE_CHECKING:
+    from ppo_graph.engine.protocol import Graph
 
-def validation_report(graph: Any) -> ValidationReport:
+
+def validation_report(graph: Graph) -> ValidationReport:
     """The report ``ppo validate --checks`` prints, for the loaded graph."""
-    from ppo_graph.engine.answers import with_checks
+    from ppo_graph.engine import jobs
 
-    return with_checks(graph.validate(list(getattr(graph, "shapes_in_data", []))), graph)
+    return jobs.validate(graph, checks="all")
 
 
 def validation_page(report: ValidationReport) -> str:
