@@ -1,4 +1,4 @@
-"""Step 3b: serialise the merged, reasoned graph with the inferred triples kept apart.
+"""``ppo build``: the merged, reasoned graph written out, with the inferred triples kept apart.
 
 Formats with named graphs (trig, nquads, json-ld) put asserted and inferred triples in two
 named graphs; Turtle and N-Triples write them as two blocks under comment headers. TriG and

@@ -1,4 +1,5 @@
-"""Step 1: load the shipped graph plus the user's own files, with clear parse errors."""
+"""The reference backend's loading: the shipped graph plus the user's own files read into an
+rdflib Graph, with clear parse errors (the engine reads them with :mod:`ppo_graph.backends.fast.parse`)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Step 2: OWL RL closure, with the inferred triples kept in a graph of their own.
+"""The reference reasoner: owlrl's OWL RL closure, with the inferred triples kept in a graph of
+their own (the engine's fallback, and the oracle of :mod:`ppo_graph.backends.fast.reasoner`).
 
 owlrl (the design card's reasoner) is the reference engine. Other engines can be added to
 ``ENGINES`` later; tests compare them with owlrl on the same input.

@@ -1,5 +1,5 @@
-"""Step 3a: SHACL validation (pyshacl is the reference engine), with a report grouped by shape
-and focus node."""
+"""The reference validator: SHACL with pySHACL, with a report grouped by shape and focus node (the
+engine's fallback, and the oracle of :mod:`ppo_graph.backends.fast.shacl`)."""
 
 from __future__ import annotations
 
