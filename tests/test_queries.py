@@ -1079,11 +1079,12 @@ def test_markdown_escapes_pipes() -> None:
 
 
 def test_session_api(union: Graph, monkeypatch: pytest.MonkeyPatch) -> None:
-    session = Session(graph=union)
+    with pytest.warns(DeprecationWarning, match="KnowledgeGraph.open"):
+        session = Session(graph=union)  # the old name: a graph of the one entry point
     rows = session.ask("role-coverage")
     assert rows[0] == {"role": "Process Manager", "direct": 9, "inherited": 0, "total": 9}
     assert "role-duties" in session.queries()
-    terms = session.rows("role-duties", role="ppod:ProcessPractitioner")
+    terms = session.rows("role-duties", {"role": "ppod:ProcessPractitioner"})
     assert terms[0]["duty"].value == "https://w3id.org/ppo-graph/id/duty-7.5-01"  # pyoxigraph terms
     monkeypatch.setitem(sys.modules, "pandas", None)  # as if pandas were not installed
     with pytest.raises(UsageError, match="pip install pandas"):
@@ -1092,7 +1093,7 @@ def test_session_api(union: Graph, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_session_to_dataframe_with_pandas(union: Graph) -> None:
     require_module("pandas")
-    frame = Session(graph=union).to_dataframe("theme-matrix")
+    frame = KnowledgeGraph.from_rdflib(union).to_dataframe("theme-matrix")
     assert list(frame.columns)[:3] == ["process", "duties", "risk"]
     assert len(frame) == 5
 

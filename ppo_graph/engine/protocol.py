@@ -55,6 +55,10 @@ class Graph(Protocol):
         """A canned query's rows as plain Python values (CURIE strings, ints, str)."""
         ...
 
+    def to_dataframe(self, name: str, **params: str) -> Any:
+        """A canned query's rows as a pandas DataFrame."""
+        ...
+
     def validate(
         self, shapes: Sequence[Path | str] = (), *, engine: ValidatorName = "auto"
     ) -> ValidationReport:
@@ -108,6 +112,28 @@ class CatalogueRows:
         from ppo_graph.tables import simplify_rows
 
         return simplify_rows(self.rows(name, params))
+
+    def queries(self) -> list[str]:
+        """The names of the canned queries (``ppo queries`` lists them with their questions)."""
+        from ppo_graph.catalogue import default_catalogue
+
+        return default_catalogue().names()
+
+    def to_dataframe(self: _RowsHost, name: str, **params: str) -> Any:
+        """A canned query's rows as a pandas DataFrame, its columns in the query's order (pandas
+        is optional: ``ask`` gives the same rows as dicts without it)."""
+        from ppo_graph.catalogue import default_catalogue
+        from ppo_graph.errors import UsageError
+
+        try:
+            import pandas
+        except ImportError as exc:
+            raise UsageError(
+                "to_dataframe needs pandas, which is optional: pip install pandas "
+                "(ask() returns the same rows as a list of dicts without it)"
+            ) from exc
+        columns = list(default_catalogue().get(name).columns)
+        return pandas.DataFrame(self.ask(name, **params), columns=columns)
 
 
 class _RowsHost(Graph, Protocol):
