@@ -8,12 +8,15 @@ from the loaded graph (``ontology-usage.rq``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ppo_graph.namespaces import compact, local_name
 from ppo_graph.paths import ontology_dir
 from ppo_graph.serve.workbench.markup import Child, Markup, h, page
 from ppo_graph.tables import parts
+
+if TYPE_CHECKING:
+    from ppo_graph.engine.protocol import Graph
 
 #: The order of the sections and of the links inside one.
 KINDS = ("class", "object property", "datatype property")
@@ -40,7 +43,7 @@ def _text(term: Any) -> str:
     return "" if term is None else parts(term)[1]
 
 
-def ontology_terms(graph: Any) -> list[Term]:
+def ontology_terms(graph: Graph) -> list[Term]:
     """Every class and property ``ontology/ppo.ttl`` defines, with its links and usage."""
     import pyoxigraph as ox
 

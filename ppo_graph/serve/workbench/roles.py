@@ -11,12 +11,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from ppo_graph.namespaces import compact, local_name
 from ppo_graph.serve.workbench.markup import Child, Markup, h, page
 from ppo_graph.tables import parts
+
+if TYPE_CHECKING:
+    from ppo_graph.engine.protocol import Graph
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,7 @@ def _text(term: Any) -> str:
     return "" if term is None else parts(term)[1]
 
 
-def role_index(graph: Any) -> dict[str, RoleEntry]:
+def role_index(graph: Graph) -> dict[str, RoleEntry]:
     """local name -> role; a role listed twice (two kinds or processes) keeps its first row,
     and two roles with one local name keep the first IRI (the other is reached by neither).
     With an organisation loaded, each role has the count of people who hold it today."""
@@ -101,7 +104,7 @@ def _holder_count(role: RoleEntry) -> Markup:
     return h("td", {"class": "holders"}, role.holders)
 
 
-def role_page(graph: Any, role: RoleEntry, roles: dict[str, RoleEntry]) -> str:
+def role_page(graph: Graph, role: RoleEntry, roles: dict[str, RoleEntry]) -> str:
     params = {"role": role.iri}
     holders = graph.rows("role-page-holders", params)
     duties = graph.rows("role-page-duties", params)

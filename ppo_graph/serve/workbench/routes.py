@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
@@ -26,6 +26,10 @@ from starlette.routing import Route
 
 from ppo_graph.serve.workbench.assets import asset
 from ppo_graph.serve.workbench.markup import GRAPH_CSP, PAGE_CSP
+
+if TYPE_CHECKING:
+    from ppo_graph.engine.protocol import Graph
+    from ppo_graph.serve.workbench.roles import RoleEntry
 
 T = TypeVar("T")
 
@@ -45,7 +49,7 @@ class PerGraph:
         self._graph: Any = None
         self._value: Any = None
 
-    async def get(self, graph: Any, run: Runner) -> Any:
+    async def get(self, graph: Graph, run: Runner) -> Any:
         async with self._lock:
             if self._graph is not graph:
                 self._value = await run(self._job)
@@ -135,31 +139,31 @@ def workbench_routes(current: Callable[[], Any], run: Runner) -> list[Route]:
     ]
 
 
-def _role_index_job(graph: Any) -> Any:
+def _role_index_job(graph: Graph) -> dict[str, RoleEntry]:
     from ppo_graph.serve.workbench import roles
 
     return roles.role_index(graph)
 
 
-def _role_page_job(graph: Any, entry: Any, index: Any) -> str:
+def _role_page_job(graph: Graph, entry: RoleEntry, index: dict[str, RoleEntry]) -> str:
     from ppo_graph.serve.workbench import roles
 
     return roles.role_page(graph, entry, index)
 
 
-def _validation_job(graph: Any) -> str:
+def _validation_job(graph: Graph) -> str:
     from ppo_graph.serve.workbench import validation
 
     return validation.validation_page(validation.validation_report(graph))
 
 
-def _ontology_job(graph: Any) -> str:
+def _ontology_job(graph: Graph) -> str:
     from ppo_graph.serve.workbench import ontology
 
     return ontology.ontology_page(ontology.ontology_terms(graph))
 
 
-def _graph_page(graph: Any) -> str:
+def _graph_page(graph: Graph) -> str:
     """The page ``ppo viz`` writes (interfaces view), for this graph."""
     from ppo_graph.viz import build_scene, to_html
 
