@@ -16,7 +16,9 @@ from ppo_graph.formats import GraphFormat
 from ppo_graph.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH, PREFIXES
 
 if TYPE_CHECKING:
+    from ppo_graph.backends.fast.parse import AsWritten
     from ppo_graph.backends.reference.reason import Reasoned
+    from ppo_graph.engine import KnowledgeGraph
 EXTENSIONS: dict[str, str] = {
     GraphFormat.TURTLE: "ttl",
     GraphFormat.NT: "nt",
@@ -32,7 +34,7 @@ def format_for_suffix(path: Path) -> str:
     return _BY_SUFFIX.get(path.suffix.lower().lstrip("."), "turtle")
 
 
-def serialize_store(kg: Any, fmt: str) -> str | None:
+def serialize_store(kg: KnowledgeGraph, fmt: str) -> str | None:
     """TriG and N-Quads straight from the engine's store (its named graphs are the asserted and
     inferred ones): fast, and no rdflib involved. None for the formats rdflib writes, unless the
     store keeps some of the user's literals in another form than the files wrote them
@@ -51,7 +53,7 @@ def serialize_store(kg: Any, fmt: str) -> str | None:
     return bytes(data or b"").decode("utf-8")
 
 
-def _serialize_as_written(kg: Any, as_written: Any, fmt: str) -> str:
+def _serialize_as_written(kg: KnowledgeGraph, as_written: AsWritten, fmt: str) -> str:
     """The asserted and inferred graphs with the user's literals as the files wrote them
     (pyoxigraph's parser and serialisers keep a literal's lexical form; only its store does not)."""
     import pyoxigraph as ox
@@ -89,7 +91,7 @@ def _serialize_as_written(kg: Any, as_written: Any, fmt: str) -> str:
     return serialize(reasoned, fmt)  # JSON-LD: rdflib's literals (an integer's "01" is "1")
 
 
-def _blocks(kg: Any, graphs: dict[str, list[Any]], fmt: str) -> str:
+def _blocks(kg: KnowledgeGraph, graphs: dict[str, list[Any]], fmt: str) -> str:
     """Turtle or N-Triples in :func:`serialize`'s two blocks, written by pyoxigraph."""
     import pyoxigraph as ox
 
