@@ -114,7 +114,7 @@ def _write(path: Path | None, text: str, what: str) -> None:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from ppo_graph.engine import KnowledgeGraph
-    from ppo_graph.org.csvfile import read_pairs, read_people, read_raci
+    from ppo_graph.org.csvfile import identity_notes, read_pairs, read_people, read_raci
     from ppo_graph.org.names import duty_names, role_names
     from ppo_graph.org.rdf import DEFAULT_BASE, rows_of, to_turtle
 
@@ -129,6 +129,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     )
     roles = role_names(rows_of(kg, "org-roles"))
     people = read_people(args.people, roles.resolve)
+    for note in identity_notes(args.people, people):
+        print(note, file=sys.stderr)
     raci = []
     if args.raci is not None:
         duties = duty_names(row["duty"] for row in rows_of(kg, "graph-duties"))

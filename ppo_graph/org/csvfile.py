@@ -8,7 +8,9 @@ People CSV (UTF-8, a header line, one row per membership)::
 ``person`` is the person's id (the same id on every row of one person, with the same name and
 email), ``post`` the post's name (the same team, role and service on every row of one post),
 ``role`` a PPO role (see :mod:`ppo_graph.org.names`), ``from`` and ``to`` ISO dates
-(YYYY-MM-DD; ``to`` empty while the membership lasts, and not before ``from``).
+(YYYY-MM-DD; ``to`` empty while the membership lasts, and not before ``from``). A person,
+post, team or service is its exact id or name: "Service Desk" and "service desk" are two teams
+(:func:`identity_notes` says so, with the lines), never one.
 
 RACI CSV: ``who,duty,letter``: ``who`` a person id of the people CSV, else a post name; ``duty``
 a duty IRI or CURIE (ppod:duty-7.6-14); ``letter`` one of R, A, C, I.
@@ -190,6 +192,35 @@ def read_people(path: Path, resolve_role: Callable[[str], str]) -> list[PersonRo
     return rows
 
 
+_IDENTITIES: tuple[tuple[str, Callable[[PersonRow], str]], ...] = (
+    ("person ids", lambda row: row.person),
+    ("posts", lambda row: row.post),
+    ("teams", lambda row: row.team),
+    ("services", lambda row: row.service),
+)
+
+
+def _and(items: list[str]) -> str:
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
+
+
+def identity_notes(path: Path, rows: list[PersonRow]) -> list[str]:
+    """One note per group of person ids, posts, teams or services whose exact names differ only
+    in case, spaces or punctuation: each is its own node (never merged), said with the lines."""
+    from ppo_graph.org.names import near_duplicates
+
+    notes = []
+    for kind, value in _IDENTITIES:
+        for group in near_duplicates((row.line, value(row)) for row in rows if value(row)):
+            where = _and([f"{path}:{line}" for line, _ in group])
+            names = _and([repr(name) for _, name in group])
+            notes.append(
+                f"note: {where}: {kind} {names} differ only in case or punctuation; kept apart "
+                f"as {len(group)} {kind} (spell them alike to make them one)"
+            )
+    return notes
+
+
 def read_raci(
     path: Path, people: list[PersonRow], resolve_duty: Callable[[str], str]
 ) -> list[RaciRow]:
@@ -198,6 +229,7 @@ def read_raci(
     from ppo_graph.org.names import Names
 
     ids = {row.person for row in people}
+    posts = {row.post for row in people}
     post_names = Names("person id or post")
     for row in people:
         post_names.add(row.post, row.post)
@@ -208,7 +240,7 @@ def read_raci(
     for line, rec in _records(path, RACI_COLUMNS, (), problems):
         bad: list[str] = []
         who = rec["who"]
-        if who not in ids:
+        if who not in ids and who not in posts:  # an exact name first, then a close one
             try:
                 who = post_names.resolve(who)
             except LookupError as err:

@@ -90,3 +90,21 @@ def duty_names(duties: Iterable[str]) -> Names:
         names.add(curie, iri)
         names.add(curie.split(":", 1)[-1], iri, show=False)
     return names
+
+
+def fold(name: str) -> str:
+    """What is left of a name without case, spaces and punctuation: the names a reader (or an
+    IRI slug) could take for one."""
+    return re.sub(r"[\W_]+", "", name.casefold())
+
+
+def near_duplicates(named: Iterable[tuple[int, str]]) -> list[tuple[tuple[int, str], ...]]:
+    """Groups of different exact names (each with the first line that gives it) that differ only
+    in case, spaces or punctuation ("Service Desk", "service desk"); in the order first seen."""
+    first: dict[str, int] = {}
+    for line, name in named:
+        first.setdefault(name, line)
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for name, line in first.items():
+        groups.setdefault(fold(name) or name, []).append((line, name))
+    return [tuple(group) for group in groups.values() if len(group) > 1]

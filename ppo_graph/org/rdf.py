@@ -4,8 +4,9 @@ catalogue's ``org-people`` and ``org-raci`` reports)."""
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -22,6 +23,34 @@ def slug(text: str) -> str:
     """A readable, stable IRI segment: "Capacity Manager (EMEA)" -> "capacity-manager-emea"."""
     words = re.sub(r"[^\w]+", "-", text.lower(), flags=re.UNICODE).strip("-")
     return quote(words or "x", safe="-_")
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def segments(keys: Iterable[str], readable: Callable[[str], str]) -> dict[str, str]:
+    """Each exact key's IRI segment, one segment per key and never one for two keys.
+
+    A key gets its readable form (``readable(key)``, e.g. its slug) when no other key has the
+    same one; keys whose readable forms coincide ("Service Desk", "service desk") each get it
+    with the first 8 hex digits of the SHA-256 of the exact key appended, so the segment depends
+    on the key alone, not on the order of the rows.
+    """
+    unique = list(dict.fromkeys(keys))
+    groups: dict[str, list[str]] = {}
+    for key in unique:
+        groups.setdefault(readable(key), []).append(key)
+    result = {
+        key: plain if len(group) == 1 else f"{plain}-{_digest(key)[:8]}"
+        for plain, group in groups.items()
+        for key in group
+    }
+    taken: dict[str, str] = {}
+    for key in unique:  # a suffixed segment that equals another key's plain one: the full hash
+        if taken.setdefault(result[key], key) != key:
+            result[key] = f"{readable(key)}-{_digest(key)}"
+    return result
 
 
 def to_turtle(
@@ -64,11 +93,35 @@ def to_turtle(
     def text(value: str) -> ox.Literal:
         return ox.Literal(value)
 
+    # Every IRI is minted from the exact text (or an id): names that differ only in case or
+    # punctuation are different posts, teams or services, never merged into one node.
+    post_seg = segments((row.post for row in people), slug)
+    team_seg = segments((row.team for row in people), slug)
+    service_seg = segments((row.service for row in people if row.service), slug)
+
     def person_iri(pid: str) -> str:
         return f"{base}person/{quote(pid, safe='')}"
 
     def post_iri(name: str) -> str:
-        return f"{base}post/{slug(name)}"
+        return f"{base}post/{post_seg[name]}"
+
+    def membership_key(row: PersonRow) -> str:
+        return "\x00".join((row.person, row.post, row.start))
+
+    def membership_readable(key: str) -> str:
+        pid, post, start = key.split("\x00")
+        return f"{quote(pid, safe='')}-{post_seg[post]}-{start}"
+
+    def assignment_key(item: RaciRow) -> str:
+        return "\x00".join(("person" if item.person else "post", item.who, item.duty, item.letter))
+
+    def assignment_readable(key: str) -> str:
+        _, who, duty, letter = key.split("\x00")
+        local = duty.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+        return f"{slug(who)}-{slug(local)}-{letter}"
+
+    membership_seg = segments(map(membership_key, people), membership_readable)
+    assignment_seg = segments(map(assignment_key, raci), assignment_readable)
 
     top = base + "organisation"
     add(top, rdf + "type", node(org + "Organization"))
@@ -77,7 +130,7 @@ def to_turtle(
         person, post, team = (
             person_iri(row.person),
             post_iri(row.post),
-            f"{base}team/{slug(row.team)}",
+            f"{base}team/{team_seg[row.team]}",
         )
         add(team, rdf + "type", node(org + "OrganizationalUnit"))
         add(team, rdfs + "label", text(row.team))
@@ -87,7 +140,7 @@ def to_turtle(
         add(post, org + "postIn", node(team))
         add(post, org + "role", node(row.role))
         if row.service:
-            service = f"{base}service/{slug(row.service)}"
+            service = f"{base}service/{service_seg[row.service]}"
             add(service, rdf + "type", node(ppo + "Service"))
             add(service, rdfs + "label", text(row.service))
             add(post, ppo + "coversService", node(service))
@@ -97,7 +150,7 @@ def to_turtle(
         if row.email:
             add(person, foaf + "mbox", node("mailto:" + row.email))
         add(person, org + "holds", node(post))
-        membership = f"{base}membership/{quote(row.person, safe='')}-{slug(row.post)}-{row.start}"
+        membership = f"{base}membership/{membership_seg[membership_key(row)]}"
         add(membership, rdf + "type", node(org + "Membership"))
         add(membership, org + "member", node(person))
         add(membership, org + "organization", node(team))
@@ -108,8 +161,7 @@ def to_turtle(
             add(membership, ppo + "memberUntil", ox.Literal(row.end, datatype=xsd_date))
     for item in raci:
         target = person_iri(item.who) if item.person else post_iri(item.who)
-        local = item.duty.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
-        assignment = f"{base}assignment/{slug(item.who)}-{slug(local)}-{item.letter}"
+        assignment = f"{base}assignment/{assignment_seg[assignment_key(item)]}"
         add(assignment, rdf + "type", node(ppo + "Assignment"))
         add(assignment, ppo + "assignedTo", node(target))
         add(assignment, ppo + "forDuty", node(item.duty))
