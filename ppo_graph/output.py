@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
-from ppo_graph.errors import InputError
+from ppo_graph.errors import InputError, UsageError
 
 
 def _umask() -> int:
@@ -84,3 +85,34 @@ def atomic_write(path: Path | str, content: str | bytes | list[bytes]) -> Path:
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
     return target
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """One file under two names: the same resolved path, or the same inode (a hard link)."""
+    if a.resolve() == b.resolve():
+        return True
+    try:
+        sa, sb = a.stat(), b.stat()
+    except OSError:  # one of them does not exist (yet): not the same file
+        return False
+    return (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
+
+
+def refuse_overwriting(
+    out: Path | str | None, inputs: Iterable[Path | str | None], option: str = "--out"
+) -> None:
+    """:class:`UsageError` (exit 2) when ``out`` is one of the ``inputs``: the same path however
+    spelled (relative or absolute, through a symbolic link) or the same file under another name
+    (a hard link). Call it before reading anything, so an input is never replaced by the output.
+    ``None`` and ``-`` (standard output) are never a file."""
+    if out is None or str(out) == "-":
+        return
+    target = Path(out)
+    for given in inputs:
+        if given is None or str(given) == "-":
+            continue
+        if _same_file(target, Path(given)):
+            raise UsageError(
+                f"{option} {out} is the input file {given}: writing it would overwrite the "
+                "input; give another file name"
+            )

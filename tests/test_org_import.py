@@ -120,3 +120,82 @@ def test_a_raci_row_names_one_of_two_near_posts_exactly(tmp_path: Path) -> None:
     g = Graph().parse(out)
     (target,) = g.objects(None, PPO.assignedTo)
     assert str(g.value(target, RDFS.label)) == "service desk"
+
+
+# --- --out never overwrites an input -------------------------------------------------------
+
+
+def _aliases(tmp_path: Path, target: Path) -> dict[str, Path]:
+    """The same file under four spellings: itself, relative (cwd is tmp_path), a hard link and
+    a symbolic link."""
+    hard, soft = tmp_path / f"hard{target.suffix}", tmp_path / f"soft{target.suffix}"
+    hard.hardlink_to(target)
+    soft.symlink_to(target)
+    return {
+        "same path": target,
+        "relative vs absolute": Path(target.name),
+        "hard link": hard,
+        "symbolic link": soft,
+    }
+
+
+@pytest.mark.parametrize(
+    "spelling", ["same path", "relative vs absolute", "hard link", "symbolic link"]
+)
+@pytest.mark.parametrize("which", ["people", "raci"])
+def test_import_refuses_to_overwrite_an_input(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    spelling: str,
+    which: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    people, raci = tmp_path / "people.csv", tmp_path / "raci.csv"
+    people.write_bytes(NEAR.read_bytes())
+    raci.write_bytes(NEAR_RACI.read_bytes())
+    out = _aliases(tmp_path, people if which == "people" else raci)[spelling]
+    argv = ["org", "import", str(people), "--raci", str(raci), "--out", str(out)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert f"--out {out} is the input file {people if which == 'people' else raci}" in err
+    assert people.read_bytes() == NEAR.read_bytes()
+    assert raci.read_bytes() == NEAR_RACI.read_bytes()
+
+
+@pytest.mark.parametrize(
+    "spelling", ["same path", "relative vs absolute", "hard link", "symbolic link"]
+)
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["org", "export", "{input}", "--out", "{out}"],
+        ["org", "export", "{input}", "--raci-out", "{out}"],
+        ["org", "export", "{input}", "--segregation-out", "{out}"],
+        ["raci", "{input}", "--out", "{out}"],
+        ["build", "{input}", "--out", "{out}", "--no-reason"],
+        ["viz", "{input}", "--out", "{out}", "--format", "dot"],
+    ],
+    ids=["export", "export-raci", "export-segregation", "raci", "build", "viz"],
+)
+def test_every_command_refuses_to_overwrite_an_input(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    spelling: str,
+    command: list[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    org = tmp_path / "org.dot"  # a suffix ppo viz writes; the check comes before any reading
+    org.write_text("not read\n", encoding="utf-8")
+    out = _aliases(tmp_path, org)[spelling]
+    argv = [a.format(input=org, out=out) for a in command]
+    assert main(argv) == 2
+    assert f" {out} is the input file {org}" in capsys.readouterr().err
+    assert org.read_text(encoding="utf-8") == "not read\n"
+
+
+def test_an_output_beside_the_input_is_written(tmp_path: Path) -> None:
+    out = tmp_path / "org.ttl"
+    assert main(["org", "import", str(NEAR), "--out", str(out)]) == 0
+    assert out.read_text(encoding="utf-8").startswith("# An organisation")

@@ -142,8 +142,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from ppo_graph.build import format_for_suffix, serialize, serialize_store
-    from ppo_graph.output import atomic_write
+    from ppo_graph.output import atomic_write, refuse_overwriting
 
+    refuse_overwriting(args.out, args.extra)
     to_stdout = str(args.out) == "-"
     if not to_stdout and args.out.is_dir():
         raise UsageError(f"--out {args.out} is a folder; give a file name")

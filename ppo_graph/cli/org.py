@@ -117,7 +117,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     from ppo_graph.org.csvfile import identity_notes, read_pairs, read_people, read_raci
     from ppo_graph.org.names import duty_names, role_names
     from ppo_graph.org.rdf import DEFAULT_BASE, rows_of, to_turtle
+    from ppo_graph.output import refuse_overwriting
 
+    refuse_overwriting(args.out, [args.people, args.raci, args.segregation, *args.with_files])
     for path in (args.people, args.raci, args.segregation):
         if path is not None and not path.is_file():
             raise UsageError(f"{path}: no such file")
@@ -147,8 +149,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     from ppo_graph.catalogue import default_catalogue
     from ppo_graph.engine import KnowledgeGraph
     from ppo_graph.org.rdf import rows_of
+    from ppo_graph.output import refuse_overwriting
     from ppo_graph.tables import format_csv
 
+    outs = {
+        "--out": args.out,
+        "--raci-out": args.raci_out,
+        "--segregation-out": args.segregation_out,
+    }
+    for option, out in outs.items():
+        refuse_overwriting(out, [args.org], option)
     if not args.org.is_file():
         raise UsageError(f"{args.org}: no such file")
     kg = KnowledgeGraph.open([args.org], reasoning=False, cache=False)

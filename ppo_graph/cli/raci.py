@@ -42,8 +42,9 @@ def register(subparsers: Any) -> None:
 
 def cmd_raci(args: argparse.Namespace) -> int:
     from ppo_graph.org.raci import build
-    from ppo_graph.output import atomic_write
+    from ppo_graph.output import atomic_write, refuse_overwriting
 
+    refuse_overwriting(args.out, args.extra)
     fmt = MatrixFormat(args.format)
     if fmt is MatrixFormat.XLSX and args.out is None:
         raise UsageError("--format xlsx writes a workbook: give --out FILE.xlsx")

@@ -54,9 +54,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run_viz(args: argparse.Namespace) -> int:
     from ppo_graph import viz
+    from ppo_graph.output import refuse_overwriting
 
     fmt = _picture_format(args.out, args.format)
     out: Path = args.out or Path(f"ppo-{args.view}.{fmt.value}")
+    refuse_overwriting(out, args.extra)
     path = viz.write(open_graph(args), out, args.view, fmt, log=lambda m: print(m, file=sys.stderr))
     print(f"wrote {path}")
     return EXIT_OK
