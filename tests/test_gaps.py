@@ -19,7 +19,14 @@ from ppo_graph.namespaces import compact
 from ppo_graph.org.gaps import find_person, gaps
 
 ORG_TTL = Path(__file__).resolve().parent.parent / "examples" / "org" / "org.ttl"
-DEMAND_MANAGER_DUTIES = [f"ppod:duty-7.14-{n:02d}" for n in range(3, 10)]
+# The Demand Manager's vacancy, counted by hand: the nine generic process manager duties (7.4)
+# it carries for Demand Management, and its own seven (7.14 bullets 3-9). Before issue 18 only
+# the seven showed: the Capacity and Availability managers carry the 7.4 duties for their own
+# processes, and coverage was counted per duty node.
+DEMAND_MANAGER_DUTIES = [
+    *(f"ppod:duty-7.4-{n:02d}" for n in range(1, 10)),
+    *(f"ppod:duty-7.14-{n:02d}" for n in range(3, 10)),
+]
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +47,12 @@ def test_the_deliberate_gaps_by_name(kg: KnowledgeGraph) -> None:
         ("ppod:DemandManagementProcessManager", "Demand Management Process Manager")
     ]
     assert [r["item"] for r in found["uncovered duty"]] == DEMAND_MANAGER_DUTIES
+    # each for Demand Management: the label names the role that carries it for that process
+    assert all(str(r["label"]).endswith("(Demand Management Process Manager)")
+               for r in found["uncovered duty"])  # fmt: skip
+    assert "Appointing people to the required roles (Demand Management Process Manager)" in [
+        r["label"] for r in found["uncovered duty"]
+    ]
     assert "orphaned duty" not in found and "orphaned role" not in found
     # Hiro Tanaka holds both ISM roles: the most duties, and alone on all of them
     assert [(r["item"], r["label"], r["count"]) for r in found["workload"]] == [
@@ -54,19 +67,44 @@ def test_the_deliberate_gaps_by_name(kg: KnowledgeGraph) -> None:
     assert spof["ppod:duty-7.6-01"] == "Amara Okafor (p01)"
     # two Capacity Managers share the manager's duties; practitioners are many
     assert "ppod:duty-7.7-01" not in spof and "ppod:duty-7.5-01" not in spof
-    # generic owner duties are carried by every process owner: no single point
-    assert "ppod:duty-7.3-01" not in spof
-    assert len(spof) == 119
+    # a generic owner duty rests, per process, on that process's one owner
+    per_process = {
+        str(r["label"]).rsplit(" (", 1)[1]: r["people"]
+        for r in found["single point of failure"]
+        if r["item"] == "ppod:duty-7.3-01"
+    }
+    assert per_process == {
+        "Availability Management Process Owner)": "Dara Byrne (p04)",
+        "Capacity Management Process Owner)": "Amara Okafor (p01)",
+        "Demand Management Process Owner)": "Jonas Weber (p10)",
+        "IT Service Continuity Management Process Owner)": "Farid Haddad (p06)",
+        "Information Security Management Process Owner)": "Hiro Tanaka (p08)",
+    }
+    # 119 process-specific duties, the 11 generic owner duties for each of the 5 processes
+    # (one owner each) and the 9 generic manager duties for the 3 processes with one manager
+    # (Capacity has two, Demand none): 119 + 55 + 27
+    assert len(found["single point of failure"]) == 119 + 5 * 11 + 3 * 9
 
 
 def test_coverage_is_the_rule_of_the_checks(kg: KnowledgeGraph) -> None:
     flagged = defaultdict(set)
     for v in check_violations(kg):
         flagged[v.shape.rsplit("/", 1)[-1]].add(compact(v.focus))
+    units: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for v in check_violations(kg):
+        units[v.shape.rsplit("/", 1)[-1]].append((compact(v.focus), v.message))
     found = _by(gaps(kg))
     assert {r["item"] for r in found["uncovered duty"]} == flagged[
         "org-duty-without-responsible-violation.rq"
     ]
+    # the same (duty, process) pairs: the check's message names the role that carries it
+    assert sorted(
+        (str(r["item"]), str(r["label"]).rsplit(" (", 1)[1].removesuffix(")"))
+        for r in found["uncovered duty"]
+    ) == sorted(
+        (focus, message.split("' of the ", 1)[1].split(": ", 1)[0])
+        for focus, message in units["org-duty-without-responsible-violation.rq"]
+    )
     assert {r["item"] for r in found["unheld role"]} == flagged["org-role-unheld-violation.rq"]
 
 
@@ -78,10 +116,11 @@ def test_without_a_person_shows_what_they_alone_cover(kg: KnowledgeGraph) -> Non
         "ppod:InformationSecurityManagementProcessOwner",
         "ppod:InformationSecurityManagementProcessManager",
     }
-    orphaned = {str(r["item"]) for r in found["orphaned duty"]}
-    before = {str(r["item"]) for r in _by(gaps(kg))["single point of failure"]
+    orphaned = {(str(r["item"]), str(r["label"])) for r in found["orphaned duty"]}
+    before = {(str(r["item"]), str(r["label"])) for r in _by(gaps(kg))["single point of failure"]
               if r["people"] == "Hiro Tanaka (p08)"}  # fmt: skip
-    assert orphaned == before and len(orphaned) == 32
+    # both ISM lists (18 + 14) and the generic owner and manager duties (11 + 9) for ISM
+    assert orphaned == before and len(orphaned) == 18 + 14 + 11 + 9
     assert [r["item"] for r in found["uncovered duty"]] == DEMAND_MANAGER_DUTIES  # still there
     assert all(r["item"] != "p08" for r in found["workload"])
     # one of two Capacity Managers leaving orphans nothing but makes the other a single point
@@ -98,11 +137,11 @@ def test_the_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert sum(r["finding"] == "workload" for r in rows) == 31
     assert main(["org", "gaps", str(ORG_TTL), "--without", "p08", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert sum(r["finding"] == "orphaned duty" for r in data) == 32
+    assert sum(r["finding"] == "orphaned duty" for r in data) == 52
     assert main(["org", "gaps", str(ORG_TTL), "--without", "Hiro Tanaka"]) == 0
     out = capsys.readouterr().out
     assert "As if Hiro Tanaka (p08) left" in out and "orphaned role: 2" in out
-    assert "unheld role: 1" in out and "uncovered duty: 7" in out
+    assert "unheld role: 1" in out and "uncovered duty: 16" in out
 
 
 def test_errors(capsys: pytest.CaptureFixture[str]) -> None:

@@ -6,7 +6,9 @@ Coverage is the rule of the organisation checks (``queries/checks/org-*-violatio
 from the report ``org-role-holders`` (who holds each PPO owner and manager role today) and
 :class:`~ppo_graph.org.today.Today` (who is Responsible for which duty today: through a held
 role that carries it, inherited duties included, or an R assignment to the person or a post
-they hold).
+they hold). A duty counts once per process it is carried for (a generic owner or manager duty
+of 7.3 and 7.4 once for each process whose role carries it), so the Demand Manager's vacancy
+leaves the generic manager duties uncovered for Demand Management (see :mod:`ppo_graph.org.today`).
 Without a person, those rows are recomputed with the person's rows removed: their current
 memberships and the assignments that reach them.
 """
@@ -81,14 +83,21 @@ def gaps(kg: Graph, without: Person | None = None, top: int = 10) -> list[dict[s
         if row["person"]:
             holders[row["role"]].add(row["person"])
     responsible = today.responsible()
-    labels = {r["role"]: r["roleLabel"] for r in today.role_duties}
-    duties = sorted(
-        rows_of(kg, "graph-duties"),
-        key=lambda d: section_key(d["section"], d["position"], d["duty"]),
+    text = {d["duty"]: d for d in today.duties}
+    units = sorted(
+        today.units(),
+        key=lambda u: (
+            section_key(text[u[0]]["section"], text[u[0]]["position"], u[0])
+            if u[0] in text
+            else section_key("", "", u[0]),
+            today.unit_role.get(u, ""),
+        ),
     )
 
-    def duty_label(d: dict[str, str]) -> str:
-        return f"{short_text(d['text'])} ({labels.get(d['role'], compact(d['role']))})"
+    def unit_label(unit: tuple[str, str]) -> str:
+        d = text.get(unit[0], {})
+        role = today.unit_role.get(unit) or compact(d.get("role", ""))
+        return f"{short_text(d.get('text', ''))} ({role})"
 
     def who(people: set[str]) -> str:
         return "; ".join(str(Person(p, names.get(p, p))) for p in sorted(people))
@@ -99,16 +108,16 @@ def gaps(kg: Graph, without: Person | None = None, top: int = 10) -> list[dict[s
         if not after:
             finding = "orphaned role" if holders[role] else "unheld role"
             out.append(row_of(finding, compact(role), role_label[role], who(holders[role]), 0))
-    for d in duties:
-        before = responsible.get(d["duty"], set())
+    for unit in units:
+        before = responsible.get(unit, set())
         if not before - {gone}:
             finding = "orphaned duty" if before else "uncovered duty"
-            out.append(row_of(finding, compact(d["duty"]), duty_label(d), who(before), 0))
-    for d in duties:
-        after = responsible.get(d["duty"], set()) - {gone}
+            out.append(row_of(finding, compact(unit[0]), unit_label(unit), who(before), 0))
+    for unit in units:
+        after = responsible.get(unit, set()) - {gone}
         if len(after) == 1:
             out.append(
-                row_of("single point of failure", compact(d["duty"]), duty_label(d), who(after), 1)
+                row_of("single point of failure", compact(unit[0]), unit_label(unit), who(after), 1)
             )
     load: dict[str, int] = defaultdict(int)
     for people in responsible.values():

@@ -7,6 +7,17 @@ memberships count; a person is Responsible for every duty a role they hold today
 duty to them or to a post they hold today (``org-current-assignments``). The first half is a join
 of people with roles' duties, done here with sets rather than in SPARQL: at 50k people it is half
 a million rows the query engine would build and this module would read back.
+
+Coverage is counted per process (a *unit*: a duty and the process it is carried for). A duty
+listed for a process's own role is one unit; a generic duty (the owner's, manager's duties of
+tutorial sections 7.3 and 7.4, listed once for the generic role) is one unit per process whose
+role carries it, so the Demand Manager's vacancy leaves "Appointing people to the required
+roles" uncovered for Demand Management even while the Capacity Manager carries it for Capacity
+Management. A duty no process's role carries (the practitioner's, 7.5) is one unit with no
+process (""). A held role covers the units of the processes it owns or manages (a role with no
+process: only a unit with no process); an R assignment covers the unit of the process the duty
+is listed for, of the process of the role the person holds it under, and a unit with no
+process. The check ``org-duty-without-responsible`` is the same rule in SPARQL.
 """
 
 from __future__ import annotations
@@ -17,6 +28,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ppo_graph.org.rdf import rows_of
+
+#: A duty and the process it is carried for ("" when no process's role carries it).
+Unit = tuple[str, str]
 
 if TYPE_CHECKING:
     from ppo_graph.engine.protocol import Graph
@@ -32,12 +46,39 @@ class Today:
     role_duties: list[dict[str, str]]
     #: org-current-assignments: person, role, duty, letter.
     assignments: list[dict[str, str]]
+    #: graph-duties: duty, text, role (the role it is listed for), section, position.
+    duties: list[dict[str, str]] = field(default_factory=list)
     carried: dict[str, set[str]] = field(init=False)
+    #: role -> the processes it owns or manages (empty for the generic and external roles).
+    role_process: dict[str, set[str]] = field(init=False)
+    #: duty -> the processes it is carried for ({""}: none).
+    processes: dict[str, set[str]] = field(init=False)
+    #: duty -> the processes of the role it is listed for.
+    listed_process: dict[str, set[str]] = field(init=False)
+    #: (duty, process) -> the label of a role that carries the duty for that process.
+    unit_role: dict[Unit, str] = field(init=False)
 
     def __post_init__(self) -> None:
         self.carried = defaultdict(set)
+        self.role_process = defaultdict(set)
+        self.processes = defaultdict(set)
+        self.unit_role = {}
         for row in self.role_duties:
             self.carried[row["role"]].add(row["duty"])
+            if row["process"]:
+                self.role_process[row["role"]].add(row["process"])
+                self.processes[row["duty"]].add(row["process"])
+                self.unit_role.setdefault((row["duty"], row["process"]), row["roleLabel"])
+        for row in self.role_duties:
+            if not self.processes.get(row["duty"]):
+                self.processes[row["duty"]] = {""}
+                self.unit_role.setdefault((row["duty"], ""), row["roleLabel"])
+        for d in self.duties:  # a duty no role carries (SHACL flags it) is still one unit
+            if not self.processes.get(d["duty"]):
+                self.processes[d["duty"]] = {""}
+        self.listed_process = {
+            d["duty"]: self.role_process.get(d["role"], set()) for d in self.duties
+        }
 
     @classmethod
     def read(cls, kg: Graph) -> Today:
@@ -45,7 +86,25 @@ class Today:
             rows_of(kg, "org-current-members"),
             rows_of(kg, "raci-role-duties"),
             rows_of(kg, "org-current-assignments"),
+            rows_of(kg, "graph-duties"),
         )
+
+    def units(self) -> set[Unit]:
+        """Every (duty, process) pair that needs someone Responsible."""
+        return {(duty, p) for duty, procs in self.processes.items() for p in procs}
+
+    def held_units(self, role: str, duty: str) -> set[Unit]:
+        """The units a holder of ``role`` covers through carrying ``duty``."""
+        if duty not in self.carried.get(role, ()):
+            return set()
+        units = self.processes.get(duty, {""})
+        return {(duty, p) for p in units & (self.role_process.get(role, set()) | {""})}
+
+    def assigned_units(self, role: str, duty: str) -> set[Unit]:
+        """The units an R for ``duty`` covers when it reaches a person holding ``role``."""
+        units = self.processes.get(duty, {""})
+        reach = self.listed_process.get(duty, set()) | self.role_process.get(role, set()) | {""}
+        return {(duty, p) for p in units & reach}
 
     def names(self) -> dict[str, str]:
         """person id -> name."""
@@ -67,13 +126,15 @@ class Today:
         for a in self.assignments:
             yield a["person"], a["role"], a["duty"], a["letter"]
 
-    def responsible(self) -> dict[str, set[str]]:
-        """duty -> the people Responsible for it today."""
-        out: dict[str, set[str]] = defaultdict(set)
+    def responsible(self) -> dict[Unit, set[str]]:
+        """(duty, process) -> the people Responsible for it today."""
+        out: dict[Unit, set[str]] = defaultdict(set)
         for role, people in self.holders().items():
             for duty in self.carried.get(role, ()):
-                out[duty] |= people
+                for unit in self.held_units(role, duty):
+                    out[unit] |= people
         for a in self.assignments:
             if a["letter"] == "R":
-                out[a["duty"]].add(a["person"])
+                for unit in self.assigned_units(a["role"], a["duty"]):
+                    out[unit].add(a["person"])
         return out
