@@ -55,10 +55,11 @@ def test_the_deliberate_gaps_by_name(kg: KnowledgeGraph) -> None:
     ]
     assert "orphaned duty" not in found and "orphaned role" not in found
     # Hiro Tanaka holds both ISM roles: the most duties, and alone on all of them
-    assert [(r["item"], r["label"], r["count"]) for r in found["workload"]] == [
-        ("p08", "Hiro Tanaka", 52),
-        ("p02", "Bruno Lindqvist", 35),
-        ("p01", "Amara Okafor", 34),
+    # (distinct duties, as listed): see test_workload_counts_a_repeated_duty_once
+    assert [(r["item"], r["label"], r["count"], r["listed"]) for r in found["workload"]] == [
+        ("p08", "Hiro Tanaka", 40, 52),
+        ("p02", "Bruno Lindqvist", 29, 35),
+        ("p01", "Amara Okafor", 29, 34),
     ]
     spof = {str(r["item"]): r["people"] for r in found["single point of failure"]}
     assert spof["ppod:duty-7.12-01"] == "Hiro Tanaka (p08)"
@@ -84,6 +85,26 @@ def test_the_deliberate_gaps_by_name(kg: KnowledgeGraph) -> None:
     # (one owner each) and the 9 generic manager duties for the 3 processes with one manager
     # (Capacity has two, Demand none): 119 + 55 + 27
     assert len(found["single point of failure"]) == 119 + 5 * 11 + 3 * 9
+
+
+def test_workload_counts_a_repeated_duty_once(kg: KnowledgeGraph) -> None:
+    """By hand, from the tutorial's lists and data/defects.ttl (issue 18)."""
+    load = {r["item"]: (r["count"], r["listed"]) for r in _by(gaps(kg, top=0))["workload"]}
+    # Hiro Tanaka, ISM owner and manager: 18 (7.12) + 14 (7.13) + 11 generic owner (7.3) + 9
+    # generic manager (7.4) = 52 listed; the manager's 7.13-03..14 restate the owner's
+    # 7.12-01..12 word for word or nearly (12 pairs), so 40 distinct duties.
+    assert load["p08"] == (18 + 14 + 11 + 9 - 12, 52)
+    # Amara Okafor, Capacity owner: 23 (7.6) + 11 (7.3) = 34; five bullets of 7.6 are recorded
+    # as listed twice (ppo:DuplicateBullet: 04/16, 08/19, 10/22, 12/17, 13/20): 29.
+    assert load["p01"] == (23 + 11 - 5, 34)
+    # Bruno Lindqvist, Capacity Manager: 25 (7.7) + 9 (7.4) + his R for the owner's 7.6-05 =
+    # 35; 7.7 repeats five of its bullets (06/18, 10/21, 12/24, 14/19, 15/22) and 7.6-05 is
+    # restated by his own 7.7-07: 29.
+    assert load["p02"] == (25 + 9 + 1 - 5 - 1, 35)
+    # the Availability owner holds only the owner's list: nothing repeats within it
+    assert load["p04"] == (17 + 11, 28)
+    # a practitioner: the five generic practitioner duties (7.5)
+    assert load["p12"] == (5, 5)
 
 
 def test_coverage_is_the_rule_of_the_checks(kg: KnowledgeGraph) -> None:
@@ -133,7 +154,7 @@ def test_without_a_person_shows_what_they_alone_cover(kg: KnowledgeGraph) -> Non
 def test_the_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["org", "gaps", str(ORG_TTL), "--format", "csv", "--top", "0"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    assert list(rows[0]) == ["finding", "item", "label", "people", "count"]
+    assert list(rows[0]) == ["finding", "item", "label", "people", "count", "listed"]
     assert sum(r["finding"] == "workload" for r in rows) == 31
     assert main(["org", "gaps", str(ORG_TTL), "--without", "p08", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)

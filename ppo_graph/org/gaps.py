@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from ppo_graph.engine.protocol import Graph
 
 #: The columns of every finding.
-COLUMNS = ("finding", "item", "label", "people", "count")
+COLUMNS = ("finding", "item", "label", "people", "count", "listed")
 #: The findings, in the order they are shown.
 FINDINGS = (
     "unheld role",
@@ -119,13 +119,18 @@ def gaps(kg: Graph, without: Person | None = None, top: int = 10) -> list[dict[s
             out.append(
                 row_of("single point of failure", compact(unit[0]), unit_label(unit), who(after), 1)
             )
-    load: dict[str, int] = defaultdict(int)
-    for people in responsible.values():
+    same = repeats(kg)
+    held: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for unit, people in responsible.items():
         for person in people - {gone}:
-            load[person] += 1
-    ranked = sorted(load.items(), key=lambda item: (-item[1], item[0]))
-    for person, count in ranked[:top] if top > 0 else ranked:
-        out.append(row_of("workload", person, names.get(person, person), "", count))
+            held[person].add(unit)
+    load = {
+        person: (len({(same.get(d, d), p) for d, p in units}), len(units))
+        for person, units in held.items()
+    }
+    ranked = sorted(load.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))
+    for person, (count, listed) in ranked[:top] if top > 0 else ranked:
+        out.append(row_of("workload", person, names.get(person, person), "", count, listed))
     order = {finding: i for i, finding in enumerate(FINDINGS)}
     return sorted(out, key=lambda r: order[r["finding"]])  # stable: each group keeps its order
 
@@ -144,7 +149,9 @@ def gaps_text(rows: list[dict[str, Any]], without: Person | None = None) -> str:
         lines.append(f"{finding}: {len(group)}")
         if group:
             columns = (
-                ["item", "label", "people"] if finding != "workload" else ["item", "label", "count"]
+                ["item", "label", "people"]
+                if finding != "workload"
+                else ["item", "label", "count", "listed"]
             )
             if finding in ("unheld role", "uncovered duty"):
                 columns = ["item", "label"]
@@ -154,5 +161,36 @@ def gaps_text(rows: list[dict[str, Any]], without: Person | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def row_of(finding: str, item: str, label: str, people: str, count: int) -> dict[str, Any]:
-    return {"finding": finding, "item": item, "label": label, "people": people, "count": count}
+def row_of(
+    finding: str, item: str, label: str, people: str, count: int, listed: int | str = ""
+) -> dict[str, Any]:
+    """A finding; ``listed`` only for workload: the duties as listed, repeats included."""
+    return {
+        "finding": finding,
+        "item": item,
+        "label": label,
+        "people": people,
+        "count": count,
+        "listed": listed,
+    }
+
+
+def repeats(kg: Graph) -> dict[str, str]:
+    """duty -> the duty that stands for every duty saying the same thing: the owner's duties the
+    manager's list restates (the question ``owner-manager-restatements``) and the bullets
+    recorded as listed twice (``duty-duplicates``, from ``ppo:DuplicateBullet`` defects).
+    Workload counts each such group once per process."""
+    parent: dict[str, str] = {}
+
+    def root(duty: str) -> str:
+        while parent.get(duty, duty) != duty:
+            duty = parent[duty]
+        return duty
+
+    pairs = [(r["ownerDuty"], r["managerDuty"]) for r in rows_of(kg, "owner-manager-restatements")]
+    pairs += [(r["duty"], r["same"]) for r in rows_of(kg, "duty-duplicates")]
+    for first, second in pairs:
+        a, b = sorted((root(first), root(second)))
+        if a != b:
+            parent[b] = a
+    return {duty: root(duty) for duty in list(parent)}
