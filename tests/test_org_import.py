@@ -199,3 +199,217 @@ def test_an_output_beside_the_input_is_written(tmp_path: Path) -> None:
     out = tmp_path / "org.ttl"
     assert main(["org", "import", str(NEAR), "--out", str(out)]) == 0
     assert out.read_text(encoding="utf-8").startswith("# An organisation")
+
+
+# --- real exports in: delimiters, extra columns, mappings, workbooks, clear refusals ----------
+
+
+def _run(tmp_path: Path, *argv: str) -> tuple[int, Path]:
+    out = tmp_path / "org.ttl"
+    return main(["org", "import", *argv, "--out", str(out)]), out
+
+
+def _names(out: Path) -> set[str]:
+    foaf = Namespace("http://xmlns.com/foaf/0.1/")
+    return {str(o) for o in Graph().parse(out).objects(None, foaf.name)}
+
+
+def test_a_semicolon_export_with_extra_and_empty_columns_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """European Excel: `;`, CRLF, "Department" and "Manager", two empty columns at the end,
+    accents, CJK and an emoji."""
+    people = FIXTURES / "semicolon.csv"
+    code, out = _run(tmp_path, str(people))
+    assert code == 0
+    assert _names(out) == {"Zoë Ångström", "李 小龍 🙂"}
+    notes = [line for line in capsys.readouterr().err.splitlines() if line.startswith("note:")]
+    assert notes == [
+        f"note: {people}:1: ignored column(s): 'Department', 'Manager', "
+        "2 empty column(s) at the end"
+    ]
+
+
+def test_a_tab_separated_export_is_read(tmp_path: Path) -> None:
+    code, out = _run(tmp_path, str(FIXTURES / "tab.csv"))
+    assert code == 0
+    assert _names(out) == {"Ann"}
+
+
+def test_utf16_with_a_bom_is_read(tmp_path: Path) -> None:
+    people = tmp_path / "people.csv"
+    people.write_bytes((HEADER + "p1,Zoë 李,,T,P,ISM Owner,2024-01-01,\r\n").encode("utf-16"))
+    code, out = _run(tmp_path, str(people))
+    assert code == 0
+    assert _names(out) == {"Zoë 李"}
+
+
+def test_a_column_mapping_inline_or_in_a_file(tmp_path: Path) -> None:
+    hr = str(FIXTURES / "hr-export.csv")
+    inline = [
+        "--columns",
+        'person="Employee ID",name="Full name",email=E-mail',
+        "--columns",
+        'post="Job title",from="Start date",to="End date"',
+    ]
+    code, out = _run(tmp_path, hr, *inline)
+    assert code == 0
+    by_inline = out.read_text(encoding="utf-8")
+    code, out = _run(tmp_path, hr, "--columns", str(FIXTURES / "hr-columns.txt"))
+    assert code == 0
+    assert out.read_text(encoding="utf-8") == by_inline
+    assert _names(out) == {"Ann Lee", "Bo Chen"}
+    assert '"E001"' in by_inline
+
+
+def test_without_a_mapping_the_missing_columns_and_the_headers_found_are_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hr = FIXTURES / "hr-export.csv"
+    code, out = _run(tmp_path, str(hr))
+    assert code == 2
+    err = capsys.readouterr().err
+    assert f"{hr}:1: missing column(s): person, name, email, post, from, to; expected" in err
+    assert "(found 'Employee ID', 'Full name'" in err
+    assert '--columns person="Your header"' in err
+    assert not out.exists()
+
+
+def test_an_unknown_column_in_the_mapping_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _ = _run(tmp_path, str(FIXTURES / "hr-export.csv"), "--columns", "persn=Employee ID")
+    assert code == 2
+    assert "--columns: unknown column 'persn'" in capsys.readouterr().err
+
+
+def _unreadable(folder: Path, case: str) -> Path:
+    if case == "a folder":
+        return folder
+    if case == "an old .xls":  # its first bytes: an OLE2 compound file
+        (folder / "old.csv").write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504))
+        return folder / "old.csv"
+    return FIXTURES / {"header only": "header-only.csv", "not UTF-8": "latin1.csv"}[case]
+
+
+UNREADABLE = {
+    "header only": ":1: no rows: the file has a header and nothing under it",
+    "a folder": ": is a folder; give the CSV or XLSX file",
+    "not UTF-8": ":3: not UTF-8 (byte 0xe9); it reads as Windows-1252/Latin-1 there: "
+    "'p2,José María,,T,Q,ISM Manager,2024-01-01,'",
+    "an old .xls": ": is an Excel 97-2003 workbook (.xls); save it as .xlsx or as CSV UTF-8",
+}
+
+
+@pytest.mark.parametrize("case", list(UNREADABLE))
+def test_an_input_that_cannot_be_imported_is_named_with_what_was_expected(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], case: str
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    people = _unreadable(folder, case)
+    code, out = _run(tmp_path, str(people))
+    assert code == 2
+    assert f"{people}{UNREADABLE[case]}" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_many_bad_rows_are_summarised_by_kind(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    people = tmp_path / "people.csv"
+    rows = [f"p{i},N{i},,T,P{i},ISM Owner,{i % 28 + 1:02d}/01/2024,\n" for i in range(1000)]
+    people.write_text(HEADER + "".join(rows) + "px,Q,,T,PX,Nobody,2024-01-01,\n", "utf-8")
+    code, out = _run(tmp_path, str(people))
+    assert code == 2
+    err = capsys.readouterr().err
+    assert f"{people}: 1001 problem(s), nothing written; 1001 bad row(s), by kind" in err
+    assert "  1000 x bad date in from: … (give YYYY-MM-DD)" in err
+    assert f"    {people}:2: bad date in from: '01/01/2024'" in err
+    assert f"    {people}:4: bad date in from: '03/01/2024'" in err
+    assert f"{people}:5:" not in err  # the first three of a kind only
+    assert "  1 x unknown role …" in err
+    assert f"    {people}:1002: unknown role 'Nobody'" in err
+    assert len(err.splitlines()) < 12
+    assert not out.exists()
+
+
+def _workbook(path: Path) -> Path:
+    import datetime as dt
+
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.title = "Intro"
+    book.active.append(["The HR export, as of 2024-06-30"])
+    sheet = book.create_sheet("People")
+    sheet.append(
+        ["Employee ID", "Full name", "email", "team", "post", "role", "from", "to", "Manager"]
+    )
+    sheet.append(
+        [
+            1001,
+            "Ann Lee",
+            "ann@example.org",
+            "T",
+            "P",
+            "ISM Owner",
+            dt.datetime(2024, 1, 31),
+            None,
+            "Bo",
+        ]
+    )
+    sheet.append(
+        [
+            1002.0,
+            "Bo Chen",
+            None,
+            "T",
+            "Q",
+            "ISM Manager",
+            dt.date(2023, 5, 1),
+            dt.datetime(2024, 1, 1),
+        ]
+    )
+    book.save(path)
+    return path
+
+
+MAP = ["--columns", 'person="Employee ID",name="Full name"']
+
+
+def test_an_xlsx_sheet_is_read_with_dates_and_ids_as_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    book = _workbook(tmp_path / "hr.xlsx")
+    code, out = _run(tmp_path, str(book), "--sheet", "People", *MAP)
+    assert code == 0
+    g = Graph().parse(out)
+    assert {str(o) for o in g.objects(None, PPO.memberFrom)} == {"2024-01-31", "2023-05-01"}
+    assert {str(o) for o in g.objects(None, PPO.memberUntil)} == {"2024-01-01"}
+    dcterms = Namespace("http://purl.org/dc/terms/")
+    assert {str(o) for o in g.objects(None, dcterms.identifier)} == {"1001", "1002"}
+    assert f"note: {book}:1: ignored column(s): 'Manager'" in capsys.readouterr().err
+
+
+def test_an_xlsx_renamed_csv_is_read_as_a_workbook(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    book = _workbook(tmp_path / "people.csv")
+    code, out = _run(tmp_path, str(book), "--sheet", "People", *MAP)
+    assert code == 0
+    assert _names(out) == {"Ann Lee", "Bo Chen"}
+    assert f"note: {book} is an Excel workbook, read as one" in capsys.readouterr().err
+
+
+def test_an_xlsx_without_sheet_reads_the_first_and_says_which(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    book = _workbook(tmp_path / "hr.xlsx")
+    code, _ = _run(tmp_path, str(book), *MAP)
+    assert code == 2
+    err = capsys.readouterr().err
+    assert f"note: {book}: read its first sheet, 'Intro', of 'Intro', 'People'" in err
+    assert f"{book}:1: missing column(s)" in err
+    code, _ = _run(tmp_path, str(book), "--sheet", "Staff", *MAP)
+    assert code == 2
+    assert f"{book}: has no sheet 'Staff'; its sheets: 'Intro', 'People'" in capsys.readouterr().err

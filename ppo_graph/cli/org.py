@@ -35,8 +35,18 @@ def register(subparsers: Any) -> None:
         description="Check every row (exit 2 with each bad row's line number) and write the "
         "organisation as Turtle. " + _LAYOUT,
     )
-    imp.add_argument("people", type=Path, help="the people CSV")
-    imp.add_argument("--raci", type=Path, help="the duty-level RACI CSV")
+    imp.add_argument("people", type=Path, help="the people CSV (or .xlsx workbook)")
+    imp.add_argument("--raci", type=Path, help="the duty-level RACI CSV (or .xlsx)")
+    imp.add_argument("--sheet", help="the sheet of an .xlsx workbook to read (default: the first)")
+    imp.add_argument(
+        "--columns",
+        action="append",
+        default=[],
+        metavar="MAPPING",
+        help='your own headers for our columns: person="Employee ID",name="Full name" (any '
+        "column of the people, RACI or segregation files), or a file with one "
+        "column=Header a line; repeatable. Other columns are ignored, with a note naming them",
+    )
     imp.add_argument(
         "--segregation",
         type=Path,
@@ -114,15 +124,23 @@ def _write(path: Path | None, text: str, what: str) -> None:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from ppo_graph.engine import KnowledgeGraph
-    from ppo_graph.org.csvfile import identity_notes, read_pairs, read_people, read_raci
+    from ppo_graph.org.csvfile import (
+        Reading,
+        identity_notes,
+        parse_columns,
+        read_pairs,
+        read_people,
+        read_raci,
+    )
     from ppo_graph.org.names import duty_names, role_names
     from ppo_graph.org.rdf import DEFAULT_BASE, rows_of, to_turtle
     from ppo_graph.output import refuse_overwriting
 
     refuse_overwriting(args.out, [args.people, args.raci, args.segregation, *args.with_files])
     for path in (args.people, args.raci, args.segregation):
-        if path is not None and not path.is_file():
+        if path is not None and not path.exists():
             raise UsageError(f"{path}: no such file")
+    read = Reading(sheet=args.sheet, columns=parse_columns(args.columns))
     # The shipped graph names the roles and duties; a user's own Turtle may add more (reasoned,
     # so a role typed by a subclass of ppo:Role counts).
     extensions = list(args.with_files)
@@ -130,14 +148,17 @@ def cmd_import(args: argparse.Namespace) -> int:
         extensions, reasoning=bool(extensions), cache=None if extensions else False
     )
     roles = role_names(rows_of(kg, "org-roles"))
-    people = read_people(args.people, roles.resolve)
-    for note in identity_notes(args.people, people):
-        print(note, file=sys.stderr)
-    raci = []
-    if args.raci is not None:
-        duties = duty_names(row["duty"] for row in rows_of(kg, "graph-duties"))
-        raci = read_raci(args.raci, people, duties.resolve)
-    pairs = read_pairs(args.segregation, roles.resolve) if args.segregation else []
+    try:
+        people = read_people(args.people, roles.resolve, read)
+        read.notes += identity_notes(args.people, people)
+        raci = []
+        if args.raci is not None:
+            duties = duty_names(row["duty"] for row in rows_of(kg, "graph-duties"))
+            raci = read_raci(args.raci, people, duties.resolve, read)
+        pairs = read_pairs(args.segregation, roles.resolve, read) if args.segregation else []
+    finally:  # the notes (ignored columns, near names) also explain a refusal
+        for note in read.notes:
+            print(note, file=sys.stderr)
     text = to_turtle(people, raci, pairs, base=args.base or DEFAULT_BASE, organisation=args.name)
     what = f"{len({r.person for r in people})} people, {len(people)} memberships"
     what += f", {len(raci)} RACI assignments"

@@ -21,29 +21,52 @@ person must not hold at the same time; a pair is the same pair either way round.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
+import difflib
 import io
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from ppo_graph.errors import PPOError
+from ppo_graph.errors import PPOError, UsageError
 from ppo_graph.org import PAIRS_COLUMNS, PEOPLE_COLUMNS, PEOPLE_OPTIONAL, RACI_COLUMNS, RACI_LETTERS
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+#: More problems than this are summarised by kind, with the first few lines of each.
+SUMMARY_OVER = 20
+_EXAMPLES = 3
+
+
+def _kind(what: str) -> str:
+    """A problem without its particulars (the values quoted, the numbers): its kind."""
+    return re.sub(r"\s+", " ", re.sub(r"'[^']*'|\"[^\"]*\"|<[^>]*>|\d+", "…", what)).strip()
+
+
 class CsvErrors(PPOError):
-    """All the problems of one CSV file, each ``path:line: what``; shown one a line."""
+    """All the problems of one CSV file, each ``path:line: what``; shown one a line, or, past
+    :data:`SUMMARY_OVER`, counted by kind with the first few lines of each."""
 
     def __init__(self, path: Path, problems: list[tuple[int, str]]) -> None:
         self.problems = problems
-        lines = [f"{path}:{line}: {what}" for line, what in problems]
-        super().__init__(
-            f"{path}: {len(problems)} problem(s), nothing written\n  " + "\n  ".join(lines)
-        )
+        head = f"{path}: {len(problems)} problem(s), nothing written"
+        if len(problems) <= SUMMARY_OVER:
+            lines = [f"{path}:{line}: {what}" for line, what in problems]
+            super().__init__(head + "\n  " + "\n  ".join(lines))
+            return
+        kinds: dict[str, list[tuple[int, str]]] = {}
+        for line, what in problems:
+            kinds.setdefault(_kind(what), []).append((line, what))
+        rows = len({line for line, _ in problems})
+        out = [f"{head}; {rows} bad row(s), by kind (the first {_EXAMPLES} lines of each):"]
+        for kind, items in sorted(kinds.items(), key=lambda item: (-len(item[1]), item[0])):
+            out.append(f"  {len(items)} x {kind}")
+            out += [f"    {path}:{line}: {what}" for line, what in items[:_EXAMPLES]]
+        super().__init__("\n".join(out))
 
 
 @dataclass(frozen=True)
@@ -76,49 +99,216 @@ class PairRow:
     other: str  # the IRI of the role it must not be held with
 
 
-def _records(
-    path: Path, columns: tuple[str, ...], optional: tuple[str, ...], problems: list[tuple[int, str]]
-) -> Iterator[tuple[int, dict[str, str]]]:
-    """The rows of a CSV file as (line, column -> stripped value); header and shape problems go to
-    ``problems``."""
-    data = path.read_bytes()
+@dataclass
+class Reading:
+    """How to read an input table: the sheet of a workbook (else the first), the file's own
+    headers for our columns (``{"person": "Employee ID"}``), and the notes reading leaves (the
+    columns it ignored), for the command to show."""
+
+    sheet: str | None = None
+    columns: Mapping[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def parse_columns(specs: list[str]) -> dict[str, str]:
+    """``--columns`` values: ``person="Employee ID",name="Full name"``, or a mapping file with one
+    ``column=Header`` a line (``#`` starts a comment); :class:`UsageError` for a column that is
+    none of ours (with close matches) or a header given twice."""
+    ours = dict.fromkeys((*PEOPLE_COLUMNS, *PEOPLE_OPTIONAL, *RACI_COLUMNS, *PAIRS_COLUMNS))
+    mapping: dict[str, str] = {}
+    for spec in specs:
+        source = Path(spec)
+        if "=" not in spec and source.is_file():
+            where = str(source)
+            text = source.read_text(encoding="utf-8-sig")
+            items = [
+                (f"{where}:{n}", line.strip())
+                for n, line in enumerate(text.splitlines(), start=1)
+                if line.strip() and not line.strip().startswith("#")
+            ]
+        else:
+            where = "--columns"
+            items = [(where, item) for item in next(csv.reader([spec], skipinitialspace=True), [])]
+        for place, item in items:
+            column, sep, header = item.partition("=")
+            column, header = column.strip().lower(), header.strip().strip("\"'").strip()
+            if not sep or not header:
+                raise UsageError(f'{place}: {item!r}: give column="Your header"')
+            if column not in ours:
+                close = difflib.get_close_matches(column, list(ours), n=3)
+                hint = f"; close matches: {', '.join(close)}" if close else ""
+                raise UsageError(
+                    f"{place}: unknown column {column!r} (ours: {', '.join(ours)}){hint}"
+                )
+            mapping[column] = header
+    return mapping
+
+
+_WORKBOOK = b"PK\x03\x04"  # a ZIP archive: an .xlsx workbook
+_OLD_EXCEL = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an Excel 97-2003 .xls
+_DELIMITERS = (",", ";", "\t")
+
+
+def _decode(data: bytes, problems: list[tuple[int, str]]) -> str | None:
+    """The text of a CSV file: UTF-8 (a BOM allowed) or UTF-16 with its BOM; else a problem
+    naming the line and the byte, and what the file seems to be."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    else:
+        encoding = "utf-8-sig"
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        problems.append((line, f"not UTF-8 (byte 0x{data[err.start]:02x}); save the file as UTF-8"))
-        return
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = [h.strip().lower() for h in next(reader, [])]
-    missing = [c for c in columns if c not in header]
-    unknown = [h for h in header if h not in columns and h not in optional]
-    if missing:
-        problems.append(
-            (
-                1,
-                "missing column(s): "
-                + ", ".join(missing)
-                + f"; the header must name {', '.join(columns)}",
-            )
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        err = error
+    if encoding == "utf-16":
+        problems.append((1, "not valid UTF-16 although it starts with a UTF-16 byte order mark"))
+        return None
+    line = data[: err.start].count(b"\n") + 1
+    if b"\x00" in data[:4096]:
+        hint = "it looks like UTF-16 without a byte order mark"
+    else:
+        start = data.rfind(b"\n", 0, err.start) + 1
+        end = data.find(b"\n", err.start)
+        sample = data[start : end if end >= 0 else None].decode("cp1252", "replace").strip()
+        hint = f"it reads as Windows-1252/Latin-1 there: {sample[:60]!r}"
+    problems.append(
+        (
+            line,
+            f"not UTF-8 (byte 0x{data[err.start]:02x}); {hint}: save the file as "
+            "CSV UTF-8 (Excel: Save As, CSV UTF-8) or give the .xlsx",
         )
-    if unknown:
-        problems.append((1, "unknown column(s): " + ", ".join(unknown)))
-    if missing or unknown:
-        return
-    previous = reader.line_num
+    )
+    return None
+
+
+def _delimiter(first_line: str, known: set[str]) -> str:
+    """The delimiter that splits the header into the most known column names (then into the
+    most fields): a comma, a semicolon (European Excel) or a tab."""
+
+    def score(delimiter: str) -> tuple[int, int]:
+        fields = next(csv.reader([first_line], delimiter=delimiter), [])
+        return len(known & {f.strip().lower() for f in fields}), len(fields)
+
+    return max(_DELIMITERS, key=score)
+
+
+def _csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """(line where the row starts, fields); a quoted newline makes a row span lines."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    previous = 0
     for fields in reader:
         line, previous = previous + 1, reader.line_num
+        yield line, fields
+
+
+def _cells(
+    path: Path, read: Reading, known: set[str], problems: list[tuple[int, str]]
+) -> Iterator[tuple[int, list[str]]]:
+    """The rows of a CSV text or an Excel workbook, whatever its name says."""
+    from ppo_graph.errors import InputError
+
+    if path.is_dir():
+        raise InputError(path, "is a folder; give the CSV or XLSX file")
+    data = path.read_bytes()
+    if data.startswith(_OLD_EXCEL):
+        raise InputError(
+            path, "is an Excel 97-2003 workbook (.xls); save it as .xlsx or as CSV UTF-8"
+        )
+    if data.startswith(_WORKBOOK) or path.suffix.lower() in (".xlsx", ".xlsm"):
+        from ppo_graph.org.xlsx_in import sheet_rows
+
+        if not path.suffix.lower().startswith(".xls"):
+            read.notes.append(f"note: {path} is an Excel workbook, read as one")
+        width = 0
+        for line, cells in sheet_rows(
+            path, read.sheet, read.notes
+        ):  # a row ends at its last cell with a value
+            width = width or len(cells)
+            yield line, cells + [""] * (width - len(cells))
+        return
+    if read.sheet is not None:
+        raise InputError(path, f"is a CSV text, not a workbook: --sheet {read.sheet} is for .xlsx")
+    text = _decode(data, problems)
+    if text is not None:
+        yield from _csv_rows(text, _delimiter(text.split("\n", 1)[0], known))
+
+
+def _records(
+    path: Path,
+    columns: tuple[str, ...],
+    optional: tuple[str, ...],
+    problems: list[tuple[int, str]],
+    read: Reading | None = None,
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """The rows of a CSV file or a workbook's sheet as (line, column -> stripped value); header
+    and shape problems go to ``problems``, the columns it ignores to ``read.notes``."""
+    read = read or Reading()
+    ours = columns + optional
+    theirs = {header.strip().lower(): column for column, header in read.columns.items()}
+    rows = _cells(path, read, {*ours, *theirs}, problems)
+    first = next(rows, None)
+    if first is None:
+        if not problems:
+            problems.append((1, f"empty file: expected a header naming {', '.join(columns)}"))
+        return
+    header_line, header = first[0], [h.strip() for h in first[1]]
+    width = len(header)
+    while header and not header[-1]:
+        header.pop()
+    trailing = width - len(header)
+    index: dict[str, int] = {}
+    ignored: list[str] = []
+    for i, name in enumerate(header):
+        column = theirs.get(name.lower(), name.lower())
+        if column not in ours:
+            close = difflib.get_close_matches(name.lower(), ours, n=1, cutoff=0.75)
+            hint = f" (did you mean {close[0]}?)" if close and close[0] not in index else ""
+            ignored.append(f"{name!r}{hint}" if name else "an unnamed column")
+        elif column in index:
+            problems.append(
+                (
+                    header_line,
+                    f"column {column} given twice (columns {index[column] + 1} and {i + 1})",
+                )
+            )
+        else:
+            index[column] = i
+    missing = [c for c in columns if c not in index]
+    if missing:
+        found = ", ".join(repr(h) for h in header) or "nothing"
+        problems.append(
+            (
+                header_line,
+                f"missing column(s): {', '.join(missing)}; expected a header naming "
+                f"{', '.join(columns)} (found {found}); map your own headers with "
+                f'--columns {missing[0]}="Your header"',
+            )
+        )
+    if missing or problems:
+        return
+    ignored += [f"{trailing} empty column(s) at the end"] if trailing else []
+    if ignored:
+        read.notes.append(f"note: {path}:{header_line}: ignored column(s): {', '.join(ignored)}")
+    width, count = len(header), 0
+    for line, fields in rows:
         if not any(f.strip() for f in fields):
             continue
-        if len(fields) != len(header):
+        count += 1
+        if len(fields) > width and not any(f.strip() for f in fields[width:]):
+            fields = fields[:width]  # trailing empty cells
+        if len(fields) != width:
             problems.append(
                 (
                     line,
-                    f"{len(fields)} field(s) where the header has {len(header)}: a missing or extra column",
+                    f"{len(fields)} field(s) where the header has {width}: a missing or extra column",
                 )
             )
             continue
-        yield line, {h: f.strip() for h, f in zip(header, fields, strict=True)}
+        yield line, {column: fields[i].strip() for column, i in index.items()}
+    if count == 0 and not problems:
+        problems.append(
+            (header_line, "no rows: the file has a header and nothing under it; nothing to import")
+        )
 
 
 def _date(value: str) -> dt.date | None:
@@ -130,14 +320,16 @@ def _date(value: str) -> dt.date | None:
         return None
 
 
-def read_people(path: Path, resolve_role: Callable[[str], str]) -> list[PersonRow]:
+def read_people(
+    path: Path, resolve_role: Callable[[str], str], read: Reading | None = None
+) -> list[PersonRow]:
     """The people CSV's rows, or :class:`CsvErrors` naming every bad row."""
     problems: list[tuple[int, str]] = []
     rows: list[PersonRow] = []
     people: dict[str, tuple[int, str, str]] = {}
     posts: dict[str, tuple[int, str, str, str]] = {}
     seen: dict[tuple[str, str, str], int] = {}
-    for line, rec in _records(path, PEOPLE_COLUMNS, PEOPLE_OPTIONAL, problems):
+    for line, rec in _records(path, PEOPLE_COLUMNS, PEOPLE_OPTIONAL, problems, read):
         bad = [
             f"empty {c}" for c in ("person", "name", "team", "post", "role", "from") if not rec[c]
         ]
@@ -222,7 +414,10 @@ def identity_notes(path: Path, rows: list[PersonRow]) -> list[str]:
 
 
 def read_raci(
-    path: Path, people: list[PersonRow], resolve_duty: Callable[[str], str]
+    path: Path,
+    people: list[PersonRow],
+    resolve_duty: Callable[[str], str],
+    read: Reading | None = None,
 ) -> list[RaciRow]:
     """The RACI CSV's rows, or :class:`CsvErrors` naming every bad row; ``who`` must be a person
     id or a post name of ``people``."""
@@ -237,7 +432,7 @@ def read_raci(
     problems: list[tuple[int, str]] = []
     rows: list[RaciRow] = []
     seen: dict[tuple[str, str, str], int] = {}
-    for line, rec in _records(path, RACI_COLUMNS, (), problems):
+    for line, rec in _records(path, RACI_COLUMNS, (), problems, read):
         bad: list[str] = []
         who = rec["who"]
         if who not in ids and who not in posts:  # an exact name first, then a close one
@@ -265,13 +460,15 @@ def read_raci(
     return rows
 
 
-def read_pairs(path: Path, resolve_role: Callable[[str], str]) -> list[PairRow]:
+def read_pairs(
+    path: Path, resolve_role: Callable[[str], str], read: Reading | None = None
+) -> list[PairRow]:
     """The segregation CSV's rows, or :class:`CsvErrors` naming every bad row (an unknown role,
     a role paired with itself, a pair given twice, in either order)."""
     problems: list[tuple[int, str]] = []
     rows: list[PairRow] = []
     seen: dict[frozenset[str], int] = {}
-    for line, rec in _records(path, PAIRS_COLUMNS, (), problems):
+    for line, rec in _records(path, PAIRS_COLUMNS, (), problems, read):
         bad: list[str] = []
         iris: list[str] = []
         for column in PAIRS_COLUMNS:
