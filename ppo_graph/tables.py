@@ -1,13 +1,26 @@
 """The one writer of tables for every command: plain text (wrapped or cut to a width), CSV, JSON
 and Markdown, for rows of RDF terms from either engine (pyoxigraph's or rdflib's) or of plain
 Python values; plus the aligned listings inside reports and the JSON of whole documents. No RDF
-library is imported."""
+library is imported.
+
+Spreadsheet-safe (OWASP's CSV-injection rule): a CSV cell of text that starts with a formula
+starter (``= + - @``, a tab or a carriage return) gets one leading apostrophe, so no spreadsheet
+runs it as a formula; a cell that is a number (an int or float, or an xsd:integer, decimal,
+double or float literal with a number's lexical form) is written as it is, so -3 stays a number,
+while the text "-3" becomes '-3. A text that already starts with apostrophes before a formula
+starter gets one more, so :func:`unescape_cell` (what ``ppo org import`` applies to every cell)
+gives back exactly what was written. Markdown escapes ``\\``, ``|`` and a leading formula
+starter with a backslash (rendered as the character itself) and turns tabs and line breaks into
+spaces. The RACI matrix's HTML and XLSX writers (:mod:`ppo_graph.org.html`,
+:mod:`ppo_graph.org.xlsx`) escape every text and store every XLSX cell as a string.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
 import textwrap
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -38,6 +51,14 @@ _INTEGER_TYPES = frozenset(
     ]
 )
 _FLOAT_TYPES = frozenset({XSD_NS + "double", XSD_NS + "float"})
+_NUMBER_TYPES = _INTEGER_TYPES | _FLOAT_TYPES | {XSD_NS + "decimal"}
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+#: The first characters that make a spreadsheet read a cell as a formula (OWASP).
+FORMULA_STARTERS = frozenset("=+-@\t\r")
+#: Text Excel would turn into a number or a date when it opens a CSV (7.10 into 7.1, 00123
+#: into 123, 2024-01-02 or 3/4 into a date, 1e5, 50%): ``format_csv(excel=True)`` marks it.
+_EXCEL_CONVERTS = re.compile(r"[\d.,:/%eE+\- ]*\d[\d.,:/%eE+\- ]*")
+_PLAIN_INTEGER = re.compile(r"0|[1-9]\d{0,14}")
 _LANG_STRING = RDF_NS + "langString"
 _STRING = XSD_NS + "string"
 
@@ -220,13 +241,67 @@ def json_text(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def format_csv(rows: Sequence[Row], columns: Sequence[str] | None = None) -> str:
+def is_number(value: Any) -> bool:
+    """A number, to be written as one: an int or float (not a bool), or a numeric literal
+    (xsd:integer and its kin, decimal, double, float) whose lexical form is a number."""
+    if isinstance(value, bool) or value is None:
+        return False
+    if isinstance(value, int | float):
+        return True
+    if isinstance(value, str):
+        return False
+    kind, text, datatype, _ = parts(value)
+    return kind == "literal" and datatype in _NUMBER_TYPES and bool(_NUMBER.fullmatch(text))
+
+
+def safe_cell(text: str) -> str:
+    """``text`` with one apostrophe in front when it starts with a formula starter, after any
+    apostrophes of its own (OWASP's CSV-injection rule; :func:`unescape_cell` undoes it)."""
+    bare = text.lstrip("'")
+    return "'" + text if bare and bare[0] in FORMULA_STARTERS else text
+
+
+def unescape_cell(text: str) -> str:
+    """What :func:`safe_cell` was given: one leading apostrophe taken off a cell that starts with
+    apostrophes and then a formula starter (``'=x`` is ``=x``; ``'hello`` stays as it is)."""
+    bare = text.lstrip("'")
+    if text.startswith("'") and bare and bare[0] in FORMULA_STARTERS:
+        return text[1:]
+    return text
+
+
+def excel_cell(text: str) -> str:
+    """:func:`safe_cell`, and an apostrophe in front of text Excel would read as a number or a
+    date (section 7.10, an id 00123, 2024-01-02); a plain integer (14) stays a number."""
+    text = safe_cell(text)
+    if _EXCEL_CONVERTS.fullmatch(text) and not _PLAIN_INTEGER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def csv_cell(value: Any, *, excel: bool = False) -> str:
+    """One cell of every CSV this package writes: a number as it is, any text made safe."""
+    if is_number(value):
+        return display(value)
+    text = display(value)
+    return excel_cell(text) if excel else safe_cell(text)
+
+
+def format_csv(
+    rows: Sequence[Row], columns: Sequence[str] | None = None, *, excel: bool = False
+) -> str:
+    """The one CSV writer: a header, then a line per row, every cell through :func:`csv_cell`.
+    ``excel``: for Microsoft Excel opening the file directly: a UTF-8 byte order mark (so
+    accents and CJK are read as UTF-8), CRLF line ends, and text that Excel would read as a
+    number or date (a section such as 7.10) marked as text with a leading apostrophe."""
     cols = _columns_of(rows, columns)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(cols)
+    if excel:
+        buffer.write("\ufeff")
+    writer = csv.writer(buffer, lineterminator="\r\n" if excel else "\n")
+    writer.writerow([csv_cell(c, excel=excel) for c in cols])
     for row in rows:
-        writer.writerow([display(row.get(c)) for c in cols])
+        writer.writerow([csv_cell(row.get(c), excel=excel) for c in cols])
     return buffer.getvalue()
 
 
@@ -235,16 +310,29 @@ def format_json(rows: Sequence[Row], columns: Sequence[str] | None = None) -> st
     return json_text([{c: simplify(row.get(c)) for c in cols} for row in rows])
 
 
+def md_cell(text: str) -> str:
+    """A Markdown table cell showing ``text`` as it is: backslashes and pipes escaped, tabs and
+    line breaks as spaces, and a leading formula starter (``= + - @``) escaped with a backslash,
+    so the rendered cell shows it while the raw line pasted into a spreadsheet starts with none.
+    """
+    text = text.replace("\\", "\\\\").replace("|", "\\|")
+    text = " ".join(text.replace("\r\n", " ").splitlines()).replace("\t", " ")
+    stripped = text.lstrip(" ")
+    if stripped[:1] in ("=", "+", "-", "@"):
+        text = "\\" + stripped
+    return text
+
+
 def format_md(rows: Sequence[Row], columns: Sequence[str] | None = None) -> str:
+    """The one Markdown table writer: every header and cell through :func:`md_cell`."""
     cols = _columns_of(rows, columns)
     if not cols:
         return "(no rows)\n"
-
-    def cell(text: str) -> str:
-        return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-
-    out = ["| " + " | ".join(cols) + " |", "|" + "|".join("---" for _ in cols) + "|"]
-    out += ["| " + " | ".join(cell(display(row.get(c))) for c in cols) + " |" for row in rows]
+    out = [
+        "| " + " | ".join(md_cell(c) for c in cols) + " |",
+        "|" + "|".join("---" for _ in cols) + "|",
+    ]
+    out += ["| " + " | ".join(md_cell(display(row.get(c))) for c in cols) + " |" for row in rows]
     return "\n".join(out) + "\n"
 
 

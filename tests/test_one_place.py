@@ -1,12 +1,15 @@
 """One job in one place: one way to shorten an IRI (for plain strings and both engines' terms),
-one prefix table, one writer of CSV, and command modules that share their helpers through
+one prefix table, one writer of each format a spreadsheet may open (CSV, Markdown, XLSX, HTML
+tables), and command modules that share their helpers through
 ``cli_common`` instead of importing back from ``cli.py``."""
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
+import pytest
 from conftest import require_module
 from rdflib import URIRef
 
@@ -51,6 +54,69 @@ def test_no_second_shortener_and_no_second_csv_writer() -> None:
         imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
         if name not in ("tables.py", "org/csvfile.py"):  # csvfile reads people's CSV, writes none
             assert "csv" not in imported, f"{name}: write tables with ppo_graph.tables"
+
+
+#: The one writer of each format a spreadsheet may open (issue 18: each makes its cells safe).
+WRITERS = {
+    "csv": "tables.py",
+    "markdown": "tables.py",
+    "xlsx": "org/xlsx.py",
+    "html": "org/html.py",
+}
+#: Not a table for people to open: Graphviz's HTML-like label of the picture's legend.
+NOT_WRITERS = {("viz/dot.py", "html")}
+_HTML_TABLE = re.compile(r"<(table|tr|td|th)[\s>]", re.IGNORECASE)
+_MD_RULE = re.compile(r"\|\s*:?-{3}|-{3}:?\s*\|")
+
+
+def writer_breaches(name: str, tree: ast.Module) -> list[str]:
+    """What in module ``name`` writes CSV, a Markdown table, XLSX or an HTML table without being
+    that format's one writer (:data:`WRITERS`)."""
+    texts = {
+        n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+    }
+    used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    used |= {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+    used |= {a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) for a in n.names}
+    found = {
+        "csv": bool(used & {"writer", "DictWriter"}),
+        "markdown": any(_MD_RULE.search(t) for t in texts) or {"---", "|"} <= texts,
+        "xlsx": "Workbook" in used,  # openpyxl's writable workbook (reading is load_workbook)
+        "html": any(_HTML_TABLE.search(t) for t in texts),
+    }
+    return [
+        f"{name} writes {kind}: route it through ppo_graph/{WRITERS[kind]}, whose cells are "
+        "spreadsheet-safe"
+        for kind, hit in found.items()
+        if hit and name != WRITERS[kind] and (name, kind) not in NOT_WRITERS
+    ]
+
+
+def test_one_writer_per_format_a_spreadsheet_may_open() -> None:
+    breaches = [b for path in MODULES for b in writer_breaches(_rel(path), _tree(path))]
+    assert breaches == []
+    for kind, name in WRITERS.items():  # the rule sees each writer where it is
+        assert writer_breaches("elsewhere.py", _tree(PACKAGE / name)), kind
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import csv\ncsv.writer(out).writerow(row)",
+        "from csv import DictWriter\nDictWriter(out, cols)",
+        "out = '| a | b |\\n|---|---|'",
+        "rule = '|'.join('---' for _ in cols)",
+        "from openpyxl import Workbook\nbook = Workbook()",
+        "import openpyxl\nbook = openpyxl.Workbook()",
+        "page = '<table>' + ''.join(f'<td>{c}</td>' for c in cells)",
+    ],
+)
+def test_a_second_writer_is_caught(source: str) -> None:
+    assert writer_breaches("cli/second.py", ast.parse(source))
+
+
+def _rel(path: Path) -> str:
+    return path.relative_to(PACKAGE).as_posix()
 
 
 def test_command_modules_do_not_import_back_from_cli() -> None:

@@ -17,6 +17,7 @@ from conftest import current_memberships, html_table, require_module, require_to
 from ppo_graph.cli import main
 from ppo_graph.engine import KnowledgeGraph
 from ppo_graph.namespaces import compact
+from ppo_graph.org.html import PAGE_HEAD
 from ppo_graph.org.names import role_names
 from ppo_graph.org.raci import ROW_HEAD, build, letters
 from ppo_graph.org.rdf import rows_of
@@ -246,8 +247,18 @@ def test_html_matrix_in_chromium(tmp_path: Path, org_kg: KnowledgeGraph) -> None
     )
     table = html_table(_chromium_dom(page, tmp_path), "raci")
     matrix = build(org_kg, "person")
-    assert table.rows[0] == matrix.header
-    assert table.rows[1:] == [[r[c] for c in matrix.header] for r in matrix.rows]
+    assert table.rows[0] == [*PAGE_HEAD, *matrix.columns]
+    # the process per row, the first words and then (opened on demand) the whole text
+    want = [
+        [
+            *(r[c] for c in ("duty", "section", "position")),
+            matrix.processes[r["duty"]],
+            r["text"] + ("" if matrix.texts[r["duty"]] == r["text"] else matrix.texts[r["duty"]]),
+            *(r[c] for c in matrix.columns),
+        ]
+        for r in matrix.rows
+    ]
+    assert table.rows[1:] == want
 
 
 @pytest.mark.needs_tool
@@ -257,4 +268,4 @@ def test_hostile_labels_stay_text_in_chromium(tmp_path: Path) -> None:
     assert main(["raci", str(org), "--by", "person", "--format", "html", "--out", str(page)]) == 0
     table = html_table(_chromium_dom(page, tmp_path), "raci")
     assert table.scripts == 0
-    assert table.rows[0][len(ROW_HEAD)] == HOSTILE
+    assert table.rows[0][len(PAGE_HEAD)] == HOSTILE

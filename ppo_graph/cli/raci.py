@@ -37,6 +37,13 @@ def register(subparsers: Any) -> None:
         help="default: table; xlsx needs openpyxl (pip install 'ppo-graph[xlsx]') and --out",
     )
     p.add_argument("--out", type=Path, default=None, help="write here (default: standard output)")
+    p.add_argument(
+        "--excel",
+        action="store_true",
+        help="with --format csv: for Excel to open directly (a UTF-8 byte order mark, CRLF line "
+        "ends, text Excel would read as a number or date, such as section 7.10, led by an "
+        "apostrophe)",
+    )
     p.set_defaults(handler=cmd_raci)
 
 
@@ -50,17 +57,14 @@ def cmd_raci(args: argparse.Namespace) -> int:
         raise UsageError("--format xlsx writes a workbook: give --out FILE.xlsx")
     if args.out is not None and args.out.is_dir():
         raise UsageError(f"--out {args.out} is a folder; give a file name")
+    if args.excel and fmt is not MatrixFormat.CSV:
+        raise UsageError(f"--excel is an option of --format csv, not --format {fmt}")
     if fmt is MatrixFormat.XLSX:  # fail before the graph is loaded
-        from ppo_graph.org.xlsx import INSTALL
+        from ppo_graph.org.xlsx import require_openpyxl
 
-        try:
-            import openpyxl  # noqa: F401
-        except ImportError:
-            raise UsageError(
-                f"--format xlsx needs the Python package openpyxl: {INSTALL}"
-            ) from None
+        require_openpyxl()
     matrix = build(open_graph(args), args.by)
-    content = matrix_content(matrix, fmt)
+    content = matrix_content(matrix, fmt, excel=args.excel)
     if args.out is None:
         assert isinstance(content, str)
         sys.stdout.write(content)

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from ppo_graph.errors import PPOError, UsageError
 from ppo_graph.org import PAIRS_COLUMNS, PEOPLE_COLUMNS, PEOPLE_OPTIONAL, RACI_COLUMNS, RACI_LETTERS
+from ppo_graph.tables import unescape_cell
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -140,6 +141,11 @@ def parse_columns(specs: list[str]) -> dict[str, str]:
                 raise UsageError(
                     f"{place}: unknown column {column!r} (ours: {', '.join(ours)}){hint}"
                 )
+            twice = [
+                ours for ours, theirs in mapping.items() if theirs == header and ours != column
+            ]
+            if twice:
+                raise UsageError(f"{place}: {header!r} is given for both {twice[0]} and {column}")
             mapping[column] = header
     return mapping
 
@@ -239,9 +245,12 @@ def _records(
     optional: tuple[str, ...],
     problems: list[tuple[int, str]],
     read: Reading | None = None,
+    *,
+    rows_required: bool = False,
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """The rows of a CSV file or a workbook's sheet as (line, column -> stripped value); header
-    and shape problems go to ``problems``, the columns it ignores to ``read.notes``."""
+    and shape problems go to ``problems`` (a header and no rows is one when ``rows_required``),
+    the columns it ignores to ``read.notes``."""
     read = read or Reading()
     ours = columns + optional
     theirs = {header.strip().lower(): column for column, header in read.columns.items()}
@@ -274,6 +283,16 @@ def _records(
         else:
             index[column] = i
     missing = [c for c in columns if c not in index]
+    mapped = [c for c in missing if c in read.columns]
+    for column in mapped:
+        problems.append(
+            (
+                header_line,
+                f"--columns maps {column} to {read.columns[column]!r}, which the header does "
+                f"not have (it has {', '.join(repr(h) for h in header) or 'nothing'})",
+            )
+        )
+    missing = [c for c in missing if c not in mapped]
     if missing:
         found = ", ".join(repr(h) for h in header) or "nothing"
         problems.append(
@@ -284,7 +303,7 @@ def _records(
                 f'--columns {missing[0]}="Your header"',
             )
         )
-    if missing or problems:
+    if problems:
         return
     ignored += [f"{trailing} empty column(s) at the end"] if trailing else []
     if ignored:
@@ -304,8 +323,8 @@ def _records(
                 )
             )
             continue
-        yield line, {column: fields[i].strip() for column, i in index.items()}
-    if count == 0 and not problems:
+        yield line, {column: unescape_cell(fields[i].strip()) for column, i in index.items()}
+    if rows_required and count == 0 and not problems:
         problems.append(
             (header_line, "no rows: the file has a header and nothing under it; nothing to import")
         )
@@ -329,7 +348,8 @@ def read_people(
     people: dict[str, tuple[int, str, str]] = {}
     posts: dict[str, tuple[int, str, str, str]] = {}
     seen: dict[tuple[str, str, str], int] = {}
-    for line, rec in _records(path, PEOPLE_COLUMNS, PEOPLE_OPTIONAL, problems, read):
+    records = _records(path, PEOPLE_COLUMNS, PEOPLE_OPTIONAL, problems, read, rows_required=True)
+    for line, rec in records:
         bad = [
             f"empty {c}" for c in ("person", "name", "team", "post", "role", "from") if not rec[c]
         ]

@@ -1,5 +1,9 @@
 """The RACI matrix as one self-contained HTML page: no script, no external asset (a
-Content-Security-Policy forbids any request), every label and text escaped."""
+Content-Security-Policy forbids any request), every label and text escaped (:func:`html.escape`,
+quotes too), and every cell marked as text for Excel (``mso-number-format``), so a page opened
+in or pasted into a spreadsheet runs no formula. Each row shows the processes whose roles carry
+the duty and the duty's first words; its whole text opens on demand (``<details>``, which needs
+no script, and prints open)."""
 
 from __future__ import annotations
 
@@ -7,22 +11,39 @@ from html import escape
 
 from ppo_graph.org.raci import CELL_NOTE, ROW_HEAD, Matrix
 
+#: The columns that open each row of the page: the matrix's, with the process before the text.
+PAGE_HEAD = (*ROW_HEAD[:3], "process", *ROW_HEAD[3:])
+
 _STYLE = """
 body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5em; color: #222; }
 table { border-collapse: collapse; }
-th, td { border: 1px solid #ccc; padding: 2px 6px; }
+th, td { border: 1px solid #ccc; padding: 2px 6px; mso-number-format: "\\@"; }
 thead th { position: sticky; top: 0; background: #f4f4f4; vertical-align: bottom; }
 tbody th { position: sticky; left: 0; background: #fff; text-align: left; font-weight: normal; }
+td.text { max-width: 40em; }
+td.text summary { cursor: pointer; }
 td.raci { text-align: center; font-weight: bold; min-width: 2em; }
 td.has-R { background: #d9ecd0; } td.has-A { background: #f7d9a8; }
+td.has-R.has-A { background: #e8a25c; }
 td.has-C { background: #d5e3f5; } td.has-I { background: #eee; }
 dl.legend dt { font-weight: bold; float: left; width: 1.5em; }
+@media print { details > *:not(summary) { display: block; } }
 """
 
 
-def matrix_html(matrix: Matrix, title: str = "RACI matrix") -> str:
-    """The page: the legend (letters, their meaning and how a cell is computed), then the table
-    (``table#raci``; each letter cell ``td.raci`` with ``data-letters``)."""
+def text_cell(short: str, full: str) -> str:
+    """The text column's cell: the first words, and the whole text on demand when it is longer."""
+    if not full or full == short:
+        return f'<td class="text">{escape(short)}</td>'
+    return (
+        f'<td class="text"><details><summary>{escape(short)}</summary>{escape(full)}</details></td>'
+    )
+
+
+def matrix_html(matrix: Matrix, title: str = "RACI matrix", *, date: str = "") -> str:
+    """The page: the legend (letters, their meaning and how a cell is computed), the date it
+    holds for, then the table (``table#raci``; columns :data:`PAGE_HEAD` and the matrix's; each
+    letter cell ``td.raci`` with ``data-letters``)."""
     e = escape
     heading = f"{title} by {matrix.by.value}"
     out = [
@@ -32,22 +53,29 @@ def matrix_html(matrix: Matrix, title: str = "RACI matrix") -> str:
         "style-src 'unsafe-inline'\">",
         f"<title>{e(heading)}</title><style>{_STYLE}</style></head><body>",
         f"<h1>{e(heading)}</h1>",
-        '<dl class="legend" id="legend">',
     ]
+    if date:
+        out.append(f'<p id="as-of">As of <time datetime="{e(date)}">{e(date)}</time>.</p>')
+    out.append('<dl class="legend" id="legend">')
     for item in matrix.legend:
         out.append(
             f"<dt>{e(item['letter'])}</dt><dd>{e(item['label'])}: {e(item['definition'])}</dd>"
         )
     out += [
+        '<dt class="has-R has-A">RA</dt><dd>Responsible and Accountable (coloured apart)</dd>',
         "</dl>",
         f'<p id="rule">{e(matrix.rule)} {e(CELL_NOTE)}</p>',
         '<table id="raci"><thead><tr>',
-        *(f'<th scope="col">{e(c)}</th>' for c in (*ROW_HEAD, *matrix.columns)),
+        *(f'<th scope="col">{e(c)}</th>' for c in (*PAGE_HEAD, *matrix.columns)),
         "</tr></thead><tbody>",
     ]
     for row in matrix.rows:
-        cells = [f'<th scope="row">{e(row["duty"])}</th>']
-        cells += [f"<td>{e(row[c])}</td>" for c in ROW_HEAD[1:]]
+        duty = row["duty"]
+        process = row.get("process") or matrix.processes.get(duty, "")
+        cells = [f'<th scope="row">{e(duty)}</th>']
+        cells += [f"<td>{e(row[c])}</td>" for c in ("section", "position")]
+        cells.append(f'<td class="process">{e(process)}</td>')
+        cells.append(text_cell(row["text"], matrix.texts.get(duty, "")))
         for column in matrix.columns:
             value = row[column]
             classes = " ".join(["raci", *(f"has-{letter}" for letter in value)])

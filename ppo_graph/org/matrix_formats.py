@@ -1,9 +1,12 @@
 """The RACI matrix written in each format of ``ppo raci`` (text table, CSV, Markdown, a
 self-contained HTML page, an XLSX workbook): the one place a matrix is turned into a file, for
-``ppo raci`` and for ``ppo run``'s example organisation."""
+``ppo raci`` and for ``ppo run``'s example organisation. CSV and Markdown are the one table
+writer's (:mod:`ppo_graph.tables`: spreadsheet-safe cells), HTML :mod:`ppo_graph.org.html`'s
+(every text escaped), XLSX :mod:`ppo_graph.org.xlsx`'s (every text a string cell)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -11,10 +14,21 @@ if TYPE_CHECKING:
     from ppo_graph.org.raci import Matrix
 
 
-def matrix_content(matrix: Matrix, fmt: MatrixFormat) -> str | bytes:
+def as_of(matrix: Matrix) -> str:
+    """The date the matrix holds for (ISO): its own (an ``as_of`` or ``date`` attribute) when it
+    has one, else the date it is written (local)."""
+    for name in ("as_of", "date"):
+        value = getattr(matrix, name, None)
+        if value:
+            return value.isoformat() if isinstance(value, dt.date) else str(value)
+    return dt.date.today().isoformat()
+
+
+def matrix_content(matrix: Matrix, fmt: MatrixFormat, *, excel: bool = False) -> str | bytes:
     """The matrix in a format of ``ppo raci``: the one table writer for table, CSV and Markdown,
     a self-contained page, or an XLSX workbook (``ppo raci``, and ``ppo docs``' example
-    organisation)."""
+    organisation). ``excel``: the CSV for Excel to open directly
+    (:func:`ppo_graph.tables.format_csv`)."""
     import shutil
 
     from ppo_graph.formats import MatrixFormat
@@ -22,15 +36,15 @@ def matrix_content(matrix: Matrix, fmt: MatrixFormat) -> str | bytes:
     if fmt is MatrixFormat.XLSX:
         from ppo_graph.org.xlsx import matrix_xlsx
 
-        return matrix_xlsx(matrix)
+        return matrix_xlsx(matrix, as_of(matrix))
     if fmt is MatrixFormat.HTML:
         from ppo_graph.org.html import matrix_html
 
-        return matrix_html(matrix)
+        return matrix_html(matrix, date=as_of(matrix))
     from ppo_graph.tables import format_csv, format_md, format_table
 
     if fmt is MatrixFormat.CSV:
-        return format_csv(matrix.rows, matrix.header)
+        return format_csv(matrix.rows, matrix.header, excel=excel)
     if fmt is MatrixFormat.MD:
         return format_md(matrix.rows, matrix.header)
     # a matrix is as wide as its columns: only the text shrinks, to 40 characters

@@ -23,7 +23,7 @@ import enum
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ppo_graph.errors import UsageError
@@ -75,6 +75,10 @@ class Matrix:
     columns: list[str]
     rows: list[dict[str, str]]
     legend: list[dict[str, str]]
+    #: duty (CURIE) -> its whole text (a row's ``text`` is cut at :data:`TEXT_WIDTH`).
+    texts: dict[str, str] = field(default_factory=dict)
+    #: duty (CURIE) -> the labels of the processes whose roles carry it ("; " between them).
+    processes: dict[str, str] = field(default_factory=dict)
 
     @property
     def header(self) -> list[str]:
@@ -192,4 +196,10 @@ def build(kg: Graph, by: By | str = By.ROLE) -> Matrix:
         }
         row.update(by_duty.get(d["duty"], {}))
         rows.append(row)
-    return Matrix(by, [headers[k] for k in keys], rows, legend_rows(kg))
+    carried_for: dict[str, set[str]] = defaultdict(set)  # duty -> labels of its processes
+    for r in today.role_duties:
+        if r["process"]:
+            carried_for[r["duty"]].add(r["processLabel"])
+    texts = {compact(d["duty"]): " ".join(d["text"].split()) for d in order}
+    processes = {compact(d["duty"]): "; ".join(sorted(carried_for[d["duty"]])) for d in order}
+    return Matrix(by, [headers[k] for k in keys], rows, legend_rows(kg), texts, processes)

@@ -1,56 +1,120 @@
 """The RACI matrix as an Excel workbook (openpyxl, the optional ``[xlsx]`` extra): the matrix
-sheet with its header row and duty column frozen, and a legend sheet."""
+sheet with its header row and duty column frozen, an autofilter on the header, set up to print
+(landscape, one page wide, the header row and duty column on every page, the date in the page
+header), and a legend sheet with the date the matrix holds for.
+
+Every text cell is written as a string (``t="inlineStr"``), never as a formula, whatever it
+starts with; one that starts with a formula starter (``= + - @``, a tab, a carriage return) is
+also marked ``quotePrefix`` (what Excel does for a typed ``'=...``), so editing it in Excel keeps
+it text. Characters XML cannot hold (control characters other than tab and line breaks) are
+dropped. This module is the package's only writer of XLSX and the only importer of openpyxl."""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
+from typing import Any
 
 from ppo_graph.errors import UsageError
 from ppo_graph.org.raci import CELL_NOTE, Matrix
+from ppo_graph.tables import FORMULA_STARTERS
 
 INSTALL = "pip install 'ppo-graph[xlsx]' (or pip install openpyxl)"
-FILLS = {"R": "D9ECD0", "A": "F7D9A8", "C": "D5E3F5", "I": "EEEEEE"}
+#: Cell colours by letters: R green, A orange, RA (Responsible and Accountable) a darker orange,
+#: C blue, I grey; a cell takes the colour of its first letter, RA apart.
+FILLS = {"RA": "E8A25C", "R": "D9ECD0", "A": "F7D9A8", "C": "D5E3F5", "I": "EEEEEE"}
 
 
-def matrix_xlsx(matrix: Matrix) -> bytes:
-    """The workbook's bytes: sheet "RACI" (frozen at B2: the header row and the duty column stay
-    in view) and sheet "Legend" (each letter, its meaning, and how a cell is computed)."""
+def require_openpyxl() -> None:
+    """Exit 2 (a :class:`UsageError` saying what to install) when openpyxl is missing."""
     try:
-        from openpyxl import Workbook
-        from openpyxl.styles import Alignment, Font, PatternFill
+        import openpyxl  # noqa: F401
     except ImportError:
         raise UsageError(f"--format xlsx needs the Python package openpyxl: {INSTALL}") from None
+
+
+def fill_key(value: str) -> str:
+    """The key of :data:`FILLS` for a cell's letters ("" for an empty cell)."""
+    return "RA" if value.startswith("RA") else value[:1]
+
+
+def put_row(sheet: Any, row: int, values: Sequence[object]) -> list[Any]:
+    """Write ``values`` into ``row`` of ``sheet``: numbers as numbers, everything else as a string
+    cell (never a formula); returns the cells."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    cells = []
+    for column, value in enumerate(values, start=1):
+        cell = sheet.cell(row=row, column=column)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            cell.value = value
+        elif value is not None and value != "":
+            text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+            cell.value = text
+            cell.data_type = "s"  # openpyxl would make a text starting with "=" a formula
+            if text[:1] in FORMULA_STARTERS:
+                cell.quotePrefix = True
+        cells.append(cell)
+    return cells
+
+
+def matrix_xlsx(matrix: Matrix, date: str) -> bytes:
+    """The workbook's bytes: sheet "RACI" (frozen at B2: the header row and the duty column stay
+    in view; an autofilter on every column; printed landscape, a page wide, the header row and
+    duty column repeated, the date in the page header) and sheet "Legend" (each letter, its
+    meaning, how a cell is computed, and ``date``, the date the matrix holds for)."""
+    require_openpyxl()
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
 
     book = Workbook()
     sheet = book.active
     sheet.title = "RACI"
-    sheet.append(matrix.header)
-    for cell in sheet[1]:
+    for cell in put_row(sheet, 1, matrix.header):
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="bottom")
     first_letter_column = len(matrix.header) - len(matrix.columns) + 1
-    for row in matrix.rows:
+    fills = {key: PatternFill("solid", fgColor=colour) for key, colour in FILLS.items()}
+    centre = Alignment(horizontal="center")
+    for line, row in enumerate(matrix.rows, start=2):
         values: list[object] = [row[c] for c in matrix.header]
         position = row["position"]  # a number; the section stays text ("7.10" is not 7.1)
         values[2] = int(position) if position.isdigit() else position
-        sheet.append(values)
-        for cell in sheet[sheet.max_row][first_letter_column - 1 :]:
+        for cell in put_row(sheet, line, values)[first_letter_column - 1 :]:
             if cell.value:
-                cell.fill = PatternFill("solid", fgColor=FILLS[str(cell.value)[0]])
-                cell.alignment = Alignment(horizontal="center")
+                cell.fill = fills[fill_key(str(cell.value))]
+                cell.alignment = centre
+                if "A" in str(cell.value):
+                    cell.font = Font(bold=True)
+    last = get_column_letter(max(len(matrix.header), 1))
     sheet.freeze_panes = "B2"
+    sheet.auto_filter.ref = f"A1:{last}{len(matrix.rows) + 1}"
     sheet.column_dimensions["A"].width = 20
     sheet.column_dimensions["D"].width = 60
+    sheet.print_title_rows = "1:1"
+    sheet.print_title_cols = "A:A"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.oddHeader.center.text = f"RACI matrix by {matrix.by.value}, as of {date}"
+    sheet.oddFooter.center.text = "page &P of &N"
 
     legend = book.create_sheet("Legend")
-    legend.append(["letter", "meaning", "definition"])
-    for cell in legend[1]:
+    for cell in put_row(legend, 1, ["letter", "meaning", "definition"]):
         cell.font = Font(bold=True)
+    line = 2
     for item in matrix.legend:
-        legend.append([item["letter"], item["label"], item["definition"]])
-    legend.append([])
-    legend.append(["cell", f"by {matrix.by.value}", f"{matrix.rule} {CELL_NOTE}"])
+        put_row(legend, line, [item["letter"], item["label"], item["definition"]])
+        line += 1
+    line += 1
+    put_row(legend, line, ["cell", f"by {matrix.by.value}", f"{matrix.rule} {CELL_NOTE}"])
+    put_row(legend, line + 1, ["as of", date, "the date the memberships were counted for"])
+    put_row(legend, line + 2, ["colours", "RA", "Responsible and Accountable, apart from R"])
+    legend.cell(line + 2, 2).fill = fills["RA"]
     legend.column_dimensions["C"].width = 100
+    book.properties.title = f"RACI matrix by {matrix.by.value}, as of {date}"
 
     buffer = io.BytesIO()
     book.save(buffer)
