@@ -6,6 +6,7 @@ name the file, the line and what was expected."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -335,8 +336,6 @@ def test_many_bad_rows_are_summarised_by_kind(
 
 
 def _workbook(path: Path) -> Path:
-    import datetime as dt
-
     openpyxl = pytest.importorskip("openpyxl")
     book = openpyxl.Workbook()
     book.active.title = "Intro"
@@ -413,3 +412,51 @@ def test_an_xlsx_without_sheet_reads_the_first_and_says_which(
     code, _ = _run(tmp_path, str(book), "--sheet", "Staff", *MAP)
     assert code == 2
     assert f"{book}: has no sheet 'Staff'; its sheets: 'Intro', 'People'" in capsys.readouterr().err
+
+
+def test_a_mapped_header_the_file_lacks_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hr = FIXTURES / "hr-export.csv"
+    mapping = ["--columns", str(FIXTURES / "hr-columns.txt"), "--columns", "person=Staff no"]
+    code, _ = _run(tmp_path, str(hr), *mapping)
+    assert code == 2
+    err = capsys.readouterr().err
+    assert f"{hr}:1: --columns maps person to 'Staff no', which the header does not have" in err
+
+
+def test_one_header_for_two_columns_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _ = _run(tmp_path, str(NEAR), "--columns", "person=Full name,name=Full name")
+    assert code == 2
+    assert "--columns: 'Full name' is given for both person and name" in capsys.readouterr().err
+
+
+def test_a_raci_file_with_a_header_only_means_no_assignments(tmp_path: Path) -> None:
+    """Only the people file must have rows: an empty RACI template is a RACI with nothing in it."""
+    raci = tmp_path / "raci.csv"
+    raci.write_text("who,duty,letter\n", encoding="utf-8")
+    code, out = _run(tmp_path, str(NEAR), "--raci", str(raci))
+    assert code == 0
+    assert not list(Graph().parse(out).subjects(RDF.type, PPO.Assignment))
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (None, ""),
+        ("Ann", "Ann"),
+        (1001, "1001"),
+        (1001.0, "1001"),  # an employee id Excel stores as a float
+        (2.5, "2.5"),
+        (True, "TRUE"),
+        (dt.date(2024, 1, 31), "2024-01-31"),
+        (dt.datetime(2024, 1, 31), "2024-01-31"),
+        (dt.datetime(2024, 1, 31, 9, 30), "2024-01-31 09:30:00"),
+    ],
+)
+def test_a_workbook_cell_as_text(value: object, text: str) -> None:
+    from ppo_graph.org.xlsx_in import cell_text
+
+    assert cell_text(value) == text
