@@ -108,6 +108,7 @@ def register(subparsers: Any) -> None:
         "--format", choices=choices(*Format), default=Format.TABLE.value, help="default: table"
     )
     gaps.set_defaults(handler=cmd_gaps)
+    _register_diff(sub)
 
 
 def _write(path: Path | None, text: str, what: str) -> None:
@@ -229,4 +230,44 @@ def cmd_gaps(args: argparse.Namespace) -> int:
         sys.stdout.write(format_rows(rows, COLUMNS, args.format))
     else:
         sys.stdout.write(gaps_text(rows, without))
+    return EXIT_OK
+
+
+def _register_diff(sub: Any) -> None:
+    from ppo_graph.formats import Format, choices
+
+    diff = sub.add_parser(
+        "diff",
+        help="what changes from one organisation to another: who joined, left, changed post or "
+        "role; which roles and duties become uncovered; new segregation conflicts",
+        description="Compare two organisations (each its Turtle, or a people CSV or workbook "
+        "read as ppo org import reads it), each with the shipped graph and by the rule of the "
+        "organisation checks (current memberships only): people who joined or left, changed "
+        "post or role; PPO owner and manager roles that become unheld (or held again); duties, "
+        "per process, that become uncovered (or covered again); people who gain (or lose) a "
+        "pair of incompatible roles. Exit 0 whatever changed.",
+    )
+    diff.add_argument("old", type=Path, help="the organisation before (Turtle, or people CSV)")
+    diff.add_argument("new", type=Path, help="the organisation after (Turtle, or people CSV)")
+    diff.add_argument(
+        "--format", choices=choices(*Format), default=Format.TABLE.value, help="default: table"
+    )
+    diff.set_defaults(handler=cmd_diff)
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from ppo_graph.formats import Format
+    from ppo_graph.org.diff import COLUMNS, diff, diff_text
+    from ppo_graph.tables import format_rows
+
+    for path in (args.old, args.new):
+        if path.is_dir():
+            raise UsageError(f"{path} is a folder; give an organisation's Turtle or people CSV")
+        if not path.is_file():
+            raise UsageError(f"{path}: no such file")
+    rows = diff(args.old, args.new)
+    if Format(args.format) is Format.TABLE:
+        sys.stdout.write(diff_text(rows, args.old, args.new))
+    else:
+        sys.stdout.write(format_rows(rows, COLUMNS, args.format))
     return EXIT_OK
