@@ -52,12 +52,15 @@ COUNT = (
 )
 
 
-def measure(argv: list[str], work: Path, timeout: float) -> dict[str, object]:
-    """One child: seconds, peak RSS (bytes), exit code; ``ok`` unless it failed (2+)."""
+def measure(
+    argv: list[str], work: Path, timeout: float, env: dict[str, str] | None = None
+) -> dict[str, object]:
+    """One child: seconds, peak RSS (bytes), exit code; ``ok`` unless it failed (2+). ``env``:
+    the child's environment (default: ``run.child_env(work)``, the cache inside ``work``)."""
     if TIMEOUT_BIN:
         argv = [TIMEOUT_BIN, "-k", "5", str(int(timeout)), *argv]
     err = work / "stderr.txt"
-    result = Launcher.get().run(argv, work, child_env(work), err)
+    result = Launcher.get().run(argv, work, env or child_env(work), err)
     code = int(result["code"])
     out: dict[str, object] = {"s": float(result["s"]), "rss": int(result["rss"]), "code": code}
     if code in (124, 137):
@@ -68,6 +71,24 @@ def measure(argv: list[str], work: Path, timeout: float) -> dict[str, object]:
     return out
 
 
+def commands(csv_dir: Path, ttl: Path, work: Path) -> dict[str, list[str]]:
+    """The command of each step in :data:`STEPS`: ``csv_dir`` holds people.csv and raci.csv,
+    ``ttl`` is the organisation that ``import`` writes and the others read."""
+    return {
+        "import": [
+            str(PPO), "org", "import", str(csv_dir / "people.csv"),
+            "--raci", str(csv_dir / "raci.csv"), "--out", str(ttl),
+        ],
+        "validate": [str(PPO), "validate", "--checks", str(ttl)],
+        "gaps": [str(PPO), "org", "gaps", str(ttl)],
+        "gaps-cold": [str(PPO), "org", "gaps", "--no-cache", str(ttl)],
+        "raci": [
+            str(PPO), "raci", str(ttl), "--by", "person",
+            "--format", "csv", "--out", str(work / "x.csv"),
+        ],
+    }  # fmt: skip
+
+
 def one_size(n: int, seed: int, timeout: float) -> dict[str, object]:
     row: dict[str, object] = {"n": n}
     with tempfile.TemporaryDirectory(prefix=f"org-size-{n}-") as tmp:
@@ -75,19 +96,7 @@ def one_size(n: int, seed: int, timeout: float) -> dict[str, object]:
         people, raci = generate_org.write(work / "csv", n, seed=seed)
         row["people_rows"], row["raci_rows"] = people, raci
         ttl = work / "org.ttl"
-        argvs = {
-            "import": [
-                str(PPO), "org", "import", str(work / "csv" / "people.csv"),
-                "--raci", str(work / "csv" / "raci.csv"), "--out", str(ttl),
-            ],
-            "validate": [str(PPO), "validate", "--checks", str(ttl)],
-            "gaps": [str(PPO), "org", "gaps", str(ttl)],
-            "gaps-cold": [str(PPO), "org", "gaps", "--no-cache", str(ttl)],
-            "raci": [
-                str(PPO), "raci", str(ttl), "--by", "person",
-                "--format", "csv", "--out", str(work / "x.csv"),
-            ],
-        }  # fmt: skip
+        argvs = commands(work / "csv", ttl, work)
         for step in STEPS:
             if step != "import" and not ttl.exists():
                 row[step] = {"error": "no org.ttl"}

@@ -1,9 +1,11 @@
-"""The benchmark's own tools: the generator is exact and deterministic, its output conforms, and
-the harness starts. The benchmark itself is not run here (``python bench/run.py --quick``)."""
+"""The benchmark's own tools: the generator is exact and deterministic, its output conforms, the
+harness starts, and the rows of issue 17's targets measure something, in small (the whole
+benchmark is not run here: ``python bench/run.py --quick``)."""
 
 from __future__ import annotations
 
 import importlib.util
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -109,3 +111,42 @@ def test_generated_organisation_imports_and_validates(tmp_path: Path) -> None:
         capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert done.returncode in (0, 1), done.stdout + done.stderr
+
+
+def test_issue17_rows_measure(generate: ModuleType, tmp_path: Path) -> None:
+    """Each row of issue 17's targets, measured in small (a 2k extension, 50 people, one run
+    each): a number in every row, no error, and the report prints them."""
+    run = _module("run")
+    from ppo_graph.paths import resource_root
+
+    args = run.parse_args(["--quick", "--repeat", "1", "--sizes", "2k", "--org-people", "50"])
+    big = tmp_path / "big.nt"
+    generate.write(big, 2000, seed=1)
+    try:
+        cases = run.cold_runs(args, tmp_path, resource_root(), only={"import_rdflib", "query"})
+        top = run.top_runs(args, tmp_path, big)
+        org = run.org_runs(args, tmp_path, tmp_path)
+    finally:
+        run.Launcher.close()
+    shipped = {"queries": 3, "queries_fast": {"s": 0.01}}  # measured in its own child, not here
+    targets = run.issue17_targets(args, cases, shipped, top, org)
+    assert [t.name.split(" <")[0] for t in targets] == [
+        "warm `ppo query role-duties BIG.nt` at 1M",
+        "warm `ppo query role-duties` (shipped graph)",
+        "warm `ppo serve BIG.nt` ready (GET /health 200) at 1M",
+        "cold `ppo validate BIG.nt` at 1M (whole process, empty cache)",
+        "cold `ppo validate BIG.nt` at 1M: peak RSS",
+        "all 3 canned queries warm on the shipped graph, in total,",
+        "`ppo org gaps` at 35k people, warm,",
+    ]
+    for target in targets:
+        assert re.match(r"\d", target.measured), (target.name, target.measured)
+        assert "error" not in target.measured and "exit" not in target.measured, target.measured
+    # Below 1M triples and 35k people the size targets say "not measured", with the size.
+    assert [t.passed is None for t in targets] == [True, False, True, True, True, False, True]
+    assert "at 2k only" in targets[0].measured and "at 50 people only" in targets[-1].measured
+    assert top["serve_ready"].rss > 0 and top["validate_cold"].rss > 0
+    assert not list((tmp_path / "ppo-cache-top").glob("*"))  # removed after use
+    text = run.report(args, cases, shipped, [], 0.0, top, org)
+    assert "## Targets (issue 17)" in text and "## Earlier targets" in text
+    assert "`ppo serve big.nt`" in text and "`ppo org gaps org.ttl` (50 people)" in text
