@@ -109,6 +109,7 @@ def register(subparsers: Any) -> None:
     )
     gaps.set_defaults(handler=cmd_gaps)
     _register_diff(sub)
+    _register_whatif(sub)
 
 
 def _write(path: Path | None, text: str, what: str) -> None:
@@ -268,6 +269,60 @@ def cmd_diff(args: argparse.Namespace) -> int:
     rows = diff(args.old, args.new)
     if Format(args.format) is Format.TABLE:
         sys.stdout.write(diff_text(rows, args.old, args.new))
+    else:
+        sys.stdout.write(format_rows(rows, COLUMNS, args.format))
+    return EXIT_OK
+
+
+def _register_whatif(sub: Any) -> None:
+    from ppo_graph.formats import Format, choices
+
+    whatif = sub.add_parser(
+        "whatif",
+        help="a reorganisation tried on a copy (--merge POST POST, --move PERSON POST): the "
+        "duties, conflicts, gaps and workload it leaves; nothing written",
+        description="Try a change on a copy of the organisation (ORG, its Turtle) and print "
+        "what it leaves, by the rule of the organisation checks (current memberships only): "
+        "the changes as ppo org diff gives them, the duties each person it touches is "
+        "Responsible for (each once: restatements and duplicate bullets counted once), the "
+        "segregation conflicts, the unheld roles and uncovered duties, and the workload. "
+        "--merge POST OTHER: the two posts become POST, whose holders hold every role of both, "
+        "with OTHER's assignments. --move PERSON POST: the person (an id or a name) leaves "
+        "their current posts and holds POST. Nothing is written.",
+    )
+    whatif.add_argument("org", type=Path, help="the organisation's Turtle")
+    whatif.add_argument(
+        "extra", type=Path, nargs="*", help="more Turtle: your own roles (as for --with)"
+    )
+    change = whatif.add_mutually_exclusive_group()  # one is required: said by cmd_whatif
+    change.add_argument("--merge", nargs=2, metavar=("POST", "OTHER"), help="merge two posts")
+    change.add_argument("--move", nargs=2, metavar=("PERSON", "POST"), help="move a person")
+    whatif.add_argument(
+        "--top", type=int, default=10, help="people listed by workload (default 10; 0: all)"
+    )
+    whatif.add_argument(
+        "--format", choices=choices(*Format), default=Format.TABLE.value, help="default: table"
+    )
+    whatif.set_defaults(handler=cmd_whatif)
+
+
+def cmd_whatif(args: argparse.Namespace) -> int:
+    from ppo_graph.formats import Format
+    from ppo_graph.org.whatif import COLUMNS, Change, whatif, whatif_text
+    from ppo_graph.tables import format_rows
+
+    for path in (args.org, *args.extra):
+        if not path.is_file():
+            raise UsageError(f"{path}: no such file" + (" (a folder)" if path.is_dir() else ""))
+    if not (args.merge or args.move):
+        raise UsageError(
+            "ppo org whatif: say what to try: --merge POST OTHER or --move PERSON POST"
+        )
+    kind, (first, second) = ("merge", args.merge) if args.merge else ("move", args.move)
+    change = Change(kind, first, second)
+    rows = whatif(args.org, change, args.extra, args.top)
+    if Format(args.format) is Format.TABLE:
+        sys.stdout.write(whatif_text(rows, change))
     else:
         sys.stdout.write(format_rows(rows, COLUMNS, args.format))
     return EXIT_OK

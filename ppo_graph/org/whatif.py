@@ -1,0 +1,254 @@
+"""``ppo org whatif``: a reorganisation tried on a copy, nothing written. The organisation's rows
+(``org-people``, ``org-raci`` and its own ``org-segregation-pairs``, as ``ppo org export``
+reads them) are changed in Python, written as Turtle to a temporary folder, opened through the
+engine with the shipped graph, and read as ``ppo org gaps`` and ``ppo org diff`` read an
+organisation:
+
+- ``--merge POST OTHER``: the two posts become one, ``POST``: everyone who holds either today
+  holds every role of both through it, and what was assigned to ``OTHER`` goes to ``POST``;
+- ``--move PERSON POST``: the person's current memberships end, and they hold ``POST`` (its
+  team, role and service) instead; assignments to the person stay theirs.
+
+The answer: the changes (as ``ppo org diff`` gives them), the duties each person the change
+touches is Responsible for afterwards (each duty once: restatements and duplicate bullets
+counted once, as ``ppo org gaps``' workload does), the segregation conflicts, the unheld roles
+and uncovered duties, and the workload. Only current memberships count (the checks' rule).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ppo_graph.errors import UsageError
+from ppo_graph.namespaces import compact
+
+if TYPE_CHECKING:
+    from ppo_graph.engine.protocol import Graph
+    from ppo_graph.org.csvfile import PersonRow, RaciRow
+
+#: The columns of every line of the answer.
+COLUMNS = ("part", "item", "label", "detail")
+#: The parts of the answer, in order.
+PARTS = ("change", "duties", "conflict", "unheld role", "uncovered duty", "workload")
+
+
+@dataclass(frozen=True)
+class Change:
+    """What to try: ``merge`` (two post names), or ``move`` (a person id or name, a post)."""
+
+    kind: str
+    first: str
+    second: str
+
+    def __str__(self) -> str:
+        if self.kind == "merge":
+            return f"merge posts {self.first!r} and {self.second!r} into {self.first!r}"
+        return f"move {self.first} to post {self.second!r}"
+
+
+def _current(row: PersonRow, today: str) -> bool:
+    return row.start <= today and (not row.end or row.end >= today)
+
+
+def _post(name: str, posts: Sequence[str], option: str) -> str:
+    if name in posts:
+        return name
+    folded = {p.casefold(): p for p in posts}
+    if name.casefold() in folded:
+        return folded[name.casefold()]
+    close = difflib.get_close_matches(name, list(posts), n=3, cutoff=0.5)
+    hint = f"; close matches: {', '.join(map(repr, close))}" if close else ""
+    raise UsageError(f"{option}: no post {name!r} in the organisation{hint}")
+
+
+def apply(
+    change: Change, people: list[PersonRow], raci: list[RaciRow], today: str
+) -> tuple[list[PersonRow], list[RaciRow], set[str]]:
+    """The rows after ``change``, and the ids of the people it touches."""
+    posts = sorted({row.post for row in people})
+    line = max((row.line for row in people), default=1) + 1
+    if change.kind == "merge":
+        keep = _post(change.first, posts, "--merge")
+        gone = _post(change.second, posts, "--merge")
+        if keep == gone:
+            raise UsageError(f"--merge: {keep!r} twice; name two posts")
+        merged = [r for r in people if r.post in (keep, gone) and _current(r, today)]
+        template = next(r for r in people if r.post == keep)
+        roles = sorted({r.role for r in merged} | {template.role})
+        holders = {r.person: r for r in merged}
+        out = [r for r in people if r not in merged]
+        for _person, held in sorted(holders.items()):
+            for role in roles:
+                out.append(
+                    replace(
+                        held,
+                        line=line,
+                        post=keep,
+                        team=template.team,
+                        service=template.service,
+                        role=role,
+                    )
+                )
+                line += 1
+        raci = [replace(a, who=keep) if not a.person and a.who == gone else a for a in raci]
+        return out, raci, set(holders)
+    ids = {row.person: row for row in people}
+    names = {row.name.casefold(): row.person for row in people}
+    who = change.first if change.first in ids else names.get(change.first.casefold(), "")
+    if not who:
+        offered = difflib.get_close_matches(
+            change.first, [*ids, *(r.name for r in people)], n=3, cutoff=0.5
+        )
+        hint = f"; close matches: {', '.join(map(repr, offered))}" if offered else ""
+        raise UsageError(f"--move: no person {change.first!r} in the organisation{hint}")
+    post = _post(change.second, posts, "--move")
+    template = next(r for r in people if r.post == post)
+    yesterday = (dt.date.fromisoformat(today) - dt.timedelta(days=1)).isoformat()
+    out = []
+    for r in people:
+        if r.person == who and _current(r, today):
+            if r.start < today:  # it ends; one that began today never was
+                out.append(replace(r, end=yesterday))
+        else:
+            out.append(r)
+    mover = ids[who]
+    out.append(
+        replace(
+            template,
+            line=line,
+            person=who,
+            name=mover.name,
+            email=mover.email,
+            start=today,
+            end="",
+        )
+    )
+    return out, raci, {who}
+
+
+def read_rows(org: Path, extra: Sequence[Path]) -> tuple[list[Any], list[Any], list[Any]]:
+    """The organisation's people, RACI and own segregation rows, as the importer makes them."""
+    from ppo_graph.engine import KnowledgeGraph
+    from ppo_graph.org.csvfile import PairRow, PersonRow, RaciRow
+    from ppo_graph.org.names import role_names
+    from ppo_graph.org.rdf import rows_of
+
+    kg = KnowledgeGraph.open([org, *extra], reasoning=bool(extra), cache=False)
+    resolve = role_names(rows_of(kg, "org-roles")).resolve
+    people = [
+        PersonRow(
+            i,
+            r["person"],
+            r["name"],
+            r["email"],
+            r["team"],
+            r["post"],
+            resolve(r["role"]),
+            r["from"],
+            r["to"],
+            r["service"],
+        )
+        for i, r in enumerate(rows_of(kg, "org-people"), start=2)
+    ]
+    ids = {p.person for p in people}
+    raci = [
+        RaciRow(i, r["who"], r["who"] in ids, r["duty"], r["letter"])
+        for i, r in enumerate(rows_of(kg, "org-raci"), start=2)
+    ]
+    own = KnowledgeGraph.open([org], shipped=False, reasoning=False, cache=False)
+    pairs = [
+        PairRow(i, r["role"], r["other"])
+        for i, r in enumerate(rows_of(own, "org-segregation-pairs"), start=2)
+    ]
+    return people, raci, pairs
+
+
+def whatif(
+    org: Path, change: Change, extra: Sequence[Path] = (), top: int = 10
+) -> list[dict[str, Any]]:
+    """The answer as rows of :data:`COLUMNS`, in :data:`PARTS` order."""
+    from ppo_graph.engine import KnowledgeGraph
+    from ppo_graph.org.diff import compare, read_side
+    from ppo_graph.org.rdf import to_turtle
+
+    today = dt.date.today().isoformat()
+    people, raci, pairs = read_rows(org, extra)
+    if not people:
+        raise UsageError(f"{org}: no organisation in it (ppo org import people.csv --out org.ttl)")
+    after_people, after_raci, touched = apply(change, people, raci, today)
+    before_kg = KnowledgeGraph.open([org, *extra])
+    with tempfile.TemporaryDirectory(prefix="ppo-org-whatif-") as folder:
+        path = Path(folder) / "after.ttl"
+        path.write_text(to_turtle(after_people, after_raci, pairs), encoding="utf-8")
+        after_kg = KnowledgeGraph.open([path, *extra], cache=False)
+        out = [
+            row("change", r["item"], r["label"], f"{r['change']}: {r['before']} -> {r['after']}")
+            for r in compare(read_side(before_kg), read_side(after_kg))
+        ]
+        out += _answer(after_kg, touched, top)
+    return out
+
+
+def row(part: str, item: str, label: str, detail: str) -> dict[str, Any]:
+    return {"part": part, "item": item, "label": label, "detail": detail}
+
+
+def _answer(kg: Graph, touched: set[str], top: int) -> list[dict[str, Any]]:
+    from ppo_graph.org.diff import read_side
+    from ppo_graph.org.gaps import gaps, repeats
+    from ppo_graph.org.raci import section_key, short_text
+    from ppo_graph.org.today import Today
+
+    today = Today.read(kg)
+    same = repeats(kg)
+    names = today.names()
+    text = {d["duty"]: d for d in today.duties}
+    duties: dict[str, set[str]] = {p: set() for p in touched}
+    for (duty, _process), people in today.responsible().items():
+        for person in people & touched:
+            duties[person].add(same.get(duty, duty))
+    out = []
+    for person in sorted(touched):
+        for duty in sorted(
+            duties[person],
+            key=lambda d: (
+                section_key(text[d]["section"], text[d]["position"], d)
+                if d in text
+                else section_key("", "", d)
+            ),
+        ):
+            label = short_text(text.get(duty, {}).get("text", ""))
+            out.append(
+                row("duties", compact(duty), label, f"{names.get(person, person)} ({person})")
+            )
+    side = read_side(kg)
+    for person, first, second in sorted(side.conflicts):
+        out.append(row("conflict", person, side.people.get(person, person), f"{first} + {second}"))
+    for r in gaps(kg, None, top):
+        if r["finding"] in ("unheld role", "uncovered duty"):
+            out.append(row(r["finding"], r["item"], r["label"], ""))
+        elif r["finding"] == "workload":
+            listed = f" ({r['listed']} as listed)" if r.get("listed") not in (None, "") else ""
+            out.append(row("workload", r["item"], r["label"], f"{r['count']} duties{listed}"))
+    return out
+
+
+def whatif_text(rows: list[dict[str, Any]], change: Change) -> str:
+    """The answer as ``ppo org whatif`` prints it: one table per part, with its count."""
+    from ppo_graph.tables import format_table
+
+    lines = [f"What if: {change}. Nothing is written.\n"]
+    for part in PARTS:
+        group = [r for r in rows if r["part"] == part]
+        lines.append(f"{part}: {len(group)}")
+        columns = ["item", "label", "detail"]
+        if part in ("unheld role", "uncovered duty"):
+            columns = ["item", "label"]
+        lines.append(format_table(group, columns, 100, footer=False) if group else "")
+    return "\n".join(lines) + "\n"
