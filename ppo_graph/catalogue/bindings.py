@@ -11,6 +11,7 @@ from typing import Any
 
 from ppo_graph.catalogue.query_file import Param, QuerySpec
 from ppo_graph.catalogue.sparql_text import variables
+from ppo_graph.dates import XSD_DATE, parse_date
 from ppo_graph.errors import UsageError
 from ppo_graph.namespaces import compact, expand_curie
 
@@ -52,6 +53,8 @@ def resolve_value(param: Param, raw: str, instances: Any, make: TermMaker) -> An
     them, or a UsageError lists those that exist.
     """
     if param.kind == "literal":
+        if param.datatype == XSD_DATE:  # "today": the one definition of current (ppo_graph.dates)
+            return make.typed(parse_date(raw, f"parameter {param.name}").isoformat(), XSD_DATE)
         if param.datatype == XSD_INTEGER and not re.fullmatch(r"[+-]?[0-9]+", raw.strip()):
             raise UsageError(f"parameter {param.name}: {raw!r} is not an integer")
         if param.datatype is not None:

@@ -1,0 +1,61 @@
+"""The one definition of "current" for the organisation: the date every organisation check,
+report, question and command reads memberships as of.
+
+Memberships count when they have begun on or before that date and have not ended before it
+(``ppo:memberFrom`` <= date <= ``ppo:memberUntil``, or no end). The date is the local date
+(:func:`local_today`), not UTC, unless ``--as-of`` names another one (:func:`as_of`). The
+queries declare it as the parameter ``asOf`` (``literal xsd:date``, default ``"today"``), bound
+as an ``xsd:date`` by VALUES like every other parameter; the default resolves to
+:func:`current`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from ppo_graph.errors import UsageError
+
+#: The parameter every organisation query declares, and its default.
+AS_OF_PARAM = "asOf"
+TODAY = "today"
+XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
+
+_AS_OF: ContextVar[dt.date | None] = ContextVar("ppo_as_of", default=None)
+_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def local_today() -> dt.date:
+    """Today in the machine's local time zone: the one clock the organisation is read by."""
+    return dt.date.today()
+
+
+def current() -> dt.date:
+    """The date the organisation is read as of: ``--as-of``'s, else :func:`local_today`."""
+    return _AS_OF.get() or local_today()
+
+
+@contextmanager
+def as_of(date: dt.date | None) -> Iterator[dt.date]:
+    """Read the organisation as of ``date`` (None: today) inside the block."""
+    token = _AS_OF.set(date)
+    try:
+        yield current()
+    finally:
+        _AS_OF.reset(token)
+
+
+def parse_date(text: str, what: str = "--as-of") -> dt.date:
+    """``YYYY-MM-DD`` as a date; "today" is :func:`current`. A UsageError names ``what``."""
+    raw = text.strip()
+    if raw.lower() == TODAY:
+        return current()
+    if _DATE_RE.match(raw):
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            pass
+    raise UsageError(f"{what}: {text!r} is not a date; expected the form YYYY-MM-DD")
