@@ -396,30 +396,6 @@ class KnowledgeGraph(CatalogueRows):
 
     # -- SPARQL --------------------------------------------------------------------------------
 
-    def query(
-        self,
-        text: str,
-        *,
-        timeout: float | None = None,
-        allow_remote: bool = False,
-        base_iri: str | None = None,
-    ) -> Any:
-        """Run SPARQL text on the loaded graph (asserted and inferred triples).
-
-        The text passes the query boundary first (:func:`~ppo_graph.engine.boundary.check_query`):
-        an update is refused, and so are ``SERVICE``, ``FROM`` and ``FROM NAMED`` unless
-        ``allow_remote`` is given. Without ``timeout`` the pyoxigraph results come back lazily;
-        with one, the query runs in a worker process that is killed at the deadline
-        (:mod:`~ppo_graph.engine.isolation`) and the results come back whole: a list of
-        ``{variable: term}`` rows, a bool, or a list of triples."""
-        from ppo_graph.backends.fast.sparql import run
-        from ppo_graph.engine.boundary import check_query
-
-        checked = check_query(text, allow_remote=allow_remote)
-        if timeout:
-            return self.isolated(timeout, network=allow_remote).call(_query_job, checked, base_iri)
-        return run(self.store, checked, base_iri=base_iri)
-
     def isolated(
         self, timeout: float, *, network: bool = False, memory_mb: int | None = None
     ) -> isolation.Pool:
@@ -483,20 +459,6 @@ class KnowledgeGraph(CatalogueRows):
             return None
         violations, conforms = compiled.check(self.store)  # data prefixes: the project's
         return ValidationReport(conforms, violations, engine="fast")
-
-
-def _query_job(graph: KnowledgeGraph, checked: Any, base_iri: str | None) -> Any:
-    import pyoxigraph as ox
-
-    from ppo_graph.backends.fast.sparql import run
-
-    result = run(graph.store, checked, base_iri=base_iri)
-    if isinstance(result, ox.QueryBoolean):
-        return bool(result)
-    if isinstance(result, ox.QuerySolutions):
-        names = [v.value for v in result.variables]
-        return [dict(zip(names, solution, strict=True)) for solution in result]
-    return list(result)
 
 
 def _is_shipped(path: Path) -> bool:

@@ -55,6 +55,17 @@ class Graph(Protocol):
         """A canned query's rows as plain Python values (CURIE strings, ints, str)."""
         ...
 
+    def query(
+        self,
+        text: str,
+        *,
+        timeout: float | None = None,
+        allow_remote: bool = False,
+        base_iri: str | None = None,
+    ) -> Any:
+        """SPARQL text from outside the package, through the query boundary."""
+        ...
+
     def to_dataframe(self, name: str, **params: str) -> Any:
         """A canned query's rows as a pandas DataFrame."""
         ...
@@ -106,6 +117,32 @@ class CatalogueRows:
             )
         rows: list[Row] = run_spec(self.store, spec, params or {}, text=text)
         return rows
+
+    def query(
+        self: _RowsHost,
+        text: str,
+        *,
+        timeout: float | None = None,
+        allow_remote: bool = False,
+        base_iri: str | None = None,
+    ) -> Any:
+        """Run SPARQL text on the graph (asserted and inferred triples).
+
+        The text passes the query boundary first (:func:`~ppo_graph.engine.boundary.check_query`):
+        an update is refused, and so are ``SERVICE``, ``FROM`` and ``FROM NAMED`` unless
+        ``allow_remote`` is given. Without ``timeout`` the pyoxigraph results come back lazily;
+        with one, the query runs in a worker process that is killed at the deadline
+        (:mod:`~ppo_graph.engine.isolation`) and the results come back whole: a list of
+        ``{variable: term}`` rows, a bool, or a list of triples."""
+        from ppo_graph.backends.fast.sparql import run
+        from ppo_graph.engine.boundary import check_query
+
+        checked = check_query(text, allow_remote=allow_remote)
+        if timeout:
+            self._before_isolated(timeout)
+            pool = self.isolated(timeout, network=allow_remote)
+            return pool.call(_query_job, checked, base_iri)
+        return run(self.store, checked, base_iri=base_iri)
 
     def ask(self: _RowsHost, name: str, **params: str) -> list[Row]:
         """A canned query's rows as plain Python values (CURIE strings, ints, str)."""
@@ -175,6 +212,20 @@ def _portable_spec(spec: QuerySpec) -> QuerySpec | str:
     if spec.kind != "user" and spec.name in default_catalogue():
         return spec.name
     return dataclasses.replace(spec)
+
+
+def _query_job(graph: Graph, checked: Any, base_iri: str | None) -> Any:
+    import pyoxigraph as ox
+
+    from ppo_graph.backends.fast.sparql import run
+
+    result = run(graph.store, checked, base_iri=base_iri)
+    if isinstance(result, ox.QueryBoolean):
+        return bool(result)
+    if isinstance(result, ox.QuerySolutions):
+        names = [v.value for v in result.variables]
+        return [dict(zip(names, solution, strict=True)) for solution in result]
+    return list(result)
 
 
 def _rows_job(graph: Graph, spec: QuerySpec | str, params: dict[str, str], text: bool) -> list[Row]:

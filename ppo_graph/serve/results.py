@@ -28,8 +28,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from ppo_graph.backends.fast.sparql import in_order_of_appearance, is_select_star, run, syntax_error
-from ppo_graph.engine.boundary import MalformedQuery, QueryRefused, check_query
+from ppo_graph.backends.fast.sparql import in_order_of_appearance, is_select_star, syntax_error
+from ppo_graph.engine.boundary import MalformedQuery, QueryRefused
 from ppo_graph.errors import PPOError
 from ppo_graph.namespaces import PREFIXES
 from ppo_graph.serve.negotiation import (
@@ -96,17 +96,13 @@ def answer_query(graph: Graph, text: str, request: Request, base_iri: str | None
     :class:`Refused` for what the boundary refuses (403), bad syntax or an evaluation error (400,
     the parser's or evaluator's message), no acceptable format (406)."""
     try:
-        checked = check_query(text)
-    except (QueryRefused, MalformedQuery) as exc:
+        result = graph.query(text, base_iri=base_iri)  # the boundary, then the evaluator
+    except (QueryRefused, MalformedQuery) as exc:  # refused, unreadable, or the parsers disagree
         raise refused(exc) from None
-    try:
-        result = run(graph.store, checked, base_iri=base_iri)
     except SyntaxError as exc:
         message, line, column = syntax_error(exc)
         where = f" at line {line}, column {column}" if line is not None else ""
         raise Refused(400, f"malformed query{where}: {message}") from None
-    except QueryRefused as exc:  # the two parsers disagree
-        raise refused(exc) from None
     except RuntimeError as exc:
         raise Refused(400, f"the query could not be evaluated: {exc}") from None
     try:
