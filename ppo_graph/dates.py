@@ -59,3 +59,20 @@ def parse_date(text: str, what: str = "--as-of") -> dt.date:
         except ValueError:
             pass
     raise UsageError(f"{what}: {text!r} is not a date; expected the form YYYY-MM-DD")
+
+
+def option(text: str) -> dt.date:
+    """``--as-of``'s argparse type: a bad value exits 2 naming the option and the form."""
+    import argparse
+
+    try:
+        return parse_date(text)
+    except UsageError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date; expected the form YYYY-MM-DD"
+        ) from None
+
+
+def params(date: dt.date | None) -> dict[str, str]:
+    """The query parameters that read the organisation as of ``date`` (None: :func:`current`)."""
+    return {AS_OF_PARAM: (date or current()).isoformat()}

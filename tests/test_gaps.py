@@ -154,7 +154,7 @@ def test_without_a_person_shows_what_they_alone_cover(kg: KnowledgeGraph) -> Non
 def test_the_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["org", "gaps", str(ORG_TTL), "--format", "csv", "--top", "0"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    assert list(rows[0]) == ["finding", "item", "label", "people", "count", "listed"]
+    assert list(rows[0]) == ["finding", "item", "label", "people", "count", "listed", "asOf"]
     assert sum(r["finding"] == "workload" for r in rows) == 31
     assert main(["org", "gaps", str(ORG_TTL), "--without", "p08", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)

@@ -96,6 +96,7 @@ def register(subparsers: Any) -> None:
         "name) recomputes it all with that person's memberships and assignments removed: "
         "what they alone cover shows as orphaned.",
     )
+    from ppo_graph import dates
     from ppo_graph.cli.common import add_input_files
     from ppo_graph.formats import Format, choices
 
@@ -106,6 +107,13 @@ def register(subparsers: Any) -> None:
     )
     gaps.add_argument(
         "--format", choices=choices(*Format), default=Format.TABLE.value, help="default: table"
+    )
+    gaps.add_argument(
+        "--as-of",
+        type=dates.option,
+        default=None,
+        metavar="DATE",
+        help="read the organisation as of this date, YYYY-MM-DD (default: today, the local date): memberships begun on or before it and not ended before it count",
     )
     gaps.set_defaults(handler=cmd_gaps)
     _register_diff(sub)
@@ -226,7 +234,7 @@ def cmd_gaps(args: argparse.Namespace) -> int:
 
     kg = open_graph(args)
     without = find_person(kg, args.without) if args.without else None
-    rows = gaps(kg, without, args.top)
+    rows = gaps(kg, without, args.top, args.as_of)
     if Format(args.format) is not Format.TABLE:
         sys.stdout.write(format_rows(rows, COLUMNS, args.format))
     else:

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ppo_graph import dates
 from ppo_graph.catalogue import FOLDERS
 from ppo_graph.cli.common import add_input_files, add_store_options, open_graph
 from ppo_graph.errors import EXIT_FAILURES, EXIT_OK, UsageError
@@ -108,6 +109,14 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="let a --file query use SERVICE or FROM (network access); refused by default",
     )
+    run.add_argument(
+        "--as-of",
+        type=dates.option,
+        default=None,
+        metavar="DATE",
+        help="for a query about the organisation (one with the asOf parameter): read it as of "
+        "this date, YYYY-MM-DD (default: today, the local date); the same as --param asOf=DATE",
+    )
     run.set_defaults(handler=run_query_command)
 
 
@@ -195,6 +204,15 @@ def run_query_command(args: argparse.Namespace) -> int:
         if args.allow_remote:
             raise UsageError("--allow-remote applies to --file queries only")
         spec = default_catalogue().get(args.name)
+    if args.as_of is not None:
+        if dates.AS_OF_PARAM not in {p.name for p in spec.params}:
+            raise UsageError(
+                f"--as-of: query {spec.name!r} does not read the organisation's memberships "
+                f"(it has no {dates.AS_OF_PARAM} parameter)"
+            )
+        if dates.AS_OF_PARAM in params:
+            raise UsageError(f"give --as-of or --param {dates.AS_OF_PARAM}, not both")
+        params[dates.AS_OF_PARAM] = args.as_of.isoformat()
     check_param_names(spec, params)  # before the slow part: loading and reasoning
     if args.data:
         print(

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ppo_graph import dates
 from ppo_graph.cli.common import add_input_files, open_graph
 from ppo_graph.errors import EXIT_OK, UsageError
 from ppo_graph.formats import MatrixFormat, choices
@@ -44,6 +45,13 @@ def register(subparsers: Any) -> None:
         "ends, text Excel would read as a number or date, such as section 7.10, led by an "
         "apostrophe)",
     )
+    p.add_argument(
+        "--as-of",
+        type=dates.option,
+        default=None,
+        metavar="DATE",
+        help="read the organisation as of this date, YYYY-MM-DD (default: today, the local date): memberships begun on or before it and not ended before it count",
+    )
     p.set_defaults(handler=cmd_raci)
 
 
@@ -63,7 +71,7 @@ def cmd_raci(args: argparse.Namespace) -> int:
         from ppo_graph.org.xlsx import require_openpyxl
 
         require_openpyxl()
-    matrix = build(open_graph(args), args.by)
+    matrix = build(open_graph(args), args.by, args.as_of)
     content = matrix_content(matrix, fmt, excel=args.excel)
     if args.out is None:
         assert isinstance(content, str)

@@ -15,11 +15,13 @@ memberships and the assignments that reach them.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ppo_graph.dates import current, params
 from ppo_graph.errors import UsageError
 from ppo_graph.namespaces import compact
 from ppo_graph.org.raci import section_key, short_text
@@ -30,7 +32,7 @@ if TYPE_CHECKING:
     from ppo_graph.engine.protocol import Graph
 
 #: The columns of every finding.
-COLUMNS = ("finding", "item", "label", "people", "count", "listed")
+COLUMNS = ("finding", "item", "label", "people", "count", "listed", "asOf")
 #: The findings, in the order they are shown.
 FINDINGS = (
     "unheld role",
@@ -63,9 +65,12 @@ def find_person(kg: Graph, name: str) -> Person:
     raise UsageError(f"--without: no person {name!r} in the organisation{hint}")
 
 
-def gaps(kg: Graph, without: Person | None = None, top: int = 10) -> list[dict[str, Any]]:
-    """The findings as rows of :data:`COLUMNS`, grouped in :data:`FINDINGS` order."""
-    today = Today.read(kg)
+def gaps(
+    kg: Graph, without: Person | None = None, top: int = 10, as_of: dt.date | None = None
+) -> list[dict[str, Any]]:
+    """The findings as rows of :data:`COLUMNS`, grouped in :data:`FINDINGS` order, as of
+    ``as_of`` (None: :func:`ppo_graph.dates.current`); every row carries that date (asOf)."""
+    today = Today.read(kg, as_of)
     members = today.members
     if not members and not rows_of(kg, "org-people"):
         raise UsageError(
@@ -77,7 +82,7 @@ def gaps(kg: Graph, without: Person | None = None, top: int = 10) -> list[dict[s
 
     holders: dict[str, set[str]] = defaultdict(set)
     role_label: dict[str, str] = {}
-    for row in rows_of(kg, "org-role-holders"):
+    for row in kg.rows("org-role-holders", params(as_of), text=True):
         role_label[row["role"]] = row["roleLabel"]
         holders.setdefault(row["role"], set())  # every role gets its entry, held or not
         if row["person"]:
@@ -132,6 +137,8 @@ def gaps(kg: Graph, without: Person | None = None, top: int = 10) -> list[dict[s
     for person, (count, listed) in ranked[:top] if top > 0 else ranked:
         out.append(row_of("workload", person, names.get(person, person), "", count, listed))
     order = {finding: i for i, finding in enumerate(FINDINGS)}
+    for row in out:
+        row["asOf"] = today.as_of
     return sorted(out, key=lambda r: order[r["finding"]])  # stable: each group keeps its order
 
 
@@ -140,6 +147,8 @@ def gaps_text(rows: list[dict[str, Any]], without: Person | None = None) -> str:
     from ppo_graph.tables import format_table
 
     lines: list[str] = []
+    dates = sorted({str(r["asOf"]) for r in rows if r.get("asOf")})
+    lines.append(f"As of {', '.join(dates) or current().isoformat()}: memberships current then.\n")
     if without is not None:
         lines.append(f"As if {without} left: their memberships and assignments removed.\n")
     for finding in FINDINGS:

@@ -19,6 +19,7 @@ A cell lists its letters in R, A, C, I order ("RA": Responsible and Accountable)
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import re
 from collections import defaultdict
@@ -79,6 +80,9 @@ class Matrix:
     texts: dict[str, str] = field(default_factory=dict)
     #: duty (CURIE) -> the labels of the processes whose roles carry it ("; " between them).
     processes: dict[str, str] = field(default_factory=dict)
+    #: The date the organisation was read as of (YYYY-MM-DD): memberships current then. Every
+    #: writer should show it.
+    as_of: str = ""
 
     @property
     def header(self) -> list[str]:
@@ -131,8 +135,9 @@ def legend_rows(kg: Graph) -> list[dict[str, str]]:
     return sorted(rows, key=lambda r: order.get(r["letter"], len(order)))
 
 
-def build(kg: Graph, by: By | str = By.ROLE) -> Matrix:
-    """The matrix of the engine ``kg`` (the shipped graph plus the organisation loaded)."""
+def build(kg: Graph, by: By | str = By.ROLE, as_of: dt.date | None = None) -> Matrix:
+    """The matrix of the engine ``kg`` (the shipped graph plus the organisation loaded), as of
+    ``as_of`` (None: :func:`ppo_graph.dates.current`, the local date)."""
     by = By(by)
     duties = rows_of(kg, "graph-duties")
     order = sorted(duties, key=lambda d: section_key(d["section"], d["position"], d["duty"]))
@@ -142,7 +147,7 @@ def build(kg: Graph, by: By | str = By.ROLE) -> Matrix:
     listed = {d["duty"]: section_key(d["section"], d["position"], d["duty"]) for d in duties}
     suffix: dict[str, str] = {}
 
-    today = Today.read(kg)
+    today = Today.read(kg, as_of)
     if by is By.PERSON:
         members = today.members
         if not members:
@@ -202,4 +207,6 @@ def build(kg: Graph, by: By | str = By.ROLE) -> Matrix:
             carried_for[r["duty"]].add(r["processLabel"])
     texts = {compact(d["duty"]): " ".join(d["text"].split()) for d in order}
     processes = {compact(d["duty"]): "; ".join(sorted(carried_for[d["duty"]])) for d in order}
-    return Matrix(by, [headers[k] for k in keys], rows, legend_rows(kg), texts, processes)
+    return Matrix(
+        by, [headers[k] for k in keys], rows, legend_rows(kg), texts, processes, today.as_of
+    )

@@ -22,11 +22,13 @@ process. The check ``org-duty-without-responsible`` is the same rule in SPARQL.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ppo_graph.dates import AS_OF_PARAM, params
 from ppo_graph.org.rdf import rows_of
 
 #: A duty and the process it is carried for ("" when no process's role carries it).
@@ -80,13 +82,20 @@ class Today:
             d["duty"]: self.role_process.get(d["role"], set()) for d in self.duties
         }
 
+    #: The date the organisation is read as of (YYYY-MM-DD).
+    as_of: str = ""
+
     @classmethod
-    def read(cls, kg: Graph) -> Today:
+    def read(cls, kg: Graph, as_of: dt.date | None = None) -> Today:
+        """The organisation as of ``as_of`` (None: :func:`ppo_graph.dates.current`, the local
+        date unless ``--as-of`` says otherwise)."""
+        bound = params(as_of)
         return cls(
-            rows_of(kg, "org-current-members"),
+            list(kg.rows("org-current-members", bound, text=True)),
             rows_of(kg, "raci-role-duties"),
-            rows_of(kg, "org-current-assignments"),
+            list(kg.rows("org-current-assignments", bound, text=True)),
             rows_of(kg, "graph-duties"),
+            bound[AS_OF_PARAM],
         )
 
     def units(self) -> set[Unit]:

@@ -1,0 +1,140 @@
+"""``--as-of DATE`` (issue 18): one definition of "current" (``ppo_graph.dates``) for the
+organisation checks, ``ppo raci``, ``ppo org gaps`` and the organisation questions; the local
+date by default; the date on every report. ``--as-of D`` must give what a clock faked to D
+gives."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from ppo_graph import dates
+from ppo_graph.cli import main
+from ppo_graph.engine import KnowledgeGraph
+from ppo_graph.engine.answers import check_violations
+from ppo_graph.org.gaps import gaps
+from ppo_graph.org.raci import build
+
+ORG_TTL = Path(__file__).resolve().parent.parent / "examples" / "org" / "org.ttl"
+# Kavya Rao was the Demand Manager until 2024-09-30; Hiro Tanaka, ISM owner since 2021, also
+# took the ISM manager's post on 2024-02-01 (Ines Moreau held it until 2024-01-31).
+BEFORE_THE_VACANCY = dt.date(2024, 9, 1)
+AFTER_THE_VACANCY = dt.date(2024, 10, 1)
+BEFORE_THE_CONFLICT = dt.date(2024, 1, 31)
+
+
+@pytest.fixture(scope="module")
+def kg() -> KnowledgeGraph:
+    return KnowledgeGraph.open([ORG_TTL], cache=False)
+
+
+def _fake_clock(monkeypatch: pytest.MonkeyPatch, day: dt.date) -> None:
+    monkeypatch.setattr(dates, "local_today", lambda: day)
+
+
+def _checks(kg: KnowledgeGraph) -> set[tuple[str, str, str | None]]:
+    return {(v.shape, v.focus, v.value) for v in check_violations(kg, organisation_only=True)}
+
+
+@pytest.mark.parametrize("day", [BEFORE_THE_CONFLICT, BEFORE_THE_VACANCY, AFTER_THE_VACANCY])
+def test_as_of_is_a_faked_clock(
+    kg: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch, day: dt.date
+) -> None:
+    with dates.as_of(day):
+        checks = _checks(kg)
+    found = gaps(kg, top=0, as_of=day)
+    matrix = build(kg, "person", as_of=day)
+    _fake_clock(monkeypatch, day)
+    assert dates.current() == day
+    assert _checks(kg) == checks  # the queries' default, "today", is the faked clock's date
+    assert gaps(kg, top=0) == found
+    assert build(kg, "person") == matrix
+    assert {r["asOf"] for r in found} == {day.isoformat()} and matrix.as_of == day.isoformat()
+
+
+def test_the_date_changes_the_answers(kg: KnowledgeGraph) -> None:
+    def kinds(day: dt.date) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for row in gaps(kg, top=0, as_of=day):
+            out[row["finding"]] = out.get(row["finding"], 0) + 1
+        return out
+
+    before, after = kinds(BEFORE_THE_VACANCY), kinds(AFTER_THE_VACANCY)
+    assert "unheld role" not in before and "uncovered duty" not in before
+    assert after["unheld role"] == 1 and after["uncovered duty"] == 16
+    with dates.as_of(BEFORE_THE_CONFLICT):
+        shapes = {shape.rsplit("/", 1)[-1] for shape, _, _ in _checks(kg)}
+    assert "org-segregation-violation.rq" not in shapes  # Hiro held one ISM role then
+    with dates.as_of(AFTER_THE_VACANCY):
+        shapes = {shape.rsplit("/", 1)[-1] for shape, _, _ in _checks(kg)}
+    assert {"org-segregation-violation.rq", "org-role-unheld-violation.rq"} <= shapes
+    # the RACI: the Demand Manager is a column only while Kavya Rao holds the post
+    assert "Kavya Rao" in build(kg, "person", as_of=BEFORE_THE_VACANCY).columns
+    assert "Kavya Rao" not in build(kg, "person", as_of=AFTER_THE_VACANCY).columns
+
+
+def test_the_default_is_the_local_date(kg: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch) -> None:
+    # not UTC: a clock just after local midnight, where UTC is still the day before, reads today
+    local = dt.date(2024, 10, 1)
+    _fake_clock(monkeypatch, local)
+    assert dates.params(None) == {"asOf": "2024-10-01"}
+    rows = kg.rows("org-current-members", text=True)
+    assert rows == kg.rows("org-current-members", {"asOf": "2024-10-01"}, text=True)
+    assert "p11" not in {r["person"] for r in rows}  # Kavya Rao left on 2024-09-30
+
+
+def test_the_organisation_questions_take_as_of(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["query", "team-duties", str(ORG_TTL), "-p", "team=Demand", "--format", "csv"]
+    assert main([*argv, "--as-of", BEFORE_THE_VACANCY.isoformat()]) == 0
+    before = {r["duty"] for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
+    assert main([*argv, "--param", f"asOf={AFTER_THE_VACANCY}"]) == 0
+    after = {r["duty"] for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
+    assert "ppod:duty-7.14-03" in before and "ppod:duty-7.14-03" not in after
+    assert main(["query", "roles", "--as-of", "2024-01-01"]) == 2
+    assert "--as-of: query 'roles' does not read the organisation" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["validate", str(ORG_TTL)],
+        ["raci", str(ORG_TTL)],
+        ["org", "gaps", str(ORG_TTL)],
+        ["query", "team-duties", str(ORG_TTL)],
+    ],
+)
+@pytest.mark.parametrize("bad", ["2024-02-30", "01/10/2024", "tomorrow"])
+def test_a_bad_date_names_the_option_and_the_form(
+    argv: list[str], bad: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main([*argv, "--as-of", bad])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "--as-of" in err and "YYYY-MM-DD" in err
+
+
+def test_every_report_shows_its_date(capsys: pytest.CaptureFixture[str]) -> None:
+    day = AFTER_THE_VACANCY.isoformat()
+    assert main(["org", "gaps", str(ORG_TTL), "--as-of", day, "--top", "1"]) == 0
+    assert capsys.readouterr().out.startswith(f"As of {day}: memberships current then.")
+    assert main(["org", "gaps", str(ORG_TTL), "--as-of", day, "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert rows and {r["asOf"] for r in rows} == {day}
+    assert main(["org", "gaps", str(ORG_TTL), "--as-of", day, "--format", "json"]) == 0
+    assert {r["asOf"] for r in json.loads(capsys.readouterr().out)} == {day}
+    assert main(["validate", str(ORG_TTL), "--as-of", day]) == 1
+    out = capsys.readouterr().out
+    assert f"Organisation checked as of {day} (memberships current then)." in out
+    assert main(["validate", str(ORG_TTL), "--as-of", day, "--format", "json"]) == 1
+    assert json.loads(capsys.readouterr().out)["asOf"] == day
+    # before the vacancy and the conflict, only Availability's two and continuity's no
+    # Accountable remain: still exit 1
+    assert main(["validate", str(ORG_TTL), "--as-of", BEFORE_THE_CONFLICT.isoformat()]) == 1
+    out = capsys.readouterr().out
+    assert "incompatible" not in out and "Demand Management Process Manager today" not in out
