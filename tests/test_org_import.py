@@ -460,3 +460,48 @@ def test_a_workbook_cell_as_text(value: object, text: str) -> None:
     from ppo_graph.org.xlsx_in import cell_text
 
     assert cell_text(value) == text
+
+
+def test_a_misspelt_optional_column_is_noted_with_its_close_match(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    people = tmp_path / "people.csv"
+    people.write_text(
+        "person,name,email,team,post,role,from,to,servce\np1,Ann,,T,P,ISM Owner,2024-01-01,,X\n",
+        encoding="utf-8",
+    )
+    code, _ = _run(tmp_path, str(people))
+    assert code == 0
+    assert f"note: {people}:1: ignored column(s): 'servce' (did you mean service?)" in (
+        capsys.readouterr().err
+    )
+
+
+def test_utf16_without_a_bom_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    people = tmp_path / "people.csv"
+    people.write_bytes((HEADER + "p1,Ann,,T,P,ISM Owner,2024-01-01,\n").encode("utf-16-le"))
+    code, _ = _run(tmp_path, str(people))
+    assert code == 2
+    assert "it looks like UTF-16 without a byte order mark" in capsys.readouterr().err
+
+
+def test_sheet_is_for_workbooks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _ = _run(tmp_path, str(NEAR), "--sheet", "People")
+    assert code == 2
+    assert f"{NEAR}: is a CSV text, not a workbook: --sheet People is for .xlsx" in (
+        capsys.readouterr().err
+    )
+
+
+def test_a_workbook_without_openpyxl_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sys
+
+    book = _workbook(tmp_path / "hr.xlsx")
+    monkeypatch.setitem(sys.modules, "openpyxl", None)  # import openpyxl now raises ImportError
+    code, _ = _run(tmp_path, str(book), "--sheet", "People", *MAP)
+    assert code == 2
+    assert "reading one needs the Python package openpyxl: pip install 'ppo-graph[xlsx]'" in (
+        capsys.readouterr().err
+    )

@@ -162,6 +162,15 @@ def _decode(data: bytes, problems: list[tuple[int, str]]) -> str | None:
         encoding = "utf-16"
     else:
         encoding = "utf-8-sig"
+        if b"\x00" in data[:4096]:  # NUL bytes are valid UTF-8 but no CSV text has them
+            problems.append(
+                (
+                    1,
+                    "not UTF-8 (NUL bytes): it looks like UTF-16 without a byte order mark; "
+                    "save the file as CSV UTF-8 (Excel: Save As, CSV UTF-8) or give the .xlsx",
+                )
+            )
+            return None
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
@@ -170,13 +179,10 @@ def _decode(data: bytes, problems: list[tuple[int, str]]) -> str | None:
         problems.append((1, "not valid UTF-16 although it starts with a UTF-16 byte order mark"))
         return None
     line = data[: err.start].count(b"\n") + 1
-    if b"\x00" in data[:4096]:
-        hint = "it looks like UTF-16 without a byte order mark"
-    else:
-        start = data.rfind(b"\n", 0, err.start) + 1
-        end = data.find(b"\n", err.start)
-        sample = data[start : end if end >= 0 else None].decode("cp1252", "replace").strip()
-        hint = f"it reads as Windows-1252/Latin-1 there: {sample[:60]!r}"
+    start = data.rfind(b"\n", 0, err.start) + 1
+    end = data.find(b"\n", err.start)
+    sample = data[start : end if end >= 0 else None].decode("cp1252", "replace").strip()
+    hint = f"it reads as Windows-1252/Latin-1 there: {sample[:60]!r}"
     problems.append(
         (
             line,
