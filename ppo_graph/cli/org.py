@@ -33,7 +33,10 @@ def register(subparsers: Any) -> None:
         "import",
         help="people CSV (and RACI CSV) to Turtle; nothing is written unless every row is good",
         description="Check every row (exit 2 with each bad row's line number) and write the "
-        "organisation as Turtle. " + _LAYOUT,
+        "organisation as Turtle. " + _LAYOUT + " Each file may be CSV (UTF-8, or UTF-16 with a "
+        "BOM; comma, semicolon or tab) or an .xlsx workbook (--sheet); map your own headers with "
+        "--columns; other columns are ignored with a note. Posts, teams, services and people are "
+        "their exact names and ids: names that differ only in case or punctuation stay apart.",
     )
     imp.add_argument("people", type=Path, help="the people CSV (or .xlsx workbook)")
     imp.add_argument("--raci", type=Path, help="the duty-level RACI CSV (or .xlsx)")

@@ -17,6 +17,13 @@ a duty IRI or CURIE (ppod:duty-7.6-14); ``letter`` one of R, A, C, I.
 
 Segregation CSV: ``role,incompatible_with``: two roles (named as in the people CSV) that one
 person must not hold at the same time; a pair is the same pair either way round.
+
+Each file may be CSV text (UTF-8 with or without a BOM, or UTF-16 with its BOM; commas,
+semicolons or tabs, whichever splits the header into our columns) or an Excel workbook (its
+first sheet or :attr:`Reading.sheet`, through :mod:`ppo_graph.org.xlsx_in`), whatever its name.
+Headers match our column names in any case, or the file's own names mapped to them
+(:attr:`Reading.columns`, ``--columns``); other columns are ignored with one note naming them.
+Past :data:`SUMMARY_OVER` problems, :class:`CsvErrors` counts them by kind.
 """
 
 from __future__ import annotations
