@@ -138,3 +138,44 @@ def test_every_report_shows_its_date(capsys: pytest.CaptureFixture[str]) -> None
     assert main(["validate", str(ORG_TTL), "--as-of", BEFORE_THE_CONFLICT.isoformat()]) == 1
     out = capsys.readouterr().out
     assert "incompatible" not in out and "Demand Management Process Manager today" not in out
+
+
+def test_ahead_lists_what_starts_within_the_window(kg: KnowledgeGraph) -> None:
+    # two weeks before Kavya Rao leaves: the vacancy starts on 2024-10-01, the day after
+    rows = gaps(kg, top=0, as_of=dt.date(2024, 9, 15), ahead=30)
+    soon = [r for r in rows if r["finding"].startswith("upcoming")]
+    assert {r["starts"] for r in soon} == {"2024-10-01"}
+    assert [r["item"] for r in soon if r["finding"] == "upcoming unheld role"] == [
+        "ppod:DemandManagementProcessManager"
+    ]
+    # what starts is what the day itself reports
+    on_the_day = gaps(kg, top=0, as_of=AFTER_THE_VACANCY)
+    assert [(r["item"], r["label"]) for r in soon if r["finding"] == "upcoming uncovered duty"] == [
+        (r["item"], r["label"]) for r in on_the_day if r["finding"] == "uncovered duty"
+    ]
+    # a window that ends the day before sees nothing; nor does no window
+    assert not [
+        r
+        for r in gaps(kg, top=0, as_of=dt.date(2024, 9, 15), ahead=15)
+        if r["finding"].startswith("upcoming")
+    ]
+    assert not [r for r in gaps(kg, top=0, as_of=dt.date(2024, 9, 15)) if r["starts"]]
+
+
+def test_ahead_warns_of_a_segregation_conflict_that_starts_tomorrow(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["org", "gaps", str(ORG_TTL), "--as-of", "2024-01-31", "--format", "json"]
+    assert main([*argv, "--ahead", "1"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    conflicts = [r for r in rows if r["finding"] == "upcoming segregation conflict"]
+    assert [(r["starts"], r["item"]) for r in conflicts] == [
+        ("2024-02-01", "https://example.org/bank/person/p08")
+    ]
+    assert "Hiro Tanaka holds both" in conflicts[0]["label"]
+    assert all(r["asOf"] == "2024-01-31" for r in rows)
+    assert main([*argv[:-2], "--ahead", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "upcoming segregation conflict: 1" in out and "2024-02-01" in out
+    assert main([*argv, "--ahead", "-1"]) == 2
+    assert "--ahead" in capsys.readouterr().err

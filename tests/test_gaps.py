@@ -16,7 +16,7 @@ from ppo_graph.cli import main
 from ppo_graph.engine import KnowledgeGraph
 from ppo_graph.engine.answers import check_violations
 from ppo_graph.namespaces import compact
-from ppo_graph.org.gaps import find_person, gaps
+from ppo_graph.org.gaps import COLUMNS, find_person, gaps
 
 ORG_TTL = Path(__file__).resolve().parent.parent / "examples" / "org" / "org.ttl"
 # The Demand Manager's vacancy, counted by hand: the nine generic process manager duties (7.4)
@@ -154,7 +154,8 @@ def test_without_a_person_shows_what_they_alone_cover(kg: KnowledgeGraph) -> Non
 def test_the_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["org", "gaps", str(ORG_TTL), "--format", "csv", "--top", "0"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    assert list(rows[0]) == ["finding", "item", "label", "people", "count", "listed", "asOf"]
+    assert list(rows[0]) == [*COLUMNS]
+    assert COLUMNS[:6] == ("finding", "item", "label", "people", "count", "listed")
     assert sum(r["finding"] == "workload" for r in rows) == 31
     assert main(["org", "gaps", str(ORG_TTL), "--without", "p08", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)

@@ -118,6 +118,14 @@ def register(subparsers: Any) -> None:
         metavar="DATE",
         help="read the organisation as of this date, YYYY-MM-DD (default: today, the local date): memberships begun on or before it and not ended before it count",
     )
+    gaps.add_argument(
+        "--ahead",
+        type=int,
+        default=0,
+        metavar="DAYS",
+        help="also the gaps and segregation conflicts that start within DAYS days of the date "
+        "(memberships that begin or end in that window)",
+    )
     gaps.set_defaults(handler=cmd_gaps)
     _register_diff(sub)
     _register_whatif(sub)
@@ -237,11 +245,13 @@ def cmd_gaps(args: argparse.Namespace) -> int:
 
     kg = open_graph(args)
     without = find_person(kg, args.without) if args.without else None
-    rows = gaps(kg, without, args.top, args.as_of)
+    if args.ahead < 0:
+        raise UsageError(f"--ahead: {args.ahead} is negative; give a number of days, 0 or more")
+    rows = gaps(kg, without, args.top, args.as_of, args.ahead)
     if Format(args.format) is not Format.TABLE:
         sys.stdout.write(format_rows(rows, COLUMNS, args.format))
     else:
-        sys.stdout.write(gaps_text(rows, without))
+        sys.stdout.write(gaps_text(rows, without, args.ahead))
     return EXIT_OK
 
 

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from ppo_graph.engine.protocol import Graph
 
 #: The columns of every finding.
-COLUMNS = ("finding", "item", "label", "people", "count", "listed", "asOf")
+COLUMNS = ("finding", "item", "label", "people", "count", "listed", "asOf", "starts")
 #: The findings, in the order they are shown.
 FINDINGS = (
     "unheld role",
@@ -41,6 +41,9 @@ FINDINGS = (
     "orphaned duty",
     "single point of failure",
     "workload",
+    "upcoming unheld role",
+    "upcoming uncovered duty",
+    "upcoming segregation conflict",
 )
 
 
@@ -66,10 +69,16 @@ def find_person(kg: Graph, name: str) -> Person:
 
 
 def gaps(
-    kg: Graph, without: Person | None = None, top: int = 10, as_of: dt.date | None = None
+    kg: Graph,
+    without: Person | None = None,
+    top: int = 10,
+    as_of: dt.date | None = None,
+    ahead: int = 0,
 ) -> list[dict[str, Any]]:
     """The findings as rows of :data:`COLUMNS`, grouped in :data:`FINDINGS` order, as of
-    ``as_of`` (None: :func:`ppo_graph.dates.current`); every row carries that date (asOf)."""
+    ``as_of`` (None: :func:`ppo_graph.dates.current`); every row carries that date (asOf).
+    ``ahead``: also the gaps and segregation conflicts that start within that many days
+    (:func:`upcoming`)."""
     today = Today.read(kg, as_of)
     members = today.members
     if not members and not rows_of(kg, "org-people"):
@@ -136,13 +145,15 @@ def gaps(
     ranked = sorted(load.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))
     for person, (count, listed) in ranked[:top] if top > 0 else ranked:
         out.append(row_of("workload", person, names.get(person, person), "", count, listed))
+    if ahead > 0:
+        out += upcoming(kg, dt.date.fromisoformat(today.as_of), ahead)
     order = {finding: i for i, finding in enumerate(FINDINGS)}
     for row in out:
         row["asOf"] = today.as_of
     return sorted(out, key=lambda r: order[r["finding"]])  # stable: each group keeps its order
 
 
-def gaps_text(rows: list[dict[str, Any]], without: Person | None = None) -> str:
+def gaps_text(rows: list[dict[str, Any]], without: Person | None = None, ahead: int = 0) -> str:
     """The findings as ``ppo org gaps`` prints them: one table per finding, with its count."""
     from ppo_graph.tables import format_table
 
@@ -155,6 +166,8 @@ def gaps_text(rows: list[dict[str, Any]], without: Person | None = None) -> str:
         group = [r for r in rows if r["finding"] == finding]
         if not group and finding.startswith("orphaned") and without is None:
             continue
+        if not group and finding.startswith("upcoming") and not ahead:
+            continue
         lines.append(f"{finding}: {len(group)}")
         if group:
             columns = (
@@ -164,6 +177,8 @@ def gaps_text(rows: list[dict[str, Any]], without: Person | None = None) -> str:
             )
             if finding in ("unheld role", "uncovered duty"):
                 columns = ["item", "label"]
+            if finding.startswith("upcoming"):
+                columns = ["starts", "item", "label"]
             lines.append(format_table(group, columns, 100, footer=False))
         else:
             lines.append("")
@@ -181,7 +196,48 @@ def row_of(
         "people": people,
         "count": count,
         "listed": listed,
+        "starts": "",
     }
+
+
+def upcoming(kg: Graph, as_of: dt.date, ahead: int) -> list[dict[str, Any]]:
+    """The unheld roles, uncovered duties and segregation conflicts that are not there on
+    ``as_of`` but start within ``ahead`` days: read as of each day in (as_of, as_of + ahead]
+    on which a membership begins (``ppo:memberFrom``) or the day after one ends
+    (``ppo:memberUntil``), by the same rules (:func:`gaps`, the ``org-segregation`` check);
+    each finding once, with the first day it holds (starts)."""
+    end = as_of + dt.timedelta(days=ahead)
+    changes: set[dt.date] = set()
+    for row in rows_of(kg, "org-people"):
+        for text, shift in ((row["from"], 0), (row["to"], 1)):
+            try:
+                day = dt.date.fromisoformat(text[:10]) + dt.timedelta(days=shift)
+            except ValueError:
+                continue
+            if as_of < day <= end:
+                changes.add(day)
+
+    def found(day: dt.date) -> dict[tuple[str, str, str], dict[str, Any]]:
+        out: dict[tuple[str, str, str], dict[str, Any]] = {}
+        for row in gaps(kg, top=0, as_of=day):
+            if row["finding"] in ("unheld role", "uncovered duty"):
+                out[(row["finding"], row["item"], row["label"])] = row
+        for row in kg.rows("org-segregation-violation", params(day), text=True):
+            key = ("segregation conflict", compact(row["focus"]), compact(row["value"]))
+            out[key] = row_of(key[0], key[1], row["message"], "", 0)
+        return out
+
+    seen = set(found(as_of))
+    rows: list[dict[str, Any]] = []
+    for day in sorted(changes):
+        for key, row in found(day).items():
+            if key in seen:
+                continue
+            seen.add(key)
+            new = row_of(f"upcoming {key[0]}", row["item"], row["label"], row["people"], 0)
+            new["starts"] = day.isoformat()
+            rows.append(new)
+    return rows
 
 
 def repeats(kg: Graph) -> dict[str, str]:
