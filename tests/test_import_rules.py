@@ -218,7 +218,7 @@ def test_the_graph_sees_the_package(package_graph: nx.DiGraph) -> None:
     )  # module level
     assert package_graph.has_edge("ppo_graph.engine", "ppo_graph.engine.isolation")  # from . import
     assert package_graph.has_edge(
-        "ppo_graph.engine", "ppo_graph.backends.fast.sparql"
+        "ppo_graph.engine.protocol", "ppo_graph.backends.fast.sparql"
     )  # inside a method
     assert package_graph.has_edge("ppo_graph.cli.core", "ppo_graph.cli.common")
 
