@@ -83,14 +83,28 @@ def test_a_new_version_is_a_rebuild(cache_dir: Path, monkeypatch: pytest.MonkeyP
 
 
 def _largest_data_file(entry: Path) -> Path:
-    files = [p for p in (entry / "store").iterdir() if p.suffix == ".sst"]
+    files = [p for p in (entry / "store").iterdir() if p.suffix in (".sst", ".nq")]
     return max(files, key=lambda p: p.stat().st_size)
 
 
+def _record(meta: Path, file: Path) -> None:
+    """The entry's checksums made to match ``file`` again: only reading it can tell."""
+    recorded = json.loads(meta.read_text(encoding="utf-8"))
+    recorded["files"][file.name] = [file.stat().st_size, zlib.crc32(file.read_bytes())]
+    meta.write_text(json.dumps(recorded), encoding="utf-8")
+
+
 @pytest.mark.parametrize(
-    "damage", ["truncate", "flip", "empty", "missing", "garbage-header", "bad-store"]
+    "damage",
+    ["truncate", "flip", "empty", "missing", "garbage-header", "bad-snapshot", "bad-store"],
 )
-def test_a_damaged_cache_entry_is_rebuilt_never_answered(cache_dir: Path, damage: str) -> None:
+def test_a_damaged_cache_entry_is_rebuilt_never_answered(
+    cache_dir: Path, damage: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ppo_graph import engine
+
+    if damage == "bad-store":  # an on-disk store: the form of a large graph's entry
+        monkeypatch.setattr(engine, "LARGE", 10)
     good = KnowledgeGraph.open()
     assert good.cache_entry is not None
     data_file = _largest_data_file(good.cache_entry)
@@ -107,12 +121,14 @@ def test_a_damaged_cache_entry_is_rebuilt_never_answered(cache_dir: Path, damage
         data_file.unlink()
     elif damage == "garbage-header":
         meta.write_text("not a cache entry", encoding="utf-8")
+    elif damage == "bad-snapshot":  # does not parse, though the recorded checksums match
+        assert data_file.name == engine.SNAPSHOT
+        data_file.write_bytes(data[: len(data) // 2] + b"<unclosed\n")
+        _record(meta, data_file)
     else:  # RocksDB cannot open it, though the recorded checksums still match
         current = good.cache_entry / "store" / "CURRENT"
         current.write_bytes(b"MANIFEST-999999\n")
-        recorded = json.loads(meta.read_text(encoding="utf-8"))
-        recorded["files"]["CURRENT"] = [current.stat().st_size, zlib.crc32(current.read_bytes())]
-        meta.write_text(json.dumps(recorded), encoding="utf-8")
+        _record(meta, current)
     again = KnowledgeGraph.open()
     assert not again.from_cache
     assert (again.asserted_count, again.inferred_count) == (
@@ -126,7 +142,8 @@ def test_a_damaged_cache_entry_is_rebuilt_never_answered(cache_dir: Path, damage
 def test_the_cache_serves_large_graphs_from_disk_and_small_ones_from_memory(
     cache_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A small graph is copied into memory (faster joins); one at or above LARGE is read in place,
+    """A small graph's entry is a snapshot read into memory (faster joins), its store writable
+    and the entry untouched; one at or above LARGE is an on-disk store read in place,
     read-only, and still answers the same rows."""
     import pyoxigraph as ox
 
@@ -134,18 +151,20 @@ def test_the_cache_serves_large_graphs_from_disk_and_small_ones_from_memory(
 
     small = KnowledgeGraph.open()
     small_again = KnowledgeGraph.open()
-    assert small_again.from_cache
+    assert small_again.from_cache and small_again.store_path is None
     assert small_again.cache_entry is not None
-    with pytest.raises(RuntimeError, match="read-write"):  # the entry's own store is read-only
-        ox.Store.read_only(str(small_again.cache_entry / "store")).add(
-            next(iter(small_again.store))
-        )
+    snapshot = small_again.cache_entry / "store" / engine.SNAPSHOT
+    before = snapshot.read_bytes()
     small_again.store.add(
         ox.Quad(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), ox.Literal("o"))
     )
+    assert snapshot.read_bytes() == before
+    assert len(KnowledgeGraph.open()) == len(small)
     monkeypatch.setattr(engine, "LARGE", 10)
+    cache.clear()
+    KnowledgeGraph.open()  # written as an on-disk store this time
     on_disk = KnowledgeGraph.open()
-    assert on_disk.from_cache
+    assert on_disk.from_cache and on_disk.store_path is not None
     with pytest.raises(RuntimeError, match="read-write"):  # read in place, read-only
         on_disk.store.add(next(iter(on_disk.store)))
     assert on_disk.ask("role-coverage") == small.ask("role-coverage")

@@ -14,7 +14,8 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "cache",
         help="show or clear the cache of reasoned graphs",
-        description="Reasoned graphs are cached as on-disk stores, keyed by the contents of their "
+        description="Reasoned graphs are cached (a small one as an N-Quads snapshot, a large one as an "
+        "on-disk store read in place), keyed by the contents of their "
         "input files, the package version and the reasoner's, so a second command on the same "
         "files answers at once. The folder is $PPO_CACHE_DIR, else the user's cache folder; at "
         "most 32 entries and $PPO_CACHE_MAX_MB (default 4096) MB are kept, the least recently "

@@ -4,8 +4,10 @@ The key is a SHA-256 over the package version, the reasoner's version, the optio
 the result, and the *contents* (not the names or dates) of every input file, shipped and the
 user's. An entry is a folder named by its key::
 
-    <key>/store/       an Oxigraph (RocksDB) store: asserted and inferred triples in their two
-                       named graphs, opened read-only by any number of processes at once
+    <key>/store/       the asserted and inferred triples in their two named graphs: for a small
+                       graph one N-Quads snapshot (graph.nq) read whole into memory; for a
+                       large one an Oxigraph (RocksDB) store, opened read-only in place by any
+                       number of processes at once
     <key>/entry.json   what it holds (counts, reasoner, inputs, the literals as written) and the
                        size and CRC-32 of every file of the store, written last
 
@@ -41,7 +43,7 @@ from typing import Any
 
 from ppo_graph import __version__
 
-FORMAT = "ppo-graph cache v2 (oxigraph store)"
+FORMAT = "ppo-graph cache v3 (N-Quads snapshot or oxigraph store)"
 META = "entry.json"
 STORE = "store"
 DIGESTS = "digests.json"
