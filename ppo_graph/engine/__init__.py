@@ -94,7 +94,7 @@ def _write_store(store: ox.Store, folder: Path) -> None:
 
     if len(store) < LARGE:
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / SNAPSHOT).write_bytes(store.dump(format=ox.RdfFormat.N_QUADS))
+        store.dump(str(folder / SNAPSHOT), format=ox.RdfFormat.N_QUADS)
         return
     disk = ox.Store(str(folder))
     quads = iter(store)
