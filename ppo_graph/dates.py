@@ -76,3 +76,23 @@ def option(text: str) -> dt.date:
 def params(date: dt.date | None) -> dict[str, str]:
     """The query parameters that read the organisation as of ``date`` (None: :func:`current`)."""
     return {AS_OF_PARAM: (date or current()).isoformat()}
+
+
+def iso(day: dt.date | str | None = None) -> str:
+    """``day`` as YYYY-MM-DD (None or "": :func:`current`)."""
+    if isinstance(day, dt.date):
+        return day.isoformat()
+    return day or current().isoformat()
+
+
+def stamp(day: dt.date | str | None = None) -> str:
+    """The line every organisation report shows its date with (``ppo raci``'s table and
+    Markdown, ``ppo org gaps``, ``diff`` and ``whatif``, ``ppo run``'s example organisation):
+    "As of YYYY-MM-DD: memberships current then." (None: :func:`current`)."""
+    return f"As of {iso(day)}: memberships current then."
+
+
+def checked(day: dt.date | str | None = None) -> str:
+    """The line ``ppo validate`` (and ``ppo run``'s example organisation) adds to a text report
+    when an organisation is loaded: the date its checks read the memberships as of."""
+    return f"Organisation checked as of {iso(day)} (memberships current then)."

@@ -69,7 +69,7 @@ def test_csv_by_person_cell_by_cell(
         csv.DictReader(io.StringIO(_run(capsys, str(ORG_TTL), "--by", "person", "--format", "csv")))
     )
     header = list(rows[0])
-    people = header[len(ROW_HEAD) :]
+    people = [c for c in header[len(ROW_HEAD) :] if c != "asOf"]
     assert header[: len(ROW_HEAD)] == ["duty", "section", "position", "text"]
     # 33 people, of whom Ines Moreau and Kavya Rao have left
     assert len(people) == 31 and "Kavya Rao" not in people and "Ines Moreau" not in people
@@ -97,10 +97,20 @@ def test_csv_by_person_cell_by_cell(
     assert all(len(r["text"]) <= 60 for r in rows)
 
 
+def want_date(text: str) -> str:
+    """The date of a RACI CSV (its asOf column)."""
+    return next(csv.DictReader(io.StringIO(text)))["asOf"]
+
+
 def test_markdown_carries_the_same_cells(capsys: pytest.CaptureFixture[str]) -> None:
     text = _run(capsys, str(ORG_TTL), "--by", "person", "--format", "csv")
     want = list(csv.reader(io.StringIO(text)))
+    dated = want[0].index("asOf")  # the CSV's column of the date; Markdown says it above
+    assert {r[dated] for r in want[1:]} == {want[1][dated]}
+    want = [r[:dated] + r[dated + 1 :] for r in want]
     md = _run(capsys, str(ORG_TTL), "--by", "person", "--format", "md").splitlines()
+    assert md[:2] == [f"As of {want_date(text)}: memberships current then.", ""]
+    md = md[2:]
     got = [[c.strip() for c in line.strip("|").split(" | ")] for line in md]
     assert got[0] == want[0] and md[1].startswith("|---|")
     assert len(got) == len(want) + 1
@@ -172,7 +182,8 @@ def test_xlsx_reopened(tmp_path: Path, org_kg: KnowledgeGraph) -> None:
         ["C", "Consulted"],
         ["I", "Informed"],
     ]
-    assert legend[6][:2] == ["cell", "by person"] and "holds today" in legend[6][2]
+    assert legend[6][:2] == ["cell", "by person"]
+    assert f"holds on {legend[7][1]}" in legend[6][2] and legend[7][0] == "as of"
     assert [p.name for p in tmp_path.iterdir()] == ["raci.xlsx"]  # no temp file left
 
 

@@ -104,7 +104,9 @@ def test_excel_csv(capsys: pytest.CaptureFixture[str], matrix: Matrix) -> None:
     sections = {r[1] for r in rows[1:]}
     assert "'7.10" in sections and "'7.6" in sections and "7.10" not in sections
     assert all(r[2].isdigit() for r in rows[1:])  # positions stay numbers
-    assert [[c.removeprefix("'") for c in r] for r in rows[1:]] == [
+    dated = len(ROW_HEAD)  # the date after the duty's columns, as text: Excel keeps it
+    assert rows[0][dated] == "asOf" and {r[dated] for r in rows[1:]} == {f"'{matrix.as_of}"}
+    assert [[c.removeprefix("'") for c in r[:dated] + r[dated + 1 :]] for r in rows[1:]] == [
         [r[c] for c in matrix.header] for r in matrix.rows
     ]
 

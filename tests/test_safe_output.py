@@ -178,13 +178,16 @@ def test_excel_cells() -> None:
 
 def test_raci_csv(hostile: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rows = _assert_safe_csv(_run(capsys, "raci", str(hostile), "--by", "person", "--format", "csv"))
-    people = [unescape_cell(c) for c in rows[0][len(ROW_HEAD) :]]
+    assert rows[0][len(ROW_HEAD)] == "asOf"  # the date, then the people
+    people = [unescape_cell(c) for c in rows[0][len(ROW_HEAD) + 1 :]]
     assert sorted(people) == sorted(NAMES.values())
     assert "'" + HYPERLINK in rows[0] and "'\tTabby" in rows[0] and "a|b" in rows[0]
 
 
 def test_raci_markdown(hostile: Path, capsys: pytest.CaptureFixture[str]) -> None:
     lines = _run(capsys, "raci", str(hostile), "--by", "person", "--format", "md").splitlines()
+    assert lines[0].startswith("As of ") and lines[1] == ""  # the date, then the table
+    lines = lines[2:]
     width = len(ROW_HEAD) + len(NAMES)
     assert lines[1] == "|" + "|".join(["---"] * width) + "|"
     for line in lines[:1] + lines[2:]:

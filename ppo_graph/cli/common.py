@@ -38,6 +38,22 @@ def add_input_files(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_as_of(parser: argparse.ArgumentParser) -> None:
+    """``--as-of DATE`` of the organisation commands (``args.as_of``: a date, or None for
+    :func:`ppo_graph.dates.current`); a bad date exits 2 naming the option and the form."""
+    from ppo_graph import dates
+
+    parser.add_argument(
+        "--as-of",
+        type=dates.option,
+        default=None,
+        metavar="DATE",
+        help="read the organisation as of this date, YYYY-MM-DD (default: today, the local "
+        "date): memberships begun on or before it and not ended before it count; every report "
+        "shows the date",
+    )
+
+
 def add_store_options(parser: argparse.ArgumentParser, *, what: str) -> None:
     """--store URL and the options that name a SPARQL store's endpoints and graph."""
     from ppo_graph.engine.remote import DEFAULT_GRAPH

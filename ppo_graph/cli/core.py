@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -132,11 +133,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
             note=lambda message: print(f"ppo validate: note: {message}", file=sys.stderr),
         )
         if turtle:
-            _turtle_report(kg, report)
+            _turtle_report(kg, report, as_of)
             return EXIT_OK if report.ok else EXIT_FAILURES
-    # an org:Organization is loaded (the checks' condition), asked cheaply of one role's page
-    held = kg.rows("role-page-holders", {"role": "ppod:ProcessOwner"}, text=True)
-    organisation = any(row["orgLoaded"] == "true" for row in held)
+    organisation = _organisation_loaded(kg)
     if args.format == ReportFormat.JSON:
         text = format_json(report)
         if organisation:
@@ -147,28 +146,36 @@ def cmd_validate(args: argparse.Namespace) -> int:
     else:
         text = format_text(report)
         if organisation:
-            text += (
-                f"\nOrganisation checked as of {as_of.isoformat()} (memberships current then).\n"
-            )
+            text += f"\n{dates.checked(as_of)}\n"
     sys.stdout.write(text)
     return EXIT_OK if report.ok else EXIT_FAILURES
 
 
-def _turtle_report(kg: Any, report: Any) -> None:
+def _turtle_report(kg: Any, report: Any, as_of: dt.date) -> None:
     """The SHACL report graph alone, as Turtle; the organisation checks are SPARQL, not SHACL,
-    so what they find is said on stderr, and counts in the exit code."""
+    so what they find is said on stderr, and counts in the exit code. With an organisation
+    loaded, a comment line opens the Turtle with the date its checks read it as of."""
     from ppo_graph.backends import reference_backend
     from ppo_graph.engine.answers import check_violations
 
     found = check_violations(kg, organisation_only=True)
     if found:
         print(
-            f"ppo validate: the organisation checks found {len(found)} problem(s), which the "
-            "SHACL report graph cannot hold: see them with --format text or json",
+            f"ppo validate: the organisation checks found {len(found)} problem(s) as of "
+            f"{as_of.isoformat()}, which the SHACL report graph cannot hold: see them with "
+            "--format text or json",
             file=sys.stderr,
         )
         report.conforms = False
+    if _organisation_loaded(kg):
+        sys.stdout.write(f"# {dates.checked(as_of)}\n")
     sys.stdout.write(reference_backend().report_turtle(report))
+
+
+def _organisation_loaded(kg: Any) -> bool:
+    """An org:Organization is loaded (the checks' condition), asked cheaply of one role's page."""
+    held = kg.rows("role-page-holders", {"role": "ppod:ProcessOwner"}, text=True)
+    return any(row["orgLoaded"] == "true" for row in held)
 
 
 def cmd_build(args: argparse.Namespace) -> int:

@@ -4,10 +4,12 @@ ORG Turtle and back (:mod:`ppo_graph.org`)."""
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import Any
 
+from ppo_graph import dates
 from ppo_graph.errors import EXIT_OK, UsageError
 
 _LAYOUT = (
@@ -99,8 +101,7 @@ def register(subparsers: Any) -> None:
         "name) recomputes it all with that person's memberships and assignments removed: "
         "what they alone cover shows as orphaned.",
     )
-    from ppo_graph import dates
-    from ppo_graph.cli.common import add_input_files
+    from ppo_graph.cli.common import add_as_of, add_input_files
     from ppo_graph.formats import Format, choices
 
     add_input_files(gaps)
@@ -111,13 +112,7 @@ def register(subparsers: Any) -> None:
     gaps.add_argument(
         "--format", choices=choices(*Format), default=Format.TABLE.value, help="default: table"
     )
-    gaps.add_argument(
-        "--as-of",
-        type=dates.option,
-        default=None,
-        metavar="DATE",
-        help="read the organisation as of this date, YYYY-MM-DD (default: today, the local date): memberships begun on or before it and not ended before it count",
-    )
+    add_as_of(gaps)
     gaps.add_argument(
         "--ahead",
         type=int,
@@ -256,6 +251,7 @@ def cmd_gaps(args: argparse.Namespace) -> int:
 
 
 def _register_diff(sub: Any) -> None:
+    from ppo_graph.cli.common import add_as_of
     from ppo_graph.formats import Format, choices
 
     diff = sub.add_parser(
@@ -274,6 +270,7 @@ def _register_diff(sub: Any) -> None:
     diff.add_argument(
         "--format", choices=choices(*Format), default=Format.TABLE.value, help="default: table"
     )
+    add_as_of(diff)
     diff.set_defaults(handler=cmd_diff)
 
 
@@ -287,15 +284,17 @@ def cmd_diff(args: argparse.Namespace) -> int:
             raise UsageError(f"{path} is a folder; give an organisation's Turtle or people CSV")
         if not path.is_file():
             raise UsageError(f"{path}: no such file")
-    rows = diff(args.old, args.new)
+    with dates.as_of(args.as_of) as day:  # both organisations read as of one date
+        rows = diff(args.old, args.new)
     if Format(args.format) is Format.TABLE:
-        sys.stdout.write(diff_text(rows, args.old, args.new))
+        sys.stdout.write(f"{dates.stamp(day)}\n" + diff_text(rows, args.old, args.new))
     else:
-        sys.stdout.write(format_rows(rows, COLUMNS, args.format))
+        sys.stdout.write(format_rows(_dated(rows, day), COLUMNS, args.format))
     return EXIT_OK
 
 
 def _register_whatif(sub: Any) -> None:
+    from ppo_graph.cli.common import add_as_of
     from ppo_graph.formats import Format, choices
 
     whatif = sub.add_parser(
@@ -324,6 +323,7 @@ def _register_whatif(sub: Any) -> None:
     whatif.add_argument(
         "--format", choices=choices(*Format), default=Format.TABLE.value, help="default: table"
     )
+    add_as_of(whatif)
     whatif.set_defaults(handler=cmd_whatif)
 
 
@@ -341,9 +341,15 @@ def cmd_whatif(args: argparse.Namespace) -> int:
         )
     kind, (first, second) = ("merge", args.merge) if args.merge else ("move", args.move)
     change = Change(kind, first, second)
-    rows = whatif(args.org, change, args.extra, args.top)
+    with dates.as_of(args.as_of) as day:  # the change made, and read, as of one date
+        rows = whatif(args.org, change, args.extra, args.top)
     if Format(args.format) is Format.TABLE:
-        sys.stdout.write(whatif_text(rows, change))
+        sys.stdout.write(f"{dates.stamp(day)}\n" + whatif_text(rows, change))
     else:
-        sys.stdout.write(format_rows(rows, COLUMNS, args.format))
+        sys.stdout.write(format_rows(_dated(rows, day), COLUMNS, args.format))
     return EXIT_OK
+
+
+def _dated(rows: list[dict[str, Any]], day: dt.date) -> list[dict[str, Any]]:
+    """``rows`` with the date they hold for in a column ``asOf`` (as ``ppo org gaps`` rows)."""
+    return [{**row, "asOf": day.isoformat()} for row in rows]

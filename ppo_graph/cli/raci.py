@@ -8,8 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ppo_graph import dates
-from ppo_graph.cli.common import add_input_files, open_graph
+from ppo_graph.cli.common import add_as_of, add_input_files, open_graph
 from ppo_graph.errors import EXIT_OK, UsageError
 from ppo_graph.formats import MatrixFormat, choices
 from ppo_graph.org.matrix_formats import matrix_content
@@ -45,13 +44,7 @@ def register(subparsers: Any) -> None:
         "ends, text Excel would read as a number or date, such as section 7.10, led by an "
         "apostrophe)",
     )
-    p.add_argument(
-        "--as-of",
-        type=dates.option,
-        default=None,
-        metavar="DATE",
-        help="read the organisation as of this date, YYYY-MM-DD (default: today, the local date): memberships begun on or before it and not ended before it count",
-    )
+    add_as_of(p)
     p.set_defaults(handler=cmd_raci)
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from ppo_graph.dates import as_of, checked, current, iso, params
+
 if TYPE_CHECKING:
     from ppo_graph.engine.protocol import Graph, ValidatorName
     from ppo_graph.report import ValidationReport
@@ -63,14 +65,16 @@ def validate(
 class ExampleOrg:
     """What the main job found on the example organisation."""
 
-    people: int  # in post today
+    people: int  # in post on as_of
     gaps: dict[str, int]  # org-* check -> its violations: the example's deliberate gaps
     unexpected: int  # other violations and inconsistencies: the shipped files are broken
+    as_of: str = ""  # the date the organisation was read as of (YYYY-MM-DD)
 
     def summary(self, out: Path) -> list[str]:
         listed = ", ".join(f"{check} {n}" for check, n in self.gaps.items()) or "none"
         text = (
-            f"{self.people} people in post (examples/org); the organisation checks find its "
+            f"{self.people} people in post (examples/org) as of {iso(self.as_of)}; the "
+            "organisation checks find its "
             f"{sum(self.gaps.values())} deliberate gaps, which do not fail the run: {listed}"
         )
         if self.unexpected:
@@ -181,23 +185,28 @@ def example_organisation(
     from ppo_graph.org.gaps import gaps, gaps_text
     from ppo_graph.org.matrix_formats import matrix_content
     from ppo_graph.org.raci import build
-    from ppo_graph.org.rdf import rows_of
     from ppo_graph.paths import example_org_dir
     from ppo_graph.report import format_text
 
     kg = KnowledgeGraph.open([example_org_dir() / "org.ttl"], cache=cache)
-    report = validate(kg, checks="all")
+    day = current()  # one date for every file: a run across midnight reads one day
+    with as_of(day):
+        report = validate(kg, checks="all")
     save(
         "org-validation.txt",
-        format_text(report),
+        f"{format_text(report)}\n{checked(day)}\n",
         "the example organisation's validation: its deliberate gaps",
     )
-    matrix = build(kg, "role")
+    matrix = build(kg, "role", day)
     for fmt in (MatrixFormat.HTML, MatrixFormat.CSV):
         content = matrix_content(matrix, fmt)
         assert isinstance(content, str)
         save(f"raci-by-role.{fmt}", content, f"its RACI matrix by role ({fmt})")
-    save("org-gaps.txt", gaps_text(gaps(kg)), "its unheld roles, uncovered duties and workload")
+    save(
+        "org-gaps.txt",
+        gaps_text(gaps(kg, as_of=day)),
+        "its unheld roles, uncovered duties and workload",
+    )
 
     checks = Counter(  # the organisation checks' violations, by check
         v.shape.removeprefix("queries/checks/").removesuffix("-violation.rq")
@@ -206,5 +215,6 @@ def example_organisation(
     )
     deliberate = dict(sorted(checks.items()))
     unexpected = len(report.violations) - checks.total() + len(report.inconsistencies)
-    people = len({row["person"] for row in rows_of(kg, "org-current-members")})
-    return ExampleOrg(people, deliberate, unexpected)
+    members = kg.rows("org-current-members", params(day), text=True)
+    people = len({row["person"] for row in members})
+    return ExampleOrg(people, deliberate, unexpected, day.isoformat())

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from ppo_graph.engine.protocol import Graph
 
 #: The columns of every change.
-COLUMNS = ("change", "item", "label", "before", "after")
+COLUMNS = ("change", "item", "label", "before", "after", "asOf")  # asOf: the command's date
 #: The changes, in the order they are shown.
 CHANGES = (
     "joined",

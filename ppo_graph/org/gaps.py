@@ -21,7 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ppo_graph.dates import current, params
+from ppo_graph.dates import params, stamp
 from ppo_graph.errors import UsageError
 from ppo_graph.namespaces import compact
 from ppo_graph.org.raci import section_key, short_text
@@ -159,7 +159,7 @@ def gaps_text(rows: list[dict[str, Any]], without: Person | None = None, ahead: 
 
     lines: list[str] = []
     dates = sorted({str(r["asOf"]) for r in rows if r.get("asOf")})
-    lines.append(f"As of {', '.join(dates) or current().isoformat()}: memberships current then.\n")
+    lines.append(stamp(", ".join(dates) or None) + "\n")
     if without is not None:
         lines.append(f"As if {without} left: their memberships and assignments removed.\n")
     for finding in FINDINGS:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from ppo_graph.org.raci import CELL_NOTE, ROW_HEAD, Matrix
+from ppo_graph.org.raci import ROW_HEAD, Matrix
 
 #: The columns that open each row of the page: the matrix's, with the process before the text.
 PAGE_HEAD = (*ROW_HEAD[:3], "process", *ROW_HEAD[3:])
@@ -64,7 +64,7 @@ def matrix_html(matrix: Matrix, title: str = "RACI matrix", *, date: str = "") -
     out += [
         '<dt class="has-R has-A">RA</dt><dd>Responsible and Accountable (coloured apart)</dd>',
         "</dl>",
-        f'<p id="rule">{e(matrix.rule)} {e(CELL_NOTE)}</p>',
+        f'<p id="rule">{e(matrix.rule)} {e(matrix.note)}</p>',
         '<table id="raci"><thead><tr>',
         *(f'<th scope="col">{e(c)}</th>' for c in (*PAGE_HEAD, *matrix.columns)),
         "</tr></thead><tbody>",

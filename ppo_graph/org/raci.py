@@ -27,6 +27,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ppo_graph.dates import iso
 from ppo_graph.errors import UsageError
 from ppo_graph.namespaces import compact
 from ppo_graph.org import RACI_LETTERS
@@ -49,21 +50,22 @@ class By(enum.StrEnum):
 ROW_HEAD = ("duty", "section", "position", "text")
 TEXT_WIDTH = 60
 
-#: How a cell is computed, per kind of column: shown in the legend of the HTML and XLSX matrix.
+#: How a cell is computed, per kind of column: shown in the legend of the HTML and XLSX matrix,
+#: ``{as_of}`` the date the matrix holds for (:attr:`Matrix.rule`).
 CELL_RULES: dict[By, str] = {
-    By.PERSON: "R where a role the person holds today carries the duty (listed for the role or "
-    "inherited from the generic role it specialises); plus the letter of every assignment of the "
-    "duty to the person, or to a post the person holds today.",
+    By.PERSON: "R where a role the person holds on {as_of} carries the duty (listed for the role "
+    "or inherited from the generic role it specialises); plus the letter of every assignment of "
+    "the duty to the person, or to a post the person holds on {as_of}.",
     By.ROLE: "R where the role carries the duty (listed for it or inherited from the generic role "
     "it specialises); plus the letter of every assignment to a post of the role, or to a person "
-    "who holds the role today.",
+    "who holds the role on {as_of}.",
     By.PROCESS: "R where the owner or manager role of the process carries the duty; plus the "
-    "letters assigned to the people and posts in those roles today.",
+    "letters assigned to the people and posts in those roles on {as_of}.",
 }
-#: What every legend adds to the rule.
+#: What every legend adds to the rule (:attr:`Matrix.note`).
 CELL_NOTE = (
-    "Only current memberships count (begun, and not ended before today). A cell lists its letters "
-    "in R, A, C, I order; an empty cell: no involvement."
+    "Only memberships current on {as_of} count (begun on or before it, and not ended before it). "
+    "A cell lists its letters in R, A, C, I order; an empty cell: no involvement."
 )
 
 
@@ -90,7 +92,13 @@ class Matrix:
 
     @property
     def rule(self) -> str:
-        return CELL_RULES[self.by]
+        """How a cell is computed, with the date the matrix holds for."""
+        return CELL_RULES[self.by].format(as_of=iso(self.as_of))
+
+    @property
+    def note(self) -> str:
+        """:data:`CELL_NOTE` with the date the matrix holds for."""
+        return CELL_NOTE.format(as_of=iso(self.as_of))
 
 
 def section_key(section: str, position: str, duty: str = "") -> tuple[Any, ...]:
@@ -152,8 +160,9 @@ def build(kg: Graph, by: By | str = By.ROLE, as_of: dt.date | None = None) -> Ma
         members = today.members
         if not members:
             raise UsageError(
-                "--by person needs an organisation with people holding roles today: load its "
-                "Turtle (ppo org import people.csv --out org.ttl; ppo raci org.ttl --by person)"
+                f"--by person needs an organisation with people holding roles on {today.as_of}: "
+                "load its Turtle (ppo org import people.csv --out org.ttl; ppo raci org.ttl "
+                "--by person)"
             )
         for m in members:
             labels[m["person"]] = m["name"]

@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ppo_graph.dates import current
 from ppo_graph.errors import UsageError
 from ppo_graph.namespaces import compact
 
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     from ppo_graph.org.csvfile import PersonRow, RaciRow
 
 #: The columns of every line of the answer.
-COLUMNS = ("part", "item", "label", "detail")
+COLUMNS = ("part", "item", "label", "detail", "asOf")  # asOf: the command's date
 #: The parts of the answer, in order.
 PARTS = ("change", "duties", "conflict", "unheld role", "uncovered duty", "workload")
 
@@ -177,7 +178,7 @@ def whatif(
     from ppo_graph.org.diff import compare, read_side
     from ppo_graph.org.rdf import to_turtle
 
-    today = dt.date.today().isoformat()
+    today = current().isoformat()  # the one date (ppo_graph.dates): --as-of, else local
     people, raci, pairs = read_rows(org, extra)
     if not people:
         raise UsageError(f"{org}: no organisation in it (ppo org import people.csv --out org.ttl)")

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ppo_graph.errors import UsageError
-from ppo_graph.org.raci import CELL_NOTE, Matrix
+from ppo_graph.org.raci import Matrix
 from ppo_graph.tables import FORMULA_STARTERS
 
 INSTALL = "pip install 'ppo-graph[xlsx]' (or pip install openpyxl)"
@@ -109,7 +109,7 @@ def matrix_xlsx(matrix: Matrix, date: str) -> bytes:
         put_row(legend, line, [item["letter"], item["label"], item["definition"]])
         line += 1
     line += 1
-    put_row(legend, line, ["cell", f"by {matrix.by.value}", f"{matrix.rule} {CELL_NOTE}"])
+    put_row(legend, line, ["cell", f"by {matrix.by.value}", f"{matrix.rule} {matrix.note}"])
     put_row(legend, line + 1, ["as of", date, "the date the memberships were counted for"])
     put_row(legend, line + 2, ["colours", "RA", "Responsible and Accountable, apart from R"])
     legend.cell(line + 2, 2).fill = fills["RA"]

@@ -1,6 +1,6 @@
 """The role pages: an index of every role, and one page per role (``/roles/{local-name}``) that a
-governance lead prints as the role's description: who holds it today (when an organisation is
-loaded), its duties (own and inherited, with section, bullet and verbatim text), the artefacts and
+governance lead prints as the role's description: who holds it today, or as of the date of
+``?as_of=YYYY-MM-DD`` (when an organisation is loaded; the date is printed), its duties (own and inherited, with section, bullet and verbatim text), the artefacts and
 processes they mention, and the interfaces of its process. Every fact comes from a catalogue query
 (``queries/reports/workbench-roles.rq``, ``role-page-*.rq``, and, for the index's count of
 holders, ``org-current-members.rq`` and ``org-role-holders.rq``); this module only groups and
@@ -8,12 +8,14 @@ writes them."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from ppo_graph.dates import current
 from ppo_graph.namespaces import compact, local_name
 from ppo_graph.serve.workbench.markup import Child, Markup, h, page
 from ppo_graph.tables import parts
@@ -104,9 +106,21 @@ def _holder_count(role: RoleEntry) -> Markup:
     return h("td", {"class": "holders"}, role.holders)
 
 
-def role_page(graph: Graph, role: RoleEntry, roles: dict[str, RoleEntry]) -> str:
+def role_page(
+    graph: Graph,
+    role: RoleEntry,
+    roles: dict[str, RoleEntry],
+    as_of: dt.date | None = None,
+    *,
+    today: bool = True,
+) -> str:
+    """The page of ``role``, its holders as of ``as_of`` (None: :func:`ppo_graph.dates.current`);
+    ``today``: that date is today's (the page says "today" beside it)."""
+    from ppo_graph.dates import params as dated
+
     params = {"role": role.iri}
-    holders = graph.rows("role-page-holders", params)
+    day = as_of or current()
+    holders = graph.rows("role-page-holders", {**params, **dated(day)})
     duties = graph.rows("role-page-duties", params)
     mentions = graph.rows("role-page-mentions", params)
     interfaces = graph.rows("role-page-interfaces", params)
@@ -124,7 +138,7 @@ def role_page(graph: Graph, role: RoleEntry, roles: dict[str, RoleEntry]) -> str
             h("p", {"class": "iri"}, role.iri),
             h("button", {"type": "button", "class": "print no-print", "id": "print"}, "Print"),
         ),
-        _holders(holders),
+        _holders(holders, day, today=today),
         h("h2", None, f"Duties ({len(own)} own, {len(inherited)} inherited)"),
         _duty_table(own, "own-duties", by_label) if own else h("p", None, "No duty of its own."),
     ]
@@ -139,27 +153,47 @@ def role_page(graph: Graph, role: RoleEntry, roles: dict[str, RoleEntry]) -> str
     return page(role.label, body, active="/roles", scripts=["/assets/role.js"])
 
 
-def _holders(rows: list[dict[str, Any]]) -> Child:
-    """Who holds the role today, when an organisation is loaded (else nothing): the people, or
-    that nobody does, flagged as a gap for a role the organisation checks require to be held."""
+def _holders(rows: list[dict[str, Any]], day: dt.date, *, today: bool) -> Child:
+    """Who holds the role on ``day`` (``today``: it is today), when an organisation is loaded
+    (else nothing): the date, a form to ask for another, and the people, or that nobody does,
+    flagged as a gap for a role the organisation checks require to be held."""
     if not rows or _text(rows[0]["orgLoaded"]) != "true":
         return None
+    date = day.isoformat()
+    when = "today" if today else f"as of {date}"
     people = [row for row in rows if row["person"] is not None]
-    heading = h("h2", {"id": "held-by"}, f"Held by today ({len(people)})")
+    title = "Held by today" if today else f"Holders as of {date}"
+    heading = h("h2", {"id": "held-by"}, f"{title} ({len(people)})")
+    stated = h(
+        "p",
+        {"id": "as-of"},
+        "As of ",
+        h("time", {"datetime": date}, date),
+        " (today)" if today else "",
+        ": memberships begun on or before it and not ended before it.",
+    )
+    ask = h(
+        "form",
+        {"method": "get", "class": "no-print", "id": "as-of-form"},
+        h("label", None, "Another date ", h("input", {"type": "date", "name": "as_of"})),
+        " ",
+        h("button", {"type": "submit"}, "Show"),
+    )
+    head = [heading, stated, ask]
     if not people:
         if _text(rows[0]["mustBeHeld"]) == "true":
             notice = (
-                "Nobody holds this role today. Every PPO process owner and manager role must be "
-                "held: ppo validate --checks flags it (org-role-unheld), and ppo org gaps lists "
-                "the duties it leaves uncovered."
+                f"Nobody holds this role {when}. Every PPO process owner and manager role must "
+                "be held: ppo validate --checks flags it (org-role-unheld), and ppo org gaps "
+                "lists the duties it leaves uncovered."
             )
-            return [heading, h("p", {"class": "notice unheld", "id": "unheld"}, notice)]
+            return [*head, h("p", {"class": "notice unheld", "id": "unheld"}, notice)]
         return [
-            heading,
-            h("p", {"class": "notice", "id": "unheld"}, "Nobody holds this role today."),
+            *head,
+            h("p", {"class": "notice", "id": "unheld"}, f"Nobody holds this role {when}."),
         ]
     body = [_row(_text(row[c]) for c in ("name", "person", "post", "team")) for row in people]
-    return [heading, _table("holders", ("name", "id", "post", "team"), body)]
+    return [*head, _table("holders", ("name", "id", "post", "team"), body)]
 
 
 def _duty_table(

@@ -2,7 +2,9 @@
 
 - ``/``: the SPARQL editor and the canned catalogue (the page's script queries ``/sparql`` and
   ``/queries/NAME``); ``/workbench/query-text/NAME``: a canned query's text, for the editor;
-- ``/roles`` and ``/roles/{local-name}``: the role index and the printable role pages;
+- ``/roles`` and ``/roles/{local-name}``: the role index and the printable role pages
+  (``?as_of=YYYY-MM-DD``: who holds the role as of that date; default the local date; a bad
+  date is answered 400 with what was expected);
 - ``/graph``: the interactive interface page ``ppo viz`` writes;
 - ``/validation``: what ``ppo validate --checks`` reports; ``/ontology``: the ontology's
   documentation;
@@ -17,6 +19,7 @@ ontology documentation) is kept for the graph it was computed from.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -24,6 +27,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from ppo_graph import dates
+from ppo_graph.errors import UsageError
 from ppo_graph.serve.workbench.assets import asset
 from ppo_graph.serve.workbench.markup import GRAPH_CSP, PAGE_CSP
 
@@ -103,7 +108,13 @@ def workbench_routes(current: Callable[[], Any], run: Runner) -> list[Route]:
                 h("p", None, "See ", h("a", {"href": "/roles"}, "the roles"), "."),
             ]
             return _html(page("No such role", body, active="/roles"), status=404)
-        text = await run(_role_page_job, entry, index)
+        asked = request.query_params.get("as_of", "")
+        try:
+            day = dates.parse_date(asked, "as_of") if asked else dates.local_today()
+        except UsageError as error:
+            return _bad_request(str(error))
+        today = day == dates.local_today()
+        text = await run(_role_page_job, entry, index, day, today)
         return _html(text)
 
     async def interface_graph(request: Request) -> Response:
@@ -145,10 +156,20 @@ def _role_index_job(graph: Graph) -> dict[str, RoleEntry]:
     return roles.role_index(graph)
 
 
-def _role_page_job(graph: Graph, entry: RoleEntry, index: dict[str, RoleEntry]) -> str:
+def _role_page_job(
+    graph: Graph, entry: RoleEntry, index: dict[str, RoleEntry], day: dt.date, today: bool
+) -> str:
     from ppo_graph.serve.workbench import roles
 
-    return roles.role_page(graph, entry, index)
+    return roles.role_page(graph, entry, index, day, today=today)
+
+
+def _bad_request(message: str) -> HTMLResponse:
+    """A page that says what was wrong with the request, status 400."""
+    from ppo_graph.serve.workbench.markup import h, page
+
+    body = [h("h1", None, "Bad request"), h("p", {"id": "error"}, message)]
+    return _html(page("Bad request", body, active="/roles"), status=400)
 
 
 def _validation_job(graph: Graph) -> str:
