@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -96,3 +96,14 @@ def checked(day: dt.date | str | None = None) -> str:
     """The line ``ppo validate`` (and ``ppo run``'s example organisation) adds to a text report
     when an organisation is loaded: the date its checks read the memberships as of."""
     return f"Organisation checked as of {iso(day)} (memberships current then)."
+
+
+def read_as_of(bound: Mapping[str, str]) -> str:
+    """The date (YYYY-MM-DD) a query that declares ``asOf`` reads the organisation as of, given
+    the parameters it is run with: ``asOf``'s value, or :func:`current` when it is missing or
+    "today" (the default)."""
+    raw = bound.get(AS_OF_PARAM, TODAY)
+    try:
+        return parse_date(raw, f"--param {AS_OF_PARAM}").isoformat()
+    except UsageError:
+        return raw

@@ -345,3 +345,24 @@ def test_role_pages_take_as_of(kg: KnowledgeGraph, monkeypatch: pytest.MonkeyPat
         assert answer.status_code == 400, bad
         said = html.unescape(answer.text)
         assert f"as_of: {bad!r} is not a date; expected the form YYYY-MM-DD" in said
+
+
+@pytest.mark.parametrize("given", [None, BEFORE_THE_VACANCY])
+def test_organisation_questions_show_their_date(
+    kg: KnowledgeGraph, clock: dt.date, given: dt.date | None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ppo_graph.catalogue import default_catalogue
+    from ppo_graph.engine.answers import answer_all
+
+    day = (given or clock).isoformat()
+    option = ["--as-of", day] if given else []
+    assert main(["query", "team-duties", str(ORG_TTL), "-p", "team=Demand", *option]) == 0
+    out = capsys.readouterr().out
+    assert f"\nAs of {day}: memberships current then.\n\n" in out.split("------", 1)[0]
+    assert main(["query", "roles"]) == 0  # no organisation in it: no date
+    assert "As of" not in capsys.readouterr().out
+    if given is None:  # ppo run's answers: the date each organisation question read as of
+        stream = io.StringIO()
+        only = [spec for spec in default_catalogue() if spec.name == "team-duties"]
+        answer_all(kg, stream, catalogue=only)  # type: ignore[arg-type]
+        assert f"asOf={day})" in stream.getvalue() and "asOf=today" not in stream.getvalue()

@@ -228,6 +228,8 @@ def run_query_command(args: argparse.Namespace) -> int:
     rows = kg.rows(spec, params, timeout=args.timeout, memory_mb=args.memory_limit)
     if args.format == Format.TABLE.value:
         about = textwrap.wrap(spec.question, args.width) if spec.question else []
+        if dates.AS_OF_PARAM in {p.name for p in spec.params}:  # an organisation question
+            about.append(dates.stamp(dates.read_as_of(params)))
         sys.stdout.write("\n".join([spec.title, *about, "", ""]))
     sys.stdout.write(format_rows(rows, spec.columns or None, args.format, width=args.width))
     if spec.kind == "check" and rows:

@@ -7,6 +7,7 @@ import textwrap
 from typing import IO, TYPE_CHECKING, Any
 
 from ppo_graph.catalogue import Catalogue, QuerySpec, default_catalogue
+from ppo_graph.dates import AS_OF_PARAM, read_as_of
 from ppo_graph.namespaces import compact
 from ppo_graph.report import ValidationReport, Violation
 from ppo_graph.tables import Row, format_table, parts
@@ -94,7 +95,10 @@ def answer_all(
         if spec.kind != "question":
             continue
         rows = _rows(graph, spec)
-        args = "".join(f" {p.name}={p.default}" for p in spec.params)
+        args = "".join(  # the date an organisation question reads as of, not "today"
+            f" {p.name}={read_as_of({}) if p.name == AS_OF_PARAM else p.default}"
+            for p in spec.params
+        )
         heading = f"== {spec.title} ({spec.name}{args})"
         stream.write("\n".join(textwrap.wrap(heading, width, subsequent_indent="   ")) + "\n")
         table = format_table(rows[:limit], spec.columns, width)
