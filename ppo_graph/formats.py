@@ -50,6 +50,7 @@ class View(enum.StrEnum):
     INTERFACES = "interfaces"
     ROLES = "roles"
     ARTEFACTS = "artefacts"
+    PPO = "ppo"  # the slide: interfaces with a PPO process at one end, 16:9, edges labelled
 
 
 class PictureFormat(enum.StrEnum):

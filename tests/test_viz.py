@@ -144,6 +144,7 @@ def test_layout_has_no_overlapping_boxes_and_is_deterministic(
     first = viz.build_scene(reasoned_engine, view)
     assert first.nodes
     assert viz.overlapping_pairs(first.nodes) == []
+    assert viz.blocked_edges(first, viz.CLEARANCE) == []  # no edge through a box (issue 23)
     for node in first.nodes:  # the box holds its label
         longest = max(len(line) for line in node.lines)
         assert node.width >= longest * node.style.font * viz.CHAR_WIDTH[node.style.bold]
@@ -429,3 +430,29 @@ def test_command_modules_stay_light() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("fmt", list(viz.Format))
+def test_viz_ppo_slide_in_every_format(
+    fast_union: Graph, tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: viz.Format
+) -> None:
+    """`ppo viz --view ppo` (issue 23): the slide in each format, its edges labelled by type."""
+    if fmt is viz.Format.PNG and shutil.which(viz.GRAPHVIZ_ENGINE) is None:
+        require_module("matplotlib")  # the PNG without Graphviz
+    out = tmp_path / f"slide.{fmt.value}"
+    assert cli.main(["viz", "--view", "ppo", "--format", fmt.value, "--out", str(out)]) == 0
+    scene = viz.build_scene(KnowledgeGraph.from_rdflib(fast_union), "ppo")
+    labels_ = {e.type_label for e in scene.edges}
+    assert scene.edges and all(":" not in label for label in labels_)
+    data = out.read_bytes()
+    if fmt is viz.Format.PNG:
+        width, height, _colours = png_stats(data)
+        assert width / height == pytest.approx(16 / 9, rel=0.01)
+    elif fmt is viz.Format.HTML:
+        page = page_data(data.decode("utf-8"))
+        assert page["view"] == "ppo" and page["edgeLabels"] is True
+    elif fmt is viz.Format.GRAPHML:
+        assert nx.read_graphml(out).graph["view"] == "ppo"
+    else:  # svg, dot: the type names are written as the edges' labels
+        text = data.decode("utf-8")
+        assert all(label in text for label in labels_)

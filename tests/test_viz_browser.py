@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import os
 import socket
 import struct
@@ -25,7 +26,7 @@ import pytest
 from conftest import require_tool
 from rdflib import RDF, Graph, URIRef
 from test_viz import png_stats, rdf_counts
-from test_viz_picture import Box, misplaced
+from test_viz_picture import Box, misplaced, python_edges, python_svg, through_boxes
 
 from ppo_graph import viz
 from ppo_graph.backends.reference.namespaces import PPO, PPOD
@@ -228,6 +229,30 @@ def test_page_draws_the_scene_layout(page: CDP, reasoned_engine: Any) -> None:
         "n.width(), n.height()])"
     )
     assert misplaced(scene, {i: Box(x, y, w, h) for i, x, y, w, h in drawn}) == []
+
+
+def test_page_draws_the_scene_routes(page: CDP, reasoned_engine: Any) -> None:
+    """Each edge follows the scene's route (issue 23): through its control point, or round the
+    corners it takes to go around the boxes in its way."""
+    scene = viz.build_scene(reasoned_engine)
+    drawn = dict(
+        page.js(
+            "ppoGraph.cy.edges().map(e => [e.id(), "
+            "(e.controlPoints() || e.segmentPoints() || []).map(p => [p.x, p.y])])"
+        )
+    )
+    for edge in scene.edges:
+        bends = [s[0] for s in scene.routes[edge.id].segments if len(s) == 2]
+        assert len(drawn[edge.id]) == len(bends), edge.id
+        assert all(math.dist(a, b) < 1.0 for a, b in zip(drawn[edge.id], bends, strict=False)), (
+            edge.id
+        )
+
+
+def test_page_export_has_no_edge_through_a_box(page: CDP) -> None:
+    svg = page.js("ppoGraph.exportSvg()").encode("utf-8")
+    edges, boxes = python_edges(svg), python_svg(svg)
+    assert edges and boxes and through_boxes(edges, boxes) == []
 
 
 def test_no_network_request_and_no_script_error(page: CDP) -> None:

@@ -14,8 +14,10 @@ from ppo_graph.errors import EXIT_OK, UsageError
 
 _LAYOUT = (
     "people CSV columns: person,name,email,team,post,role,from,to[,service] (one row per "
-    "membership; dates YYYY-MM-DD, to empty while it lasts). RACI CSV columns: who,duty,letter "
-    "(who: a person id, else a post name; duty: ppod:duty-7.6-14; letter: R, A, C or I). "
+    "membership; dates YYYY-MM-DD, to empty while it lasts), and optionally post_id, team_id, "
+    "service_id (the id is then the identity, the name its label). RACI CSV columns: "
+    "who,duty,letter (who: a person id, else a post id or name; duty: ppod:duty-7.6-14; "
+    "letter: R, A, C or I). "
     "Segregation CSV columns: role,incompatible_with (two roles one person must not hold at the "
     "same time). Roles by IRI, CURIE, label, short form (Capacity Manager) or process "
     "abbreviation (ISM Owner); roles of your own Turtle with --with."
@@ -42,16 +44,7 @@ def register(subparsers: Any) -> None:
     )
     imp.add_argument("people", type=Path, help="the people CSV (or .xlsx workbook)")
     imp.add_argument("--raci", type=Path, help="the duty-level RACI CSV (or .xlsx)")
-    imp.add_argument("--sheet", help="the sheet of an .xlsx workbook to read (default: the first)")
-    imp.add_argument(
-        "--columns",
-        action="append",
-        default=[],
-        metavar="MAPPING",
-        help='your own headers for our columns: person="Employee ID",name="Full name" (any '
-        "column of the people, RACI or segregation files), or a file with one "
-        "column=Header a line; repeatable. Other columns are ignored, with a note naming them",
-    )
+    _add_reading(imp)
     imp.add_argument(
         "--segregation",
         type=Path,
@@ -126,6 +119,22 @@ def register(subparsers: Any) -> None:
     _register_whatif(sub)
 
 
+def _add_reading(parser: Any) -> None:
+    """--sheet and --columns: how the people and RACI tables are read (import and diff)."""
+    parser.add_argument(
+        "--sheet", help="the sheet of an .xlsx workbook to read (default: the first)"
+    )
+    parser.add_argument(
+        "--columns",
+        action="append",
+        default=[],
+        metavar="MAPPING",
+        help='your own headers for our columns: person="Employee ID",name="Full name" (any '
+        "column of the people, RACI or segregation files), or a file with one "
+        "column=Header a line; repeatable. Other columns are ignored, with a note naming them",
+    )
+
+
 def _write(path: Path | None, text: str, what: str) -> None:
     from ppo_graph.output import atomic_write
 
@@ -140,16 +149,8 @@ def _write(path: Path | None, text: str, what: str) -> None:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from ppo_graph.engine import KnowledgeGraph
-    from ppo_graph.org.csvfile import (
-        Reading,
-        identity_notes,
-        parse_columns,
-        read_pairs,
-        read_people,
-        read_raci,
-    )
-    from ppo_graph.org.names import duty_names, role_names
-    from ppo_graph.org.rdf import DEFAULT_BASE, rows_of, to_turtle
+    from ppo_graph.org.csvfile import Reading, parse_columns, read_all
+    from ppo_graph.org.rdf import DEFAULT_BASE, to_turtle
     from ppo_graph.output import refuse_overwriting
 
     refuse_overwriting(args.out, [args.people, args.raci, args.segregation, *args.with_files])
@@ -163,15 +164,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     kg = KnowledgeGraph.open(
         extensions, reasoning=bool(extensions), cache=None if extensions else False
     )
-    roles = role_names(rows_of(kg, "org-roles"))
     try:
-        people = read_people(args.people, roles.resolve, read)
-        read.notes += identity_notes(args.people, people)
-        raci = []
-        if args.raci is not None:
-            duties = duty_names(row["duty"] for row in rows_of(kg, "graph-duties"))
-            raci = read_raci(args.raci, people, duties.resolve, read)
-        pairs = read_pairs(args.segregation, roles.resolve, read) if args.segregation else []
+        people, raci, pairs = read_all(kg, args.people, args.raci, args.segregation, read)
     finally:  # the notes (ignored columns, near names) also explain a refusal
         for note in read.notes:
             print(note, file=sys.stderr)
@@ -185,6 +179,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from ppo_graph.catalogue import default_catalogue
     from ppo_graph.engine import KnowledgeGraph
+    from ppo_graph.org import ID_COLUMNS
     from ppo_graph.org.rdf import rows_of
     from ppo_graph.output import refuse_overwriting
     from ppo_graph.tables import format_csv
@@ -201,11 +196,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     kg = KnowledgeGraph.open([args.org], reasoning=False, cache=False)
     catalogue = default_catalogue()
     people = rows_of(kg, "org-people")
-    _write(
-        args.out,
-        format_csv(people, catalogue.get("org-people").columns),
-        f"{len(people)} memberships",
-    )
+    # The id columns only when some post, team or service has an id: what was imported.
+    columns = [
+        column
+        for column in catalogue.get("org-people").columns
+        if column not in ID_COLUMNS or any(row[column] for row in people)
+    ]
+    _write(args.out, format_csv(people, columns), f"{len(people)} memberships")
     if args.raci_out is not None:
         from ppo_graph.namespaces import compact
 
@@ -259,14 +256,29 @@ def _register_diff(sub: Any) -> None:
         help="what changes from one organisation to another: who joined, left, changed post or "
         "role; which roles and duties become uncovered; new segregation conflicts",
         description="Compare two organisations (each its Turtle, or a people CSV or workbook "
-        "read as ppo org import reads it), each with the shipped graph and by the rule of the "
+        "read as ppo org import reads it, with its RACI table through --old-raci or --new-raci), "
+        "each with the shipped graph and by the rule of the "
         "organisation checks (current memberships only): people who joined or left, changed "
-        "post or role; PPO owner and manager roles that become unheld (or held again); duties, "
+        "post or role, posts renamed (the same post_id); PPO owner and manager roles that "
+        "become unheld (or held again); duties, "
         "per process, that become uncovered (or covered again); people who gain (or lose) a "
         "pair of incompatible roles. Exit 0 whatever changed.",
     )
     diff.add_argument("old", type=Path, help="the organisation before (Turtle, or people CSV)")
     diff.add_argument("new", type=Path, help="the organisation after (Turtle, or people CSV)")
+    diff.add_argument(
+        "--old-raci",
+        type=Path,
+        metavar="FILE",
+        help="the RACI CSV (or .xlsx) of OLD, when OLD is a people table (as import's --raci)",
+    )
+    diff.add_argument(
+        "--new-raci",
+        type=Path,
+        metavar="FILE",
+        help="the RACI CSV (or .xlsx) of NEW, when NEW is a people table",
+    )
+    _add_reading(diff)
     diff.add_argument(
         "--format", choices=choices(*Format), default=Format.TABLE.value, help="default: table"
     )
@@ -276,16 +288,31 @@ def _register_diff(sub: Any) -> None:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     from ppo_graph.formats import Format
-    from ppo_graph.org.diff import COLUMNS, diff, diff_text
+    from ppo_graph.org.csvfile import Reading, parse_columns
+    from ppo_graph.org.diff import COLUMNS, diff, diff_text, is_rdf
     from ppo_graph.tables import format_rows
 
-    for path in (args.old, args.new):
+    for path in (args.old, args.new, args.old_raci, args.new_raci):
+        if path is None:
+            continue
         if path.is_dir():
             raise UsageError(f"{path} is a folder; give an organisation's Turtle or people CSV")
         if not path.is_file():
             raise UsageError(f"{path}: no such file")
-    with dates.as_of(args.as_of) as day:  # both organisations read as of one date
-        rows = diff(args.old, args.new)
+    sides = (("--old-raci", args.old, args.old_raci), ("--new-raci", args.new, args.new_raci))
+    for option, side, raci in sides:
+        if raci is not None and is_rdf(side):
+            raise UsageError(
+                f"{option} {raci}: {side} is an organisation's RDF, which holds its own RACI "
+                "assignments; --old-raci and --new-raci go with a people CSV or workbook"
+            )
+    read = Reading(sheet=args.sheet, columns=parse_columns(args.columns))
+    try:
+        with dates.as_of(args.as_of) as day:  # both organisations read as of one date
+            rows = diff(args.old, args.new, args.old_raci, args.new_raci, read)
+    finally:  # the notes (ignored columns, near names) also explain a refusal
+        for note in dict.fromkeys(read.notes):
+            print(note, file=sys.stderr)
     if Format(args.format) is Format.TABLE:
         sys.stdout.write(f"{dates.stamp(day)}\n" + diff_text(rows, args.old, args.new))
     else:

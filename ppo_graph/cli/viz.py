@@ -22,8 +22,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description=(
             "Draw a view of the reasoned graph. Every format draws the same picture: each node "
             "at the same place, in a box of the same size. html is one self-contained, "
-            "interactive, offline page; dot pins every node and names its engine (neato), so "
-            "any Graphviz command draws that picture; svg/png are that DOT drawn by Graphviz "
+            "interactive, offline page; dot pins every node, gives each edge its route (clear "
+            "of every box it does not connect) and names its engine (neato), so any Graphviz "
+            "command draws that picture (neato -n2 with the routes); svg/png are that DOT drawn "
+            "by Graphviz "
             "when installed, else by a pure-Python renderer (the one used is printed on "
             "stderr); graphml and dot carry labels and edge types as attributes, graphml the "
             "positions too."
@@ -34,8 +36,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--view",
         choices=[v.value for v in View],
         default=View.INTERFACES.value,
-        help="interfaces: processes and their typed interfaces (default); roles: who owns or "
-        "manages which process; artefacts: which role's duties touch which artefact",
+        help="interfaces: processes and their typed interfaces (default); ppo: a 16:9 slide of "
+        "the five PPO processes, their partners and the interfaces between them, each edge "
+        "labelled with its type; roles: who owns or manages which process; artefacts: which "
+        "role's duties touch which artefact",
     )
     viz.add_argument(
         "--format",

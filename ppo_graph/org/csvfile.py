@@ -3,17 +3,20 @@ nothing returned unless the whole file is good (:class:`CsvErrors`).
 
 People CSV (UTF-8, a header line, one row per membership)::
 
-    person,name,email,team,post,role,from,to[,service]
+    person,name,email,team,post,role,from,to[,service][,post_id][,team_id][,service_id]
 
 ``person`` is the person's id (the same id on every row of one person, with the same name and
 email), ``post`` the post's name (the same team, role and service on every row of one post),
 ``role`` a PPO role (see :mod:`ppo_graph.org.names`), ``from`` and ``to`` ISO dates
 (YYYY-MM-DD; ``to`` empty while the membership lasts, and not before ``from``). A person,
 post, team or service is its exact id or name: "Service Desk" and "service desk" are two teams
-(:func:`identity_notes` says so, with the lines), never one.
+(:func:`identity_notes` says so, with the lines), never one. With an id column (``post_id``,
+``team_id``, ``service_id``) the id is the identity and the name its label: one id has one name
+in a file (a rename is a change between two files, which ``ppo org diff`` matches by id), two
+ids may share a name and stay two, and once a file gives an id every row naming one must.
 
-RACI CSV: ``who,duty,letter``: ``who`` a person id of the people CSV, else a post name; ``duty``
-a duty IRI or CURIE (ppod:duty-7.6-14); ``letter`` one of R, A, C, I.
+RACI CSV: ``who,duty,letter``: ``who`` a person id of the people CSV, else a post id or name;
+``duty`` a duty IRI or CURIE (ppod:duty-7.6-14); ``letter`` one of R, A, C, I.
 
 Segregation CSV: ``role,incompatible_with``: two roles (named as in the people CSV) that one
 person must not hold at the same time; a pair is the same pair either way round.
@@ -37,10 +40,21 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ppo_graph.errors import PPOError, UsageError
-from ppo_graph.org import PAIRS_COLUMNS, PEOPLE_COLUMNS, PEOPLE_OPTIONAL, RACI_COLUMNS, RACI_LETTERS
+from ppo_graph.org import (
+    ID_COLUMNS,
+    PAIRS_COLUMNS,
+    PEOPLE_COLUMNS,
+    PEOPLE_OPTIONAL,
+    RACI_COLUMNS,
+    RACI_LETTERS,
+)
 from ppo_graph.tables import unescape_cell
+
+if TYPE_CHECKING:
+    from ppo_graph.engine.protocol import Graph
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -89,13 +103,29 @@ class PersonRow:
     start: str
     end: str
     service: str
+    post_id: str = ""
+    team_id: str = ""
+    service_id: str = ""
+
+    @property
+    def post_key(self) -> str:
+        """The post's identity: its id, else its exact name."""
+        return self.post_id or self.post
+
+    @property
+    def team_key(self) -> str:
+        return self.team_id or self.team
+
+    @property
+    def service_key(self) -> str:
+        return self.service_id or self.service
 
 
 @dataclass(frozen=True)
 class RaciRow:
     line: int
-    who: str  # a person id or a post name, as given
-    person: bool  # who is a person id (else a post name)
+    who: str  # a person id, or a post's identity (PersonRow.post_key)
+    person: bool  # who is a person id (else a post)
     duty: str  # the duty's IRI
     letter: str
 
@@ -361,11 +391,31 @@ def read_people(
     people: dict[str, tuple[int, str, str]] = {}
     posts: dict[str, tuple[int, str, str, str]] = {}
     seen: dict[tuple[str, str, str], int] = {}
+    named: dict[tuple[str, str], tuple[int, str]] = {}  # (id column, id) -> first line, name
+    first_id: dict[str, int] = {}  # id column -> the first line giving one
+    no_id: dict[str, list[int]] = {}  # id column -> the lines naming one without its id
     records = _records(path, PEOPLE_COLUMNS, PEOPLE_OPTIONAL, problems, read, rows_required=True)
     for line, rec in records:
         bad = [
             f"empty {c}" for c in ("person", "name", "team", "post", "role", "from") if not rec[c]
         ]
+        for column, name_column in ID_COLUMNS.items():
+            ident, name = rec.get(column, ""), rec.get(name_column, "")
+            if not ident:
+                if name:
+                    no_id.setdefault(column, []).append(line)
+                continue
+            first_id.setdefault(column, line)
+            if not name:
+                bad.append(f"{column} {ident!r} with an empty {name_column}: give its name too")
+                continue
+            first = named.setdefault((column, ident), (line, name))
+            if first[1] != name:
+                bad.append(
+                    f"{column} {ident!r} is named {name!r} here and {first[1]!r} at line "
+                    f"{first[0]}: one id has one name in a file (a rename is a change between "
+                    "two files, which ppo org diff shows)"
+                )
         role = ""
         if rec["role"]:
             try:
@@ -387,12 +437,16 @@ def read_people(
                 f"duplicate person id {rec['person']!r}: line {person[0]} gives it to {person[1]!r} <{person[2]}>"
             )
         service = rec.get("service", "")
-        post = posts.setdefault(rec["post"], (line, rec["team"], role, service))
-        if role and post[1:] != (rec["team"], role, service):
+        team_key = rec.get("team_id") or rec["team"]
+        service_key = rec.get("service_id") or service
+        post_key = rec.get("post_id") or rec["post"]
+        post = posts.setdefault(post_key, (line, team_key, role, service_key))
+        if role and post[1:] != (team_key, role, service_key):
+            which = f"post_id {post_key!r}" if rec.get("post_id") else f"post {post_key!r}"
             bad.append(
-                f"post {rec['post']!r} differs from line {post[0]}: one post has one team, role and service"
+                f"{which} differs from line {post[0]}: one post has one team, role and service"
             )
-        key = (rec["person"], rec["post"], rec["from"])
+        key = (rec["person"], post_key, rec["from"])
         if seen.setdefault(key, line) != line:
             bad.append(f"the same membership as line {seen[key]}")
         if bad:
@@ -410,18 +464,32 @@ def read_people(
                 rec["from"],
                 rec["to"],
                 service,
+                rec.get("post_id", ""),
+                rec.get("team_id", ""),
+                rec.get("service_id", ""),
             )
         )
+    for column, lines in no_id.items():
+        if column in first_id:
+            what = ID_COLUMNS[column]
+            problems += [
+                (
+                    line,
+                    f"empty {column}: line {first_id[column]} gives a {column}; give one on "
+                    f"every row with a {what}, or none",
+                )
+                for line in lines
+            ]
     if problems:
         raise CsvErrors(path, sorted(problems))
     return rows
 
 
-_IDENTITIES: tuple[tuple[str, Callable[[PersonRow], str]], ...] = (
-    ("person ids", lambda row: row.person),
-    ("posts", lambda row: row.post),
-    ("teams", lambda row: row.team),
-    ("services", lambda row: row.service),
+_IDENTITIES: tuple[tuple[str, Callable[[PersonRow], str], Callable[[PersonRow], str]], ...] = (
+    ("person ids", lambda row: row.person, lambda row: ""),
+    ("posts", lambda row: row.post, lambda row: row.post_id),
+    ("teams", lambda row: row.team, lambda row: row.team_id),
+    ("services", lambda row: row.service, lambda row: row.service_id),
 )
 
 
@@ -430,20 +498,63 @@ def _and(items: list[str]) -> str:
 
 
 def identity_notes(path: Path, rows: list[PersonRow]) -> list[str]:
-    """One note per group of person ids, posts, teams or services whose exact names differ only
-    in case, spaces or punctuation: each is its own node (never merged), said with the lines."""
+    """One note per group of person ids, posts, teams or services whose exact names (their ids,
+    when the file gives ids) differ only in case, spaces or punctuation, and per name that two
+    ids share: each is its own node (never merged), said with the lines."""
     from ppo_graph.org.names import near_duplicates
 
     notes = []
-    for kind, value in _IDENTITIES:
+    for kind, name, ident in _IDENTITIES:
+        with_ids = any(ident(row) for row in rows)
+        value = ident if with_ids else name
+        label = f"{kind[:-1]} ids" if with_ids else kind
         for group in near_duplicates((row.line, value(row)) for row in rows if value(row)):
             where = _and([f"{path}:{line}" for line, _ in group])
             names = _and([repr(name) for _, name in group])
             notes.append(
-                f"note: {where}: {kind} {names} differ only in case or punctuation; kept apart "
+                f"note: {where}: {label} {names} differ only in case or punctuation; kept apart "
                 f"as {len(group)} {kind} (spell them alike to make them one)"
             )
+        if not with_ids:
+            continue
+        shared: dict[str, dict[str, int]] = {}  # name -> id -> first line
+        for row in rows:
+            if ident(row):
+                shared.setdefault(name(row), {}).setdefault(ident(row), row.line)
+        for text, ids in shared.items():
+            if len(ids) > 1:
+                where = _and([f"{path}:{line}" for line in ids.values()])
+                notes.append(
+                    f"note: {where}: {label} {_and([repr(i) for i in ids])} are "
+                    f"{'both' if len(ids) == 2 else 'all'} named "
+                    f"{text!r}; kept apart as {len(ids)} {kind} (name them by id elsewhere)"
+                )
     return notes
+
+
+def read_all(
+    kg: Graph,
+    people_path: Path,
+    raci_path: Path | None = None,
+    pairs_path: Path | None = None,
+    read: Reading | None = None,
+) -> tuple[list[PersonRow], list[RaciRow], list[PairRow]]:
+    """The people table with its RACI and segregation tables (each optional), read and checked
+    as ``ppo org import`` does, roles and duties named as ``kg`` names them; the identity notes
+    go to ``read.notes``. :class:`CsvErrors` for the first table with a bad row."""
+    from ppo_graph.org.names import duty_names, role_names
+    from ppo_graph.org.rdf import rows_of
+
+    read = read if read is not None else Reading()
+    roles = role_names(rows_of(kg, "org-roles"))
+    people = read_people(people_path, roles.resolve, read)
+    read.notes += identity_notes(people_path, people)
+    raci: list[RaciRow] = []
+    if raci_path is not None:
+        duties = duty_names(row["duty"] for row in rows_of(kg, "graph-duties"))
+        raci = read_raci(raci_path, people, duties.resolve, read)
+    pairs = read_pairs(pairs_path, roles.resolve, read) if pairs_path is not None else []
+    return people, raci, pairs
 
 
 def read_raci(
@@ -453,14 +564,17 @@ def read_raci(
     read: Reading | None = None,
 ) -> list[RaciRow]:
     """The RACI CSV's rows, or :class:`CsvErrors` naming every bad row; ``who`` must be a person
-    id or a post name of ``people``."""
+    id of ``people``, else a post's id or name (a name two post ids share is a bad row)."""
     from ppo_graph.org.names import Names
 
     ids = {row.person for row in people}
-    posts = {row.post for row in people}
+    posts = {row.post_key for row in people}  # post ids, or names when the file gives no ids
+    by_name: dict[str, dict[str, None]] = {}  # post name -> its posts' keys
     post_names = Names("person id or post")
     for row in people:
-        post_names.add(row.post, row.post)
+        by_name.setdefault(row.post, {})[row.post_key] = None
+        post_names.add(row.post, row.post_key)
+        post_names.add(row.post_key, row.post_key, show=False)
         post_names.add(row.person, row.person)
     problems: list[tuple[int, str]] = []
     rows: list[RaciRow] = []
@@ -468,7 +582,16 @@ def read_raci(
     for line, rec in _records(path, RACI_COLUMNS, (), problems, read):
         bad: list[str] = []
         who = rec["who"]
-        if who not in ids and who not in posts:  # an exact name first, then a close one
+        if who in ids or who in posts:  # an exact id first, then an exact name, then a close one
+            pass
+        elif len(by_name.get(who, ())) == 1:
+            who = next(iter(by_name[who]))
+        elif who in by_name:
+            bad.append(
+                f"post {who!r} is the name of {len(by_name[who])} posts (post_id "
+                f"{_and([repr(key) for key in by_name[who]])}): give the post_id"
+            )
+        else:
             try:
                 who = post_names.resolve(who)
             except LookupError as err:

@@ -1,15 +1,18 @@
 """``ppo org diff OLD NEW``: what a reorganisation changes, the review before signing it off.
 
-Each side is an organisation's Turtle, or a people CSV (or workbook) read by ``ppo org import``'s
-reader; each is opened through the engine with the shipped graph (``KnowledgeGraph.open``) and
+Each side is an organisation's Turtle, or a people CSV (or workbook), with its RACI table if
+given, read by ``ppo org import``'s reader (:func:`~ppo_graph.org.csvfile.read_all`); each is
+opened through the engine with the shipped graph (``KnowledgeGraph.open``) and
 read with the reports the other organisation commands use: who holds which role today
 (``org-current-members``, :class:`~ppo_graph.org.today.Today`), the findings of ``ppo org gaps``
 (:func:`~ppo_graph.org.gaps.gaps`: unheld roles, uncovered duties per process) and the pairs of
 incompatible roles (``org-segregation-pairs``). The two results are compared here, in Python:
 
 - **joined** / **left**: a person id with a current membership on one side only;
-- **changed post** / **changed role**: a person on both sides whose posts (with their team) or
-  roles differ, before and after;
+- **renamed post**: a post with the same id (``post_id``) on both sides and another name or team;
+  its holders did not change post;
+- **changed post** / **changed role**: a person on both sides whose posts (with their team; a
+  post with an id is its id) or roles differ, before and after;
 - **role unheld** / **role held again**: a PPO owner or manager role nobody holds after, but
   someone did before (and the other way round);
 - **duty uncovered** / **duty covered again**: a duty, for a process, with nobody Responsible;
@@ -29,6 +32,7 @@ from ppo_graph.namespaces import compact
 
 if TYPE_CHECKING:
     from ppo_graph.engine.protocol import Graph
+    from ppo_graph.org.csvfile import Reading
 
 #: The columns of every change.
 COLUMNS = ("change", "item", "label", "before", "after", "asOf")  # asOf: the command's date
@@ -36,6 +40,7 @@ COLUMNS = ("change", "item", "label", "before", "after", "asOf")  # asOf: the co
 CHANGES = (
     "joined",
     "left",
+    "renamed post",
     "changed post",
     "changed role",
     "role unheld",
@@ -55,8 +60,10 @@ class Side:
 
     #: person id -> name, for the people with a membership today.
     people: dict[str, str]
-    #: person id -> their current posts, as "post (team)".
+    #: person id -> their current posts: "id:" and its id for a post with one, else its label.
     posts: dict[str, set[str]]
+    #: each of those posts -> its label, "post (team)".
+    post_labels: dict[str, str]
     #: person id -> the labels of the roles they hold today.
     roles: dict[str, set[str]]
     #: role CURIE -> label, for the PPO owner and manager roles nobody holds.
@@ -76,11 +83,15 @@ def read_side(kg: Graph) -> Side:
     today = Today.read(kg)
     people: dict[str, str] = {}
     posts: dict[str, set[str]] = defaultdict(set)
+    post_labels: dict[str, str] = {}
     roles: dict[str, set[str]] = defaultdict(set)
     held: dict[str, set[str]] = defaultdict(set)  # person -> role IRIs
     for m in today.members:
         people[m["person"]] = m["name"]
-        posts[m["person"]].add(f"{m['post']} ({m['team']})" if m["team"] else m["post"])
+        label = f"{m['post']} ({m['team']})" if m["team"] else m["post"]
+        key = f"id:{m['postId']}" if m.get("postId") else label
+        posts[m["person"]].add(key)
+        post_labels[key] = label
         roles[m["person"]].add(m["roleLabel"] or compact(m["role"]))
         held[m["person"]].add(m["role"])
     findings = gaps(kg, None, 0) if people or rows_of(kg, "org-people") else []
@@ -96,31 +107,48 @@ def read_side(kg: Graph) -> Side:
                 second = pair["otherLabel"] or compact(pair["other"])
                 low, high = sorted((first, second))
                 conflicts.add((person, low, high))
-    return Side(people, dict(posts), dict(roles), unheld, uncovered, conflicts)
+    return Side(people, dict(posts), post_labels, dict(roles), unheld, uncovered, conflicts)
 
 
-def open_side(path: Path, work: Path, roles_kg: Graph | None = None) -> Side:
-    """Read one side: an organisation's RDF file, or a people table (CSV or XLSX) imported
-    as ``ppo org import`` does into a Turtle file under ``work``."""
+def is_rdf(path: Path) -> bool:
+    """Whether ``path`` is read as an organisation's RDF (else as a people table)."""
+    return path.suffix.lower() in RDF_SUFFIXES
+
+
+def open_side(
+    path: Path,
+    work: Path,
+    roles_kg: Graph | None = None,
+    raci: Path | None = None,
+    read: Reading | None = None,
+) -> Side:
+    """Read one side: an organisation's RDF file, or a people table (CSV or XLSX) with its
+    RACI table if given, imported as ``ppo org import`` does into a Turtle file under ``work``."""
     from ppo_graph.engine import KnowledgeGraph
 
-    if path.suffix.lower() not in RDF_SUFFIXES:
-        path = import_people(path, work, roles_kg)
+    if not is_rdf(path):
+        path = import_people(path, work, roles_kg, raci, read)
     return read_side(KnowledgeGraph.open([path]))
 
 
-def import_people(path: Path, work: Path, roles_kg: Graph | None = None) -> Path:
-    """The people table at ``path`` as Turtle in ``work`` (``ppo org import``'s reader: every
-    bad row is refused with its line, exit 2)."""
+def import_people(
+    path: Path,
+    work: Path,
+    roles_kg: Graph | None = None,
+    raci: Path | None = None,
+    read: Reading | None = None,
+) -> Path:
+    """The people table at ``path`` (and the RACI table ``raci``) as Turtle in ``work``
+    (``ppo org import``'s reader: every bad row is refused with its file and line, exit 2; its
+    notes go to ``read.notes``)."""
     from ppo_graph.engine import KnowledgeGraph
-    from ppo_graph.org.csvfile import read_people
-    from ppo_graph.org.names import role_names
-    from ppo_graph.org.rdf import rows_of, to_turtle
+    from ppo_graph.org.csvfile import read_all
+    from ppo_graph.org.rdf import to_turtle
 
     kg = roles_kg or KnowledgeGraph.open(reasoning=False, cache=False)
-    people = read_people(path, role_names(rows_of(kg, "org-roles")).resolve)
+    people, assignments, _ = read_all(kg, path, raci, None, read)
     out = work / f"{len(list(work.iterdir()))}-{path.stem}.ttl"
-    out.write_text(to_turtle(people), encoding="utf-8")
+    out.write_text(to_turtle(people, assignments), encoding="utf-8")
     return out
 
 
@@ -136,13 +164,20 @@ def compare(old: Side, new: Side) -> list[dict[str, Any]]:
     """The changes from ``old`` to ``new`` as rows of :data:`COLUMNS`, in :data:`CHANGES` order."""
     out: list[dict[str, Any]] = []
     for person in sorted(new.people.keys() - old.people.keys()):
-        out.append(_row("joined", person, new.people[person], "", _listed(new.posts[person])))
+        posts = _listed(new.post_labels[key] for key in new.posts[person])
+        out.append(_row("joined", person, new.people[person], "", posts))
     for person in sorted(old.people.keys() - new.people.keys()):
-        out.append(_row("left", person, old.people[person], _listed(old.posts[person]), ""))
+        posts = _listed(old.post_labels[key] for key in old.posts[person])
+        out.append(_row("left", person, old.people[person], posts, ""))
+    for key in sorted(old.post_labels.keys() & new.post_labels.keys()):
+        before, after = old.post_labels[key], new.post_labels[key]
+        if key.startswith("id:") and before != after:
+            out.append(_row("renamed post", key[3:], after, before, after))
     both = sorted(old.people.keys() & new.people.keys())
     for person in both:
         if old.posts[person] != new.posts[person]:
-            before, after = _listed(old.posts[person]), _listed(new.posts[person])
+            before = _listed(old.post_labels[key] for key in old.posts[person])
+            after = _listed(new.post_labels[key] for key in new.posts[person])
             out.append(_row("changed post", person, new.people[person], before, after))
     for person in both:
         if old.roles[person] != new.roles[person]:
@@ -165,11 +200,26 @@ def compare(old: Side, new: Side) -> list[dict[str, Any]]:
     return sorted(out, key=lambda r: order[r["change"]])  # stable: each group keeps its order
 
 
-def diff(old: Path, new: Path) -> list[dict[str, Any]]:
-    """The changes from the organisation in ``old`` to the one in ``new`` (:func:`compare`)."""
+def diff(
+    old: Path,
+    new: Path,
+    old_raci: Path | None = None,
+    new_raci: Path | None = None,
+    read: Reading | None = None,
+) -> list[dict[str, Any]]:
+    """The changes from the organisation in ``old`` to the one in ``new`` (:func:`compare`); a
+    people table side may come with its RACI table (``old_raci``, ``new_raci``)."""
+    from ppo_graph.engine import KnowledgeGraph
+
+    roles_kg = None
+    if not (is_rdf(old) and is_rdf(new)):  # the roles and duties tables name, opened once
+        roles_kg = KnowledgeGraph.open(reasoning=False, cache=False)
     with tempfile.TemporaryDirectory(prefix="ppo-org-diff-") as folder:
         work = Path(folder)
-        return compare(open_side(old, work), open_side(new, work))
+        return compare(
+            open_side(old, work, roles_kg, old_raci, read),
+            open_side(new, work, roles_kg, new_raci, read),
+        )
 
 
 def diff_text(rows: list[dict[str, Any]], old: Path, new: Path) -> str:

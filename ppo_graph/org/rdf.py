@@ -93,11 +93,12 @@ def to_turtle(
     def text(value: str) -> ox.Literal:
         return ox.Literal(value)
 
-    # Every IRI is minted from the exact text (or an id): names that differ only in case or
-    # punctuation are different posts, teams or services, never merged into one node.
-    post_seg = segments((row.post for row in people), slug)
-    team_seg = segments((row.team for row in people), slug)
-    service_seg = segments((row.service for row in people if row.service), slug)
+    # Every IRI is minted from the exact text, or the id when the file gives one (the name is
+    # then the label, and dcterms:identifier the id): names that differ only in case or
+    # punctuation, or two ids of one name, are different posts, teams or services, never one.
+    post_seg = segments((row.post_key for row in people), slug)
+    team_seg = segments((row.team_key for row in people), slug)
+    service_seg = segments((row.service_key for row in people if row.service), slug)
 
     def person_iri(pid: str) -> str:
         return f"{base}person/{quote(pid, safe='')}"
@@ -106,7 +107,7 @@ def to_turtle(
         return f"{base}post/{post_seg[name]}"
 
     def membership_key(row: PersonRow) -> str:
-        return "\x00".join((row.person, row.post, row.start))
+        return "\x00".join((row.person, row.post_key, row.start))
 
     def membership_readable(key: str) -> str:
         pid, post, start = key.split("\x00")
@@ -129,20 +130,26 @@ def to_turtle(
     for row in people:
         person, post, team = (
             person_iri(row.person),
-            post_iri(row.post),
-            f"{base}team/{team_seg[row.team]}",
+            post_iri(row.post_key),
+            f"{base}team/{team_seg[row.team_key]}",
         )
         add(team, rdf + "type", node(org + "OrganizationalUnit"))
         add(team, rdfs + "label", text(row.team))
+        if row.team_id:
+            add(team, dcterms + "identifier", text(row.team_id))
         add(team, org + "unitOf", node(top))
         add(post, rdf + "type", node(org + "Post"))
         add(post, rdfs + "label", text(row.post))
+        if row.post_id:
+            add(post, dcterms + "identifier", text(row.post_id))
         add(post, org + "postIn", node(team))
         add(post, org + "role", node(row.role))
         if row.service:
-            service = f"{base}service/{service_seg[row.service]}"
+            service = f"{base}service/{service_seg[row.service_key]}"
             add(service, rdf + "type", node(ppo + "Service"))
             add(service, rdfs + "label", text(row.service))
+            if row.service_id:
+                add(service, dcterms + "identifier", text(row.service_id))
             add(post, ppo + "coversService", node(service))
         add(person, rdf + "type", node(foaf + "Person"))
         add(person, dcterms + "identifier", text(row.person))

@@ -1,19 +1,23 @@
 """The interactive page: one self-contained HTML file with the scene as JSON, the vendored
 Cytoscape.js and the app inlined (no network at view time; a Content-Security-Policy forbids any
-request). Cytoscape's ``preset`` layout puts every node at the scene's position."""
+request). Cytoscape's ``preset`` layout puts every node at the scene's position, and each edge
+follows the scene's route (:func:`edge_curve`)."""
 
 from __future__ import annotations
 
 import html as html_lib
 import json
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ppo_graph.errors import UsageError
-from ppo_graph.viz.styles import FONT_FAMILY, KIND_STYLES, type_colour
+from ppo_graph.viz.geometry import CLEARANCE
+from ppo_graph.viz.styles import FONT_FAMILY, KIND_STYLES, SLIDE_EDGE_FONT, type_colour
 
 if TYPE_CHECKING:
-    from ppo_graph.viz.scene import Scene
+    from ppo_graph.viz.geometry import EdgeRoute
+    from ppo_graph.viz.scene import Scene, SceneNode
 
 _HERE = Path(__file__).resolve().parent
 VENDOR_DIR = _HERE / "vendor"
@@ -26,9 +30,49 @@ def _json_for_script(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
 
 
+def edge_curve(route: EdgeRoute, source: SceneNode, target: SceneNode) -> dict[str, Any]:
+    """Cytoscape's style for an edge along the route: a one-bend route as a Bézier through its
+    control point, a route around boxes as rounded segments through its corners. Cytoscape
+    places each point by a weight along the line between the node centres (0 at the source, 1
+    at the target) and a distance to the side of it."""
+    sx, sy = source.x, source.y
+    vx, vy = target.x - sx, target.y - sy
+    length2 = vx * vx + vy * vy or 1.0
+    length = math.sqrt(length2)
+
+    def place(point: tuple[float, float]) -> tuple[float, float]:
+        px, py = point[0] - sx, point[1] - sy
+        return (px * vx + py * vy) / length2, (py * vx - px * vy) / length
+
+    bends = [segment[0] for segment in route.segments if len(segment) == 2]
+    weights, distances = zip(*(place(p) for p in bends), strict=True) if bends else ((), ())
+    style: dict[str, Any] = {"edge-distances": "node-position"}
+    if not bends:
+        style["curve-style"] = "straight"
+    elif len(route.segments) == 1:  # one quadratic Bézier
+        style.update(
+            {
+                "curve-style": "unbundled-bezier",
+                "control-point-weights": [round(w, 5) for w in weights],
+                "control-point-distances": [round(d, 2) for d in distances],
+            }
+        )
+    else:
+        style.update(
+            {
+                "curve-style": "round-segments",
+                "segment-weights": [round(w, 5) for w in weights],
+                "segment-distances": [round(d, 2) for d in distances],
+                "segment-radii": CLEARANCE,
+            }
+        )
+    return style
+
+
 def html_data(scene: Scene) -> dict[str, Any]:
     from ppo_graph import interfaces
 
+    by_id = scene.node_map
     nodes = [
         {
             "data": {
@@ -58,6 +102,7 @@ def html_data(scene: Scene) -> dict[str, Any]:
                 "stated": e.stated,
                 "label": e.label,
                 "evidence": e.evidence,
+                "curve": edge_curve(scene.routes[e.id], by_id[e.source], by_id[e.target]),
             },
             "classes": "" if e.stated else "implied",
         }
@@ -87,6 +132,8 @@ def html_data(scene: Scene) -> dict[str, Any]:
         ],
         "kinds": kinds,
         "hasImplied": scene.has_implied,
+        "edgeLabels": scene.slide,
+        "edgeFont": SLIDE_EDGE_FONT,
         "metrics": [
             {
                 "id": m["process"],

@@ -2,8 +2,11 @@
 draws the same picture.
 
 The interface view puts the PPO processes on an inner ring and the processes they work with on
-an outer ring, each near its partners; the role views are layered columns. Boxes are pushed
-apart until no two overlap, so labels (drawn inside the boxes) never overlap either.
+an outer ring, each near its partners; the slide (``--view ppo``) does the same on a 16:9 oval,
+labels each edge with its type where the label covers no box and no other label, and frames it
+all in a 16:9 canvas with the title above and the legend on the right; the role views are
+layered columns. Boxes are pushed apart until no two overlap, so labels (drawn inside the boxes)
+never overlap either. Edge routes are :mod:`.geometry`'s.
 Coordinates are in points (1/72 inch, a CSS pixel at 100 %), y growing downwards as on screen.
 """
 
@@ -15,6 +18,15 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from ppo_graph.formats import View
+from ppo_graph.viz.geometry import box
+from ppo_graph.viz.styles import (
+    CHAR_WIDTH,
+    KIND_STYLES,
+    SLIDE_ASPECT,
+    SLIDE_EDGE_FONT,
+    SLIDE_LEGEND_FONT,
+    SLIDE_TITLE_FONT,
+)
 
 if TYPE_CHECKING:
     from ppo_graph.viz.scene import Scene, SceneNode
@@ -48,7 +60,7 @@ def _first_fit(nodes: list[SceneNode], place: Callable[[float], None], low: floa
 RING_MARGIN = 14.0
 
 
-def ring_layout(scene: Scene, aspect: float = 1.05) -> None:
+def ring_layout(scene: Scene, aspect: float = 1.05, inner_radius: float = 190.0) -> None:
     """PPO processes on an inner ring, everything else on an outer ring near its partners.
 
     Each ring gets the smallest radius at which no two boxes overlap (with a margin), and the
@@ -62,7 +74,7 @@ def ring_layout(scene: Scene, aspect: float = 1.05) -> None:
         inner[0].x = inner[0].y = 0.0
         r_inner = 0.0
     else:
-        r_inner = _first_fit(inner, lambda r: _ring(inner, r, -math.pi / 2, aspect), 190.0)
+        r_inner = _first_fit(inner, lambda r: _ring(inner, r, -math.pi / 2, aspect), inner_radius)
     angle_of = {n.id: math.atan2(n.y, n.x / aspect) for n in inner}
 
     partners: dict[str, set[str]] = defaultdict(set)
@@ -172,3 +184,85 @@ def spread_apart(nodes: list[SceneNode]) -> None:
             node.x, node.y = node.x * 1.1, node.y * 1.1
     for node in nodes:
         node.x, node.y = round(node.x, 1), round(node.y, 1)
+
+
+#: Where along its route (share of its length) an edge's label may sit, in order of preference.
+_LABEL_SHARES = (0.5, 0.4, 0.6, 0.3, 0.7, 0.45, 0.55, 0.35, 0.65, 0.25, 0.75, 0.2, 0.8)
+SLIDE_PAD = 30.0
+
+
+def label_size(text: str, font: float = SLIDE_EDGE_FONT) -> tuple[float, float]:
+    """The box an edge label takes (its white background included)."""
+    return len(text) * font * CHAR_WIDTH[False] + 6, font * 1.25 + 2
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def place_labels(scene: Scene) -> None:
+    """Each edge's label (its type) at the first point along its route, from the middle out,
+    where it covers no box and no label placed before; else at the middle."""
+    boxes = [box(n, 3.0) for n in scene.nodes]
+    placed: list[tuple[float, float, float, float]] = []
+    for edge in scene.edges:
+        route = scene.routes[edge.id]
+        w, h = label_size(edge.type_label)
+        spot = route.middle()
+        for share in _LABEL_SHARES:
+            x, y = route.point_at(share)
+            rect = (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
+            if not any(_overlap(rect, r) for r in [*boxes, *placed]):
+                spot = (x, y)
+                break
+        placed.append(
+            (spot[0] - w / 2 - 2, spot[1] - h / 2 - 2, spot[0] + w / 2 + 2, spot[1] + h / 2 + 2)
+        )
+        scene.label_at[edge.id] = (round(spot[0], 1), round(spot[1], 1))
+
+
+def legend_size(scene: Scene) -> tuple[float, float]:
+    """Width and height of the slide's legend (heading, edge types, node kinds)."""
+    texts = [scene.types_heading, *(f"{label} ({n})" for _t, label, n in scene.types)]
+    texts += [KIND_STYLES[k].legend for k in scene.kinds]
+    rows = len(texts) + (2 if scene.has_implied else 0)
+    longest = max([len(t) for t in texts] + [len("implied by a duty")])
+    return longest * SLIDE_LEGEND_FONT * CHAR_WIDTH[True] + 60, rows * SLIDE_LEGEND_FONT * 1.7 + 20
+
+
+def frame_slide(scene: Scene) -> None:
+    """The slide's 16:9 canvas: the title band on top, the legend on the right, the picture
+    (boxes, routes and labels, with a margin) centred in the rest."""
+    xs: list[float] = []
+    ys: list[float] = []
+    for node in scene.nodes:
+        x1, y1, x2, y2 = box(node)
+        xs += [x1, x2]
+        ys += [y1, y2]
+    for route in scene.routes.values():
+        for x, y in route.points():
+            xs.append(x)
+            ys.append(y)
+    for edge in scene.edges:
+        (x, y), (w, h) = scene.label_at[edge.id], label_size(edge.type_label)
+        xs += [x - w / 2, x + w / 2]
+        ys += [y - h / 2, y + h / 2]
+    if not xs:
+        xs, ys = [0.0, 200.0], [0.0, 100.0]
+    title_band = SLIDE_TITLE_FONT * 2.2
+    legend_w, legend_h = legend_size(scene)
+    gx1, gx2 = min(xs) - SLIDE_PAD, max(xs) + SLIDE_PAD
+    gy1, gy2 = min(ys) - SLIDE_PAD, max(ys) + SLIDE_PAD
+    if gy2 - gy1 < legend_h:
+        grow = (legend_h - (gy2 - gy1)) / 2
+        gy1, gy2 = gy1 - grow, gy2 + grow
+    width, height = gx2 - gx1 + legend_w + SLIDE_PAD, gy2 - gy1 + title_band
+    if width / height < SLIDE_ASPECT:
+        grow = (height * SLIDE_ASPECT - width) / 2
+        gx1, gx2 = gx1 - grow, gx2 + grow
+    else:
+        grow = (width / SLIDE_ASPECT - height) / 2
+        gy1, gy2 = gy1 - grow, gy2 + grow
+    width, height = gx2 - gx1 + legend_w + SLIDE_PAD, gy2 - gy1 + title_band
+    scene.canvas = (round(gx1, 1), round(gy1 - title_band, 1), round(width, 1), round(height, 1))
+    scene.legend_at = (round(gx2 + SLIDE_PAD / 2, 1), round(gy1, 1))

@@ -1,12 +1,13 @@
 """A PNG drawn with matplotlib from the scene, for machines without Graphviz (``pip install
-'.[viz]'``): boxes at the scene's positions, edges as the curves of :mod:`.geometry`."""
+'.[viz]'``): boxes at the scene's positions, edges as the routes of :mod:`.geometry`; the slide
+(``--view ppo``) in its 16:9 canvas, 1920 × 1080 pixels, edges labelled with their type."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from ppo_graph.viz.geometry import edge_geometry
-from ppo_graph.viz.styles import KIND_STYLES, type_colour
+from ppo_graph.viz.styles import KIND_STYLES, SLIDE_EDGE_FONT, SLIDE_TITLE_FONT, type_colour
 
 if TYPE_CHECKING:
     from ppo_graph.viz.scene import Scene
@@ -29,16 +30,29 @@ def to_png_matplotlib(scene: Scene) -> bytes:
     span_x = max(xs) - min(xs) + 400
     span_y = max(ys) - min(ys) + 200
     dpi = 100
-    fig = plt.figure(figsize=(span_x / dpi * 1.25, span_y / dpi), dpi=dpi)
-    ax = fig.add_axes((0.0, 0.0, 0.8, 1.0))
-    ax.set_xlim(min(xs) - 200, max(xs) + 200)
-    ax.set_ylim(max(ys) + 100, min(ys) - 100)
+    if scene.canvas is not None:  # the slide: the canvas fills a 1920 x 1080 picture
+        x, y, width, height = scene.canvas
+        scale = 19.2 * 72 / width  # the canvas's points to the picture's
+        fig = plt.figure(figsize=(19.2, 10.8), dpi=dpi)
+        ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+        ax.set_xlim(x, x + width)
+        ax.set_ylim(y + height, y)
+    else:
+        scale = 0.75  # a point of the layout is 1/100 inch on the picture: 0.72 of a point
+        fig = plt.figure(figsize=(span_x / dpi * 1.25, span_y / dpi), dpi=dpi)
+        ax = fig.add_axes((0.0, 0.0, 0.8, 1.0))
+        ax.set_xlim(min(xs) - 200, max(xs) + 200)
+        ax.set_ylim(max(ys) + 100, min(ys) - 100)
     ax.set_aspect("equal")
     ax.axis("off")
     geometry = edge_geometry(scene)
     for edge in scene.edges:
-        start, control, end = geometry[edge.id]
-        path = MplPath([start, control, end], [MplPath.MOVETO, MplPath.CURVE3, MplPath.CURVE3])
+        route = geometry[edge.id]
+        vertices, codes = [route.start], [MplPath.MOVETO]
+        for segment in route.segments:
+            vertices += segment
+            codes += [MplPath.LINETO] if len(segment) == 1 else [MplPath.CURVE3] * 2
+        path = MplPath(vertices, codes)
         ax.add_patch(
             FancyArrowPatch(
                 path=path,
@@ -48,6 +62,19 @@ def to_png_matplotlib(scene: Scene) -> bytes:
                 linestyle="-" if edge.stated else (0, (5, 4)),
             )
         )
+    for edge in scene.edges:
+        if edge.id in scene.label_at:
+            lx, ly = scene.label_at[edge.id]
+            ax.text(
+                lx,
+                ly,
+                edge.type_label,
+                ha="center",
+                va="center",
+                fontsize=SLIDE_EDGE_FONT * scale,
+                color="#1f2933",
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 0.5},
+            )
     for node in scene.nodes:
         style = node.style
         ax.add_patch(
@@ -68,7 +95,7 @@ def to_png_matplotlib(scene: Scene) -> bytes:
             "\n".join(node.lines),
             ha="center",
             va="center",
-            fontsize=style.font * 0.75,
+            fontsize=style.font * scale,
             color=style.text,
             fontweight="bold" if style.bold else "normal",
         )
@@ -84,7 +111,16 @@ def to_png_matplotlib(scene: Scene) -> bytes:
         )
         for k in scene.kinds
     ]
-    fig.legend(handles=handles, loc="upper right", frameon=False, fontsize=10, title=scene.title)
+    if scene.canvas is not None:
+        x, y, _w, _h = scene.canvas
+        ax.text(
+            x + 20, y + 10, scene.title, va="top", fontsize=SLIDE_TITLE_FONT * scale, weight="bold"
+        )
+        fig.legend(handles=handles, loc="upper right", frameon=False, fontsize=14, title=None)
+    else:
+        fig.legend(
+            handles=handles, loc="upper right", frameon=False, fontsize=10, title=scene.title
+        )
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", facecolor="white")
     plt.close(fig)

@@ -1,8 +1,10 @@
 """One format's bytes from a scene, and which renderer made them; writing them to a file.
 
 ``svg``/``png`` go through Graphviz when it is installed: the DOT of :mod:`.dot`, run by the
-engine it names, so the nodes sit where the page and the DOT file put them; otherwise the
-pure-Python SVG writer, or matplotlib for PNG. Every path draws the one scene.
+engine it names with ``-n2`` (keep the nodes where they are pinned and draw each edge along the
+route and label position the DOT gives it), so the nodes and edges are where the page and the
+pure-Python writers put them; otherwise the pure-Python SVG writer, or matplotlib for PNG.
+Every path draws the one scene.
 """
 
 from __future__ import annotations
@@ -44,10 +46,11 @@ def graphviz_binary() -> str | None:
 
 
 def graphviz_render(dot_source: str, fmt: str, binary: str) -> bytes:
-    """``binary -T<fmt>`` on the DOT text; a failure is a :class:`UsageError` with its stderr."""
+    """``binary -n2 -T<fmt>`` on the DOT text (the nodes where they are pinned, the edges along
+    their ``pos``); a failure is a :class:`UsageError` with its stderr."""
     try:
         done = subprocess.run(
-            [binary, f"-T{fmt}"],
+            [binary, "-n2", f"-T{fmt}"],
             input=dot_source.encode("utf-8"),
             capture_output=True,
             check=False,
@@ -74,7 +77,7 @@ def render_scene(scene: Scene, fmt: Format | str) -> Rendered:
     if binary:
         content = graphviz_render(to_dot(scene), fmt.value, binary)
         return Rendered(
-            content, f"Graphviz {ENGINE} ({binary}) at the layout's node positions", fmt
+            content, f"Graphviz {ENGINE} ({binary}) along the layout's positions and routes", fmt
         )
     if fmt is Format.SVG:
         return Rendered(to_svg_python(scene).encode("utf-8"), "pure-Python SVG (no Graphviz)", fmt)

@@ -13,11 +13,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ppo_graph.formats import View
-from ppo_graph.viz.layout import layered_layout, ring_layout
+from ppo_graph.viz.geometry import EdgeRoute, route_edges
+from ppo_graph.viz.layout import frame_slide, layered_layout, place_labels, ring_layout
 from ppo_graph.viz.styles import (
     CHAR_WIDTH,
     KIND_ORDER,
     LINE_HEIGHT,
+    SLIDE_ASPECT,
+    SLIDE_INNER_RADIUS,
     KindStyle,
     kind_style,
     type_colour,
@@ -32,7 +35,10 @@ TITLES = {
     View.INTERFACES: "PPO process interfaces",
     View.ROLES: "PPO roles and the processes they own or manage",
     View.ARTEFACTS: "PPO roles, artefacts and the processes that own them",
+    View.PPO: "The five PPO processes and their interfaces",
 }
+#: The views whose edges are interfaces between processes.
+INTERFACE_VIEWS = (View.INTERFACES, View.PPO)
 
 
 @dataclass
@@ -47,10 +53,11 @@ class SceneNode:
     y: float = 0.0
     abbreviation: str = ""
     details: dict[str, Any] = field(default_factory=dict)
+    slide: bool = False
 
     @property
     def style(self) -> KindStyle:
-        return kind_style(self.kind)
+        return kind_style(self.kind, self.slide)
 
 
 @dataclass
@@ -77,7 +84,19 @@ class Scene:
     edges: list[SceneEdge]
     types: list[tuple[str, str, int]]  # (type, label, count), legend order
     graph: nx.MultiDiGraph
-    metrics: list[ProcessMetrics] = field(default_factory=list)  # interface view only
+    metrics: list[ProcessMetrics] = field(default_factory=list)  # interface views only
+    #: each edge's curve, clear of every box it does not connect (:func:`.route_edges`)
+    routes: dict[str, EdgeRoute] = field(default_factory=dict)
+    #: the slide only: where each edge's label (its type) sits, the 16:9 frame (x, y, width,
+    #: height) every writer draws, and the top left corner of the legend inside it
+    label_at: dict[str, tuple[float, float]] = field(default_factory=dict)
+    canvas: tuple[float, float, float, float] | None = None
+    legend_at: tuple[float, float] = (0.0, 0.0)
+
+    @property
+    def slide(self) -> bool:
+        """The 16:9 slide view: edges labelled with their type, larger fonts, a fixed frame."""
+        return self.view is View.PPO
 
     @property
     def node_map(self) -> dict[str, SceneNode]:
@@ -95,7 +114,7 @@ class Scene:
     @property
     def types_heading(self) -> str:
         """The legend's heading over the edge types."""
-        return "Interface types" if self.view is View.INTERFACES else "Relations"
+        return "Interface types" if self.view in INTERFACE_VIEWS else "Relations"
 
 
 def wrap_label(label: str, width: int) -> list[str]:
@@ -117,6 +136,8 @@ def view_graph(graph: RowSource, view: View | str) -> nx.MultiDiGraph:
     view = View(view)
     if view is View.INTERFACES:
         return interfaces.interface_graph(graph)
+    if view is View.PPO:
+        return ppo_interface_graph(interfaces.interface_graph(graph))
     full = interfaces.role_graph(graph)
     if view is View.ROLES:
         wanted = set(interfaces.ROLE_RELATIONS)
@@ -132,6 +153,18 @@ def view_graph(graph: RowSource, view: View | str) -> nx.MultiDiGraph:
     sub.graph.update(full.graph, kind=view.value)
     for _u, _v, attrs in sub.edges(data=True):
         attrs["type"] = attrs["relation"]
+    return sub
+
+
+def ppo_interface_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """The interfaces with a PPO process at one end (or both), the PPO processes and their
+    partners: the slide's graph."""
+    ppo = {n for n, kind in graph.nodes(data="kind") if kind == "ppo"}
+    keep = [(u, v, k) for u, v, k in graph.edges(keys=True) if u in ppo or v in ppo]
+    sub = graph.edge_subgraph(keep).copy()
+    for node in sorted(ppo - set(sub)):  # a PPO process without any interface still shows
+        sub.add_node(node, **graph.nodes[node])
+    sub.graph.update(graph.graph, kind=View.PPO.value)
     return sub
 
 
@@ -181,12 +214,13 @@ def build_scene(reasoned: RowSource, view: View | str = View.INTERFACES) -> Scen
     view = View(view)
     graph = view_graph(reasoned, view)
     defined_types = interfaces.interface_types(reasoned)
-    metrics = interfaces.metrics(graph) if view is View.INTERFACES else []
+    metrics = interfaces.metrics(graph) if view in INTERFACE_VIEWS else []
     by_node = {m["process"]: m for m in metrics}
     nodes: list[SceneNode] = []
+    slide = view is View.PPO
     for node, attrs in sorted(graph.nodes(data=True), key=lambda item: item[0]):
         kind = str(attrs.get("kind", "process"))
-        style = kind_style(kind)
+        style = kind_style(kind, slide)
         lines = wrap_label(str(attrs["label"]), style.wrap)
         width, height = box_size(lines, style)
         nodes.append(
@@ -199,6 +233,7 @@ def build_scene(reasoned: RowSource, view: View | str = View.INTERFACES) -> Scen
                 height=height,
                 abbreviation=str(attrs.get("abbreviation", "")),
                 details=_node_details(attrs, by_node.get(node)),
+                slide=slide,
             )
         )
     edges: list[SceneEdge] = []
@@ -208,12 +243,12 @@ def build_scene(reasoned: RowSource, view: View | str = View.INTERFACES) -> Scen
         graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], str(e[2]))
     ):
         edge_type = str(attrs["type"])
-        is_role_edge = view is not View.INTERFACES
+        is_role_edge = view not in INTERFACE_VIEWS
         type_label = type_labels.setdefault(
             edge_type,
             edge_type if is_role_edge else str(attrs.get("type_label", edge_type)),
         )
-        edge_id = key if view is View.INTERFACES else f"{source} {key} {target}"
+        edge_id = key if view in INTERFACE_VIEWS else f"{source} {key} {target}"
         edges.append(
             SceneEdge(
                 id=str(edge_id),
@@ -229,7 +264,7 @@ def build_scene(reasoned: RowSource, view: View | str = View.INTERFACES) -> Scen
     counts: dict[str, int] = defaultdict(int)
     for edge in edges:
         counts[edge.type] += 1
-    if view is View.INTERFACES:
+    if view in INTERFACE_VIEWS:
         order = [t for t, _ in defined_types]
     elif view is View.ROLES:
         order = list(interfaces.ROLE_RELATIONS)
@@ -239,8 +274,14 @@ def build_scene(reasoned: RowSource, view: View | str = View.INTERFACES) -> Scen
     types = [(t, type_labels.get(t, t), counts[t]) for t in order if counts[t]]
 
     scene = Scene(view, TITLES[view], nodes, edges, types, graph, metrics)
-    if view is View.INTERFACES:
+    if view is View.PPO:
+        ring_layout(scene, aspect=SLIDE_ASPECT, inner_radius=SLIDE_INNER_RADIUS)
+    elif view is View.INTERFACES:
         ring_layout(scene)
     else:
         layered_layout(scene)
+    scene.routes = route_edges(scene)
+    if slide:
+        place_labels(scene)
+        frame_slide(scene)
     return scene

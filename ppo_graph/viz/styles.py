@@ -3,7 +3,7 @@ per type, and the text metrics that size a node's box from its label."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 FONT_FAMILY = '"Helvetica Neue", Arial, "Liberation Sans", "DejaVu Sans", sans-serif'
 #: Average glyph width as a share of the font size, generous enough for DejaVu Sans (the widest
@@ -38,9 +38,26 @@ KIND_STYLES: dict[str, KindStyle] = {
 KIND_ORDER = tuple(KIND_STYLES)
 
 
-def kind_style(kind: str) -> KindStyle:
-    """The style of a node kind; an unknown kind is drawn as an other process."""
-    return KIND_STYLES.get(kind, KIND_STYLES["process"])
+#: The slide view's canvas: width / height.
+SLIDE_ASPECT = 16 / 9
+#: The smallest radius (points, vertical) of the slide's inner ring, the five PPO processes: room
+#: for the labels of the interfaces between them.
+SLIDE_INNER_RADIUS = 260.0
+#: The slide view's fonts, as a share of the others' (a slide is shown smaller than a page).
+SLIDE_FONT_SCALE = 1.3
+#: Font size of an edge's label (its interface type) on the slide, and of the slide's legend.
+SLIDE_EDGE_FONT = 13
+SLIDE_LEGEND_FONT = 16
+SLIDE_TITLE_FONT = 26
+
+
+def kind_style(kind: str, slide: bool = False) -> KindStyle:
+    """The style of a node kind; an unknown kind is drawn as an other process. On a slide the
+    fonts are larger (:data:`SLIDE_FONT_SCALE`)."""
+    style = KIND_STYLES.get(kind, KIND_STYLES["process"])
+    if slide:
+        return replace(style, font=round(style.font * SLIDE_FONT_SCALE))
+    return style
 
 
 #: Edge colours: fixed per type (not per position in the data), so a type keeps its colour.

@@ -1,5 +1,6 @@
 """A static SVG drawn in pure Python from the scene: each node's box centred on its position in
-the scene's own coordinates (the viewBox), edges as the curves of :mod:`.geometry`."""
+the scene's own coordinates (the viewBox), edges as the routes of :mod:`.geometry`. The slide
+(``--view ppo``) is drawn in its 16:9 canvas, each edge labelled with its type."""
 
 from __future__ import annotations
 
@@ -7,7 +8,15 @@ import html as html_lib
 from typing import TYPE_CHECKING
 
 from ppo_graph.viz.geometry import edge_geometry
-from ppo_graph.viz.styles import FONT_FAMILY, KIND_STYLES, LINE_HEIGHT, type_colour
+from ppo_graph.viz.styles import (
+    FONT_FAMILY,
+    KIND_STYLES,
+    LINE_HEIGHT,
+    SLIDE_EDGE_FONT,
+    SLIDE_LEGEND_FONT,
+    SLIDE_TITLE_FONT,
+    type_colour,
+)
 
 if TYPE_CHECKING:
     from ppo_graph.viz.scene import Scene
@@ -30,6 +39,10 @@ def to_svg_python(scene: Scene) -> str:
     legend_rows = len(scene.types) + len(scene.kinds) + (2 if scene.has_implied else 0) + 1
     y2 = max(y2, y1 + 60 + legend_rows * 22)
     width, height = x2 - x1 + legend_w, y2 - y1
+    title_font, legend_x, legend_y = 18, x2 + 10, y1 + pad + 30
+    if scene.canvas is not None:  # the slide: its own 16:9 frame
+        x1, y1, width, height = scene.canvas
+        title_font, (legend_x, legend_y) = SLIDE_TITLE_FONT, scene.legend_at
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
@@ -48,23 +61,36 @@ def to_svg_python(scene: Scene) -> str:
     out.append("</defs>")
     out.append(f'<rect x="{x1}" y="{y1}" width="{width}" height="{height}" fill="#ffffff"/>')
     out.append(
-        f'<text x="{x1 + pad}" y="{y1 + pad}" font-size="18" font-weight="bold" '
-        f'fill="#1f2933">{_xml(scene.title)}</text>'
+        f'<text x="{x1 + pad}" y="{y1 + pad + title_font - 18}" font-size="{title_font}" '
+        f'font-weight="bold" fill="#1f2933">{_xml(scene.title)}</text>'
     )
     geometry = edge_geometry(scene)
     out.append('<g id="edges">')
     for edge in scene.edges:
-        (sx, sy), (cx, cy), (tx, ty) = geometry[edge.id]
         dash = "" if edge.stated else ' stroke-dasharray="7 5"'
         out.append(
             f'<g class="edge" data-type="{_xml(edge.type)}" data-source="{_xml(edge.source)}" '
             f'data-target="{_xml(edge.target)}"><title>{_xml(edge.label)} '
             f"({_xml(edge.type_label)})</title>"
-            f'<path d="M{sx:.1f},{sy:.1f} Q{cx:.1f},{cy:.1f} {tx:.1f},{ty:.1f}" fill="none" '
+            f'<path d="{geometry[edge.id].svg_path()}" fill="none" '
             f'stroke="{edge.colour}" stroke-width="2"{dash} '
             f'marker-end="url(#arrow-{_slug(edge.type)})"/></g>'
         )
     out.append("</g>")
+    if scene.label_at:
+        out.append(
+            f'<g id="edge-labels" font-size="{SLIDE_EDGE_FONT}" text-anchor="middle" '
+            'fill="#1f2933" stroke="#ffffff" stroke-width="4" paint-order="stroke" '
+            'stroke-linejoin="round">'
+        )
+        for edge in scene.edges:
+            x, y = scene.label_at[edge.id]
+            out.append(
+                f'<text class="edge-label" data-source="{_xml(edge.source)}" '
+                f'data-target="{_xml(edge.target)}" x="{x}" y="{y + SLIDE_EDGE_FONT * 0.35:.1f}">'
+                f"{_xml(edge.type_label)}</text>"
+            )
+        out.append("</g>")
     out.append('<g id="nodes">')
     for node in scene.nodes:
         style = node.style
@@ -86,7 +112,7 @@ def to_svg_python(scene: Scene) -> str:
             f"{spans}</text></g>"
         )
     out.append("</g>")
-    out.extend(_svg_legend(scene, x2 + 10, y1 + pad + 30))
+    out.extend(_svg_legend(scene, legend_x, legend_y))
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
@@ -100,29 +126,33 @@ def _slug(text: str) -> str:
 
 
 def _svg_legend(scene: Scene, x: float, y: float) -> list[str]:
-    out = ['<g id="legend" font-size="13" fill="#1f2933">']
+    font = SLIDE_LEGEND_FONT if scene.slide else 13
+    row = 22 * font / 13
+    if scene.slide:
+        y += font  # legend_at is the top left corner; the heading's baseline is a line below
+    out = [f'<g id="legend" font-size="{font}" fill="#1f2933">']
     out.append(f'<text x="{x}" y="{y}" font-weight="bold">{scene.types_heading}</text>')
-    y += 22
+    y += row
     for edge_type, label, count in scene.types:
         colour = type_colour(edge_type)
         out.append(
             f'<line x1="{x}" y1="{y - 4}" x2="{x + 34}" y2="{y - 4}" stroke="{colour}" '
             f'stroke-width="3"/><text x="{x + 44}" y="{y}">{_xml(label)} ({count})</text>'
         )
-        y += 22
+        y += row
     if scene.has_implied:
         out.append(
             f'<line x1="{x}" y1="{y - 4}" x2="{x + 34}" y2="{y - 4}" stroke="#52606d" '
             f'stroke-width="2"/><text x="{x + 44}" y="{y}">stated in the text</text>'
         )
-        y += 22
+        y += row
         out.append(
             f'<line x1="{x}" y1="{y - 4}" x2="{x + 34}" y2="{y - 4}" stroke="#52606d" '
             f'stroke-width="2" stroke-dasharray="7 5"/>'
             f'<text x="{x + 44}" y="{y}">implied by a duty</text>'
         )
-        y += 22
-    y += 10
+        y += row
+    y += row / 2
     for kind in scene.kinds:
         style = KIND_STYLES[kind]
         out.append(
@@ -130,6 +160,6 @@ def _svg_legend(scene: Scene, x: float, y: float) -> list[str]:
             f'stroke="{style.stroke}" stroke-width="{min(style.border, 2.5)}"/>'
             f'<text x="{x + 44}" y="{y}">{_xml(style.legend)}</text>'
         )
-        y += 22
+        y += row
     out.append("</g>")
     return out
