@@ -37,29 +37,57 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
     return capsys.readouterr().out
 
 
-def expected_by_person(kg: KnowledgeGraph) -> dict[tuple[str, str], str]:
-    """(duty CURIE, person name) -> letters, computed from people.csv and raci.csv by hand: a
-    person counts while a membership lasts; R for each duty a held role carries (the graph says
-    which), and the letters assigned to the person or to a post the person holds."""
+def expected_by_person(
+    kg: KnowledgeGraph, people: Path = ORG / "people.csv", raci: Path = ORG / "raci.csv"
+) -> dict[tuple[str, str, str], str]:
+    """(duty CURIE, process label, person name) -> letters, computed from the people and RACI
+    CSV files by hand: a person counts while a membership lasts; R for each duty a held role
+    carries (the graph says which), and the letters assigned to the person or to a post the
+    person holds, each on the row of the process it counts for (issue 18): a generic duty
+    carried for several processes has a row per process. A held role's R counts for the
+    processes the role owns or manages; an assigned letter for the process of the role the
+    person holds it under (a post's role; each role of a person assigned directly) and the
+    process the duty is listed for; a letter that counts for none of the duty's processes
+    sits on the duty's row with no process ("")."""
     roles = role_names(rows_of(kg, "org-roles"))
     carries: dict[str, set[str]] = defaultdict(set)
+    role_processes: dict[str, set[str]] = defaultdict(set)
+    duty_processes: dict[str, set[str]] = defaultdict(set)
+    label = {"": ""}
     for row in rows_of(kg, "raci-role-duties"):
-        carries[row["role"]].add(compact(row["duty"]))
-    current = current_memberships(ORG / "people.csv")
+        duty = compact(row["duty"])
+        carries[row["role"]].add(duty)
+        if row["process"]:
+            role_processes[row["role"]].add(row["process"])
+            duty_processes[duty].add(row["process"])
+            label[row["process"]] = row["processLabel"]
+    listed_for = {compact(d["duty"]): d["role"] for d in rows_of(kg, "graph-duties")}
+
+    def rows_for(duty: str, reach: set[str]) -> set[str]:
+        found = (duty_processes.get(duty) or {""}) & (reach | {""})
+        return {label[p] for p in found} or {""}
+
+    current = current_memberships(people)
     name = {r["person"]: r["name"] for r in current}
-    cells: dict[tuple[str, str], set[str]] = defaultdict(set)
+    cells: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     for r in current:
-        for duty in carries[roles.resolve(r["role"])]:
-            cells[(duty, r["name"])].add("R")
-    for a in csv.DictReader((ORG / "raci.csv").open(encoding="utf-8")):
-        holders = {r["person"] for r in current if a["who"] in (r["person"], r["post"])}
-        for pid in holders:
-            cells[(a["duty"], name[pid])].add(a["letter"])
+        role = roles.resolve(r["role"])
+        for duty in carries[role]:
+            for process in rows_for(duty, role_processes[role]):
+                cells[(duty, process, r["name"])].add("R")
+    for a in csv.DictReader(raci.open(encoding="utf-8")):
+        for r in current:
+            if a["who"] not in (r["person"], r["post"]):
+                continue
+            role = roles.resolve(r["role"])
+            reach = role_processes[role] | role_processes[listed_for[a["duty"]]]
+            for process in rows_for(a["duty"], reach):
+                cells[(a["duty"], process, name[r["person"]])].add(a["letter"])
     return {key: letters(found) for key, found in cells.items()}
 
 
-def _cells(rows: list[dict[str, str]], columns: list[str]) -> dict[tuple[str, str], str]:
-    return {(r["duty"], c): r[c] for r in rows for c in columns if r[c]}
+def _cells(rows: list[dict[str, str]], columns: list[str]) -> dict[tuple[str, str, str], str]:
+    return {(r["duty"], r["process"], c): r[c] for r in rows for c in columns if r[c]}
 
 
 def test_csv_by_person_cell_by_cell(
@@ -70,30 +98,42 @@ def test_csv_by_person_cell_by_cell(
     )
     header = list(rows[0])
     people = [c for c in header[len(ROW_HEAD) :] if c != "asOf"]
-    assert header[: len(ROW_HEAD)] == ["duty", "section", "position", "text"]
+    assert header[: len(ROW_HEAD)] == ["duty", "section", "position", "process", "text"]
     # 33 people, of whom Ines Moreau and Kavya Rao have left
     assert len(people) == 31 and "Kavya Rao" not in people and "Ines Moreau" not in people
     assert people[:2] == ["Amara Okafor", "Bruno Lindqvist"]  # by person id
     assert _cells(rows, people) == expected_by_person(org_kg)
-    by_duty = {r["duty"]: r for r in rows}
-    assert len(by_duty) == len(rows) == 177
-    assert by_duty["ppod:duty-7.6-01"]["Amara Okafor"] == "RA"  # owner role, and A
-    assert by_duty["ppod:duty-7.9-01"]["Elif Demir"] == "RA"  # through the post assigned A
-    assert by_duty["ppod:duty-7.8-03"]["Elif Demir"] == "C"  # consulted on the owner's duty
-    assert by_duty["ppod:duty-7.6-05"]["Bruno Lindqvist"] == "R"  # an owner's duty, assigned
-    assert by_duty["ppod:duty-7.7-20"]["Liam Novak"] == "I"
-    assert by_duty["ppod:duty-7.5-01"]["Liam Novak"] == "R"  # practitioner
-    assert by_duty["ppod:duty-7.3-01"]["Jonas Weber"] == "R"  # inherited from Process Owner
-    # the Demand Manager left: nobody carries her seven duties
-    for n in range(3, 10):
-        assert not any(by_duty[f"ppod:duty-7.14-{n:02d}"][p] for p in people)
-    # rows in the tutorial's order, with their place and a short text
-    assert [r["duty"] for r in rows[:2]] == ["ppod:duty-7.3-01", "ppod:duty-7.3-02"]
-    assert rows.index(by_duty["ppod:duty-7.9-01"]) < rows.index(by_duty["ppod:duty-7.10-01"])
-    assert (by_duty["ppod:duty-7.6-01"]["section"], by_duty["ppod:duty-7.6-01"]["position"]) == (
-        "7.6",
-        "1",
+    at = {(r["duty"], r["process"]): r for r in rows}
+    assert len(at) == len(rows)  # one row per (duty, process)
+    # 157 duties of one process or none, and the 20 generic owner and manager duties (7.3, 7.4)
+    # once for each of the 5 processes whose owner or manager role carries them
+    assert len(rows) == 157 + 20 * 5
+    assert at["ppod:duty-7.6-01", "Capacity Management"]["Amara Okafor"] == "RA"  # role, and A
+    assert at["ppod:duty-7.9-01", "Availability Management"]["Elif Demir"] == "RA"  # post's A
+    assert at["ppod:duty-7.8-03", "Availability Management"]["Elif Demir"] == "C"
+    assert at["ppod:duty-7.6-05", "Capacity Management"]["Bruno Lindqvist"] == "R"  # assigned
+    assert at["ppod:duty-7.7-20", "Capacity Management"]["Liam Novak"] == "I"
+    assert at["ppod:duty-7.5-01", ""]["Liam Novak"] == "R"  # practitioner: no process
+    # a generic owner duty, inherited from Process Owner: in the row of the process owned only
+    assert at["ppod:duty-7.3-01", "Demand Management"]["Jonas Weber"] == "R"
+    assert at["ppod:duty-7.3-01", "Capacity Management"]["Jonas Weber"] == ""
+    assert at["ppod:duty-7.3-01", "Capacity Management"]["Amara Okafor"] == "R"
+    # rows in the tutorial's order, a generic duty's processes in the order of their sections
+    assert [(r["duty"], r["process"]) for r in rows[:5]] == [
+        ("ppod:duty-7.3-01", process)
+        for process in (
+            "Capacity Management",
+            "Availability Management",
+            "IT Service Continuity Management",
+            "Information Security Management",
+            "Demand Management",
+        )
+    ]
+    assert rows.index(at["ppod:duty-7.9-01", "Availability Management"]) < rows.index(
+        at["ppod:duty-7.10-01", "IT Service Continuity Management"]
     )
+    six = at["ppod:duty-7.6-01", "Capacity Management"]
+    assert (six["section"], six["position"]) == ("7.6", "1")
     assert all(len(r["text"]) <= 60 for r in rows)
 
 
@@ -118,34 +158,132 @@ def test_markdown_carries_the_same_cells(capsys: pytest.CaptureFixture[str]) -> 
         assert [c.replace("\\|", "|") for c in md_row] == [c.strip() for c in csv_row]
 
 
+PROCESSES = [
+    "Capacity Management",
+    "Availability Management",
+    "IT Service Continuity Management",
+    "Information Security Management",
+    "Demand Management",
+]
+
+
+def _at(rows: list[dict[str, str]]) -> dict[tuple[str, str], dict[str, str]]:
+    return {(r["duty"], r["process"]): r for r in rows}
+
+
 def test_by_role_and_by_process(org_kg: KnowledgeGraph) -> None:
-    by_role = {r["duty"]: r for r in build(org_kg, "role").rows}
-    assert by_role["ppod:duty-7.3-01"]["Process Owner"] == "R"
-    assert by_role["ppod:duty-7.3-01"]["Capacity Management Process Owner"] == "R"  # inherited
-    assert by_role["ppod:duty-7.3-01"]["Capacity Management Process Manager"] == ""
-    assert by_role["ppod:duty-7.9-01"]["Availability Management Process Manager"] == "RA"
-    assert by_role["ppod:duty-7.8-03"]["Availability Management Process Manager"] == "C"
+    by_role = _at(build(org_kg, "role").rows)
+    # a generic duty has a row per process: the owner role of each carries it in its own row
+    owners = [f"{p} Process Owner" for p in PROCESSES]
+    for process, owner in zip(PROCESSES, owners, strict=True):
+        row = by_role["ppod:duty-7.3-01", process]
+        assert [row[o] for o in owners] == ["R" if o == owner else "" for o in owners]
+        assert row["Process Owner"] == "" and row["Capacity Management Process Manager"] == ""
+    # the generic role carries it for no process: its R sits on the row with no process
+    template = by_role["ppod:duty-7.3-01", ""]
+    assert [c for c in build(org_kg, "role").columns if template[c]] == ["Process Owner"]
+    # the Capacity Manager appoints people for Capacity Management, and for no other process
+    appointing = [
+        p for p in ["", *PROCESSES]
+        if by_role["ppod:duty-7.4-03", p]["Capacity Management Process Manager"]
+    ]  # fmt: skip
+    assert appointing == ["Capacity Management"]
+    assert by_role["ppod:duty-7.9-01", "Availability Management"][
+        "Availability Management Process Manager"
+    ] == "RA"  # fmt: skip
+    assert by_role["ppod:duty-7.8-03", "Availability Management"][
+        "Availability Management Process Manager"
+    ] == "C"  # fmt: skip
     # a role nobody holds still carries its duties: the matrix says what the tutorial says
-    assert by_role["ppod:duty-7.14-03"]["Demand Management Process Manager"] == "R"
+    demand = by_role["ppod:duty-7.4-03", "Demand Management"]
+    assert demand["Demand Management Process Manager"] == "R"
+    assert by_role["ppod:duty-7.14-03", "Demand Management"]["Demand Management Process Manager"]
     by_process = build(org_kg, "process")
-    assert by_process.columns == [
-        "Capacity Management",
-        "Availability Management",
-        "IT Service Continuity Management",
-        "Information Security Management",
-        "Demand Management",
+    assert by_process.columns == PROCESSES
+    rows = _at(by_process.rows)
+    for process in PROCESSES:  # every manager, each in its own process's row
+        row = rows["ppod:duty-7.4-01", process]
+        assert [row[c] for c in PROCESSES] == ["R" if c == process else "" for c in PROCESSES]
+    assert [rows["ppod:duty-7.6-01", "Capacity Management"][c] for c in PROCESSES] == [
+        "RA", "", "", "", ""
+    ]  # fmt: skip
+    assert {rows["ppod:duty-7.5-01", ""][c] for c in PROCESSES} == {""}  # practitioners
+    assert len(rows) == len(by_process.rows) == 157 + 20 * 5
+
+
+def test_the_demand_managers_vacancy_leaves_demand_rows_without_r(
+    org_kg: KnowledgeGraph,
+) -> None:
+    """Issue 18: the nine generic manager duties (7.4) and the seven of the Demand Manager
+    (7.14-03..09) have no R in their Demand Management rows, while the other managers' rows of
+    the same generic duties keep theirs; the same 16 as ppo org gaps' uncovered duties."""
+    from ppo_graph.org.gaps import gaps
+
+    matrix = build(org_kg, "person")
+    unheld = [
+        (r["duty"], r["process"])
+        for r in matrix.rows
+        if not any("R" in r[c] for c in matrix.columns)
     ]
-    rows = {r["duty"]: r for r in by_process.rows}
-    assert {rows["ppod:duty-7.4-01"][c] for c in by_process.columns} == {"R"}  # every manager
-    assert [rows["ppod:duty-7.6-01"][c] for c in by_process.columns] == ["RA", "", "", "", ""]
-    assert {rows["ppod:duty-7.5-01"][c] for c in by_process.columns} == {""}  # practitioners
+    want = [
+        *((f"ppod:duty-7.4-{n:02d}", "Demand Management") for n in range(1, 10)),
+        *((f"ppod:duty-7.14-{n:02d}", "Demand Management") for n in range(3, 10)),
+    ]
+    assert unheld == want
+    uncovered = [r["item"] for r in gaps(org_kg) if r["finding"] == "uncovered duty"]
+    assert sorted(uncovered) == sorted(duty for duty, _ in want)
+    rows = _at(matrix.rows)
+    for process in ("Capacity Management", "Availability Management"):
+        assert any(rows["ppod:duty-7.4-03", process][c] == "R" for c in matrix.columns)
+
+
+def test_an_assignment_counts_in_the_row_of_its_process(
+    tmp_path: Path, org_kg: KnowledgeGraph
+) -> None:
+    """Letters on a generic duty land on the row of the process they count for: an assignment
+    to a Capacity Manager's post on the Capacity Management row; one to the Availability owner
+    by id on the Availability Management row; one to a practitioner's post (a role of no
+    process) on the duty's row with no process, added for it. Cell by cell against the
+    independent computation."""
+    raci = tmp_path / "raci.csv"
+    raci.write_text(
+        (ORG / "raci.csv").read_text(encoding="utf-8")
+        + "Capacity Manager (Retail),ppod:duty-7.4-03,A\n"
+        + "p04,ppod:duty-7.4-01,I\n"
+        + "Capacity Analyst,ppod:duty-7.4-03,C\n",
+        encoding="utf-8",
+    )
+    org = tmp_path / "org.ttl"
+    people = ORG / "people.csv"
+    assert main(["org", "import", str(people), "--raci", str(raci), "--out", str(org)]) == 0
+    kg = KnowledgeGraph.open([org], cache=False)
+    matrix = build(kg, "person")
+    assert _cells(matrix.rows, matrix.columns) == expected_by_person(kg, people, raci)
+    rows = _at(matrix.rows)
+
+    def where(duty: str, person: str) -> dict[str, str]:
+        return {p: r[person] for (d, p), r in rows.items() if d == duty and r[person]}
+
+    assert where("ppod:duty-7.4-03", "Bruno Lindqvist") == {"Capacity Management": "RA"}
+    assert where("ppod:duty-7.4-01", "Dara Byrne") == {"Availability Management": "I"}
+    assert where("ppod:duty-7.4-03", "Liam Novak") == {"": "C"}
+    assert len(matrix.rows) == 157 + 20 * 5 + 1  # the one row with no process, for the C
+    by_process = _at(build(kg, "process").rows)
+    assert by_process["ppod:duty-7.4-03", "Capacity Management"]["Capacity Management"] == "RA"
+    assert by_process["ppod:duty-7.4-03", "Demand Management"]["Capacity Management"] == ""
 
 
 def test_the_shipped_graph_alone_by_role_and_a_person_matrix_needs_people(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     rows = list(csv.DictReader(io.StringIO(_run(capsys, "--format", "csv"))))
-    assert rows[0]["Process Owner"] == "R" and "A" not in {v for r in rows for v in r.values()}
+    # the generic owner's duty: first its row with no process, the generic role's R
+    assert (rows[0]["process"], rows[0]["Process Owner"]) == ("", "R")
+    assert (rows[1]["process"], rows[1]["Capacity Management Process Owner"]) == (
+        "Capacity Management",
+        "R",
+    )
+    assert "A" not in {v for r in rows for v in r.values()}
     assert main(["raci", "--by", "person"]) == 2
     assert "needs an organisation" in capsys.readouterr().err
 
@@ -168,7 +306,7 @@ def test_xlsx_reopened(tmp_path: Path, org_kg: KnowledgeGraph) -> None:
         values = [c.value for c in sheet[i]]
         assert values[0] == row["duty"] and values[1] == row["section"]
         assert values[2] == int(row["position"])
-        assert [v or "" for v in values[4:]] == [row[c] for c in matrix.columns]
+        assert [v or "" for v in values[len(ROW_HEAD) :]] == [row[c] for c in matrix.columns]
     col = header.index("Amara Okafor") + 1
     line = next(
         i for i in range(2, sheet.max_row + 1) if sheet.cell(i, 1).value == "ppod:duty-7.6-01"
@@ -263,7 +401,7 @@ def test_html_matrix_in_chromium(tmp_path: Path, org_kg: KnowledgeGraph) -> None
     want = [
         [
             *(r[c] for c in ("duty", "section", "position")),
-            matrix.processes[r["duty"]],
+            r["process"],
             r["text"] + ("" if matrix.texts[r["duty"]] == r["text"] else matrix.texts[r["duty"]]),
             *(r[c] for c in matrix.columns),
         ]

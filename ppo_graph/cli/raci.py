@@ -21,8 +21,10 @@ def register(subparsers: Any) -> None:
         "raci",
         help="the RACI matrix: duties against people, roles or processes",
         description="The RACI matrix of the shipped graph plus your files (the organisation's "
-        "Turtle from `ppo org import`): one row per duty (section, position, short text), one "
-        "column per person, role or process. --by person: R where a role the person holds today "
+        "Turtle from `ppo org import`): one row per duty and process it is carried for (section, "
+        "position, process, short text; a generic owner or manager duty has a row per process, "
+        "each cell counted for that process only, as ppo org gaps counts coverage), one column "
+        "per person, role or process. --by person: R where a role the person holds today "
         "carries the duty (inherited duties included), plus the letters assigned to the person "
         "or a post they hold today. --by role: R where the role carries the duty, plus the "
         "letters assigned to its posts and holders. --by process: the same for the process's "
@@ -71,6 +73,6 @@ def cmd_raci(args: argparse.Namespace) -> int:
         sys.stdout.write(content)
     else:
         atomic_write(args.out, content)
-        what = f"{len(matrix.rows)} duties x {len(matrix.columns)} {args.by} columns"
+        what = f"{len(matrix.rows)} rows (duty, process) x {len(matrix.columns)} {args.by} columns"
         print(f"wrote {args.out} ({what})", file=sys.stderr)
     return EXIT_OK

@@ -1,9 +1,9 @@
 """The RACI matrix as one self-contained HTML page: no script, no external asset (a
 Content-Security-Policy forbids any request), every label and text escaped (:func:`html.escape`,
 quotes too), and every cell marked as text for Excel (``mso-number-format``), so a page opened
-in or pasted into a spreadsheet runs no formula. Each row shows the processes whose roles carry
-the duty and the duty's first words; its whole text opens on demand (``<details>``, which needs
-no script, and prints open)."""
+in or pasted into a spreadsheet runs no formula. Each row shows the process it is for (a generic
+duty has a row per process whose role carries it) and the duty's first words; its whole text
+opens on demand (``<details>``, which needs no script, and prints open)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from html import escape
 
 from ppo_graph.org.raci import ROW_HEAD, Matrix
 
-#: The columns that open each row of the page: the matrix's, with the process before the text.
-PAGE_HEAD = (*ROW_HEAD[:3], "process", *ROW_HEAD[3:])
+#: The columns that open each row of the page: the matrix's (the process before the text).
+PAGE_HEAD = ROW_HEAD
 
 _STYLE = """
 body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5em; color: #222; }
@@ -71,7 +71,7 @@ def matrix_html(matrix: Matrix, title: str = "RACI matrix", *, date: str = "") -
     ]
     for row in matrix.rows:
         duty = row["duty"]
-        process = row.get("process") or matrix.processes.get(duty, "")
+        process = row.get("process", "")  # the row's own: a generic duty has one per process
         cells = [f'<th scope="row">{e(duty)}</th>']
         cells += [f"<td>{e(row[c])}</td>" for c in ("section", "position")]
         cells.append(f'<td class="process">{e(process)}</td>')
@@ -81,6 +81,9 @@ def matrix_html(matrix: Matrix, title: str = "RACI matrix", *, date: str = "") -
             classes = " ".join(["raci", *(f"has-{letter}" for letter in value)])
             cells.append(f'<td class="{classes}" data-letters="{e(value)}">{e(value)}</td>')
         out.append("<tr>" + "".join(cells) + "</tr>")
-    out += ["</tbody></table>", f"<p>{len(matrix.rows)} duties, {len(matrix.columns)} columns.</p>"]
+    out += [
+        "</tbody></table>",
+        f"<p>{len(matrix.rows)} rows (duty, process), {len(matrix.columns)} columns.</p>",
+    ]
     out.append("</body></html>")
     return "\n".join(out) + "\n"

@@ -1,5 +1,24 @@
-"""The RACI matrix of the loaded organisation (``ppo raci``): one row per duty, one column per
-person, role or process, each cell the RACI letters that hold there today.
+"""The RACI matrix of the loaded organisation (``ppo raci``): one row per duty and process it is
+carried for, one column per person, role or process, each cell the RACI letters that hold there
+today.
+
+The rows are the units of coverage (:meth:`ppo_graph.org.today.Today.units`, the rule of ``ppo
+org gaps`` and the ``org-duty-without-responsible`` check): a duty listed for a process's own
+role is one row (its ``process`` column names the process); a generic duty (the owner's and
+manager's, tutorial sections 7.3 and 7.4, one node shared by every process) is one row per
+process whose owner or manager role carries it; a duty no process's role carries (the
+practitioner's, 7.5) is one row with an empty ``process``. Each cell counts for its row's
+process only: a role's R lands on the rows of the processes it owns or manages
+(:meth:`~ppo_graph.org.today.Today.held_units`), so the Capacity Manager's column has R on
+"Appointing people to the required roles" in the Capacity Management row alone, and the vacant
+Demand Manager leaves the Demand Management rows without R; an assigned letter lands on the rows
+of the process the duty is listed for and of the process of the role the person holds it under
+(:meth:`~ppo_graph.org.today.Today.assigned_units`: an assignment to a post goes to the process
+of the post's role; one to a person, under each role they hold). A letter that reaches no
+process's row (a generic role's own R, as the shipped graph alone shows it; a letter given
+through a role of no process, such as a practitioner's post, for a generic duty carried for
+processes) lands on the duty's row with no process, added for it: shown, and counted for no
+process, as coverage counts it.
 
 How a cell is computed (the reports ``raci-role-duties``, ``org-current-assignments`` and
 ``org-current-members`` in ``queries/reports/``, put together by :mod:`ppo_graph.org.today`;
@@ -32,7 +51,7 @@ from ppo_graph.errors import UsageError
 from ppo_graph.namespaces import compact
 from ppo_graph.org import RACI_LETTERS
 from ppo_graph.org.rdf import rows_of
-from ppo_graph.org.today import Today
+from ppo_graph.org.today import Today, Unit
 
 if TYPE_CHECKING:
     from ppo_graph.engine.protocol import Graph
@@ -47,7 +66,7 @@ class By(enum.StrEnum):
 
 
 #: The duty columns that open every row of the matrix.
-ROW_HEAD = ("duty", "section", "position", "text")
+ROW_HEAD = ("duty", "section", "position", "process", "text")
 TEXT_WIDTH = 60
 
 #: How a cell is computed, per kind of column: shown in the legend of the HTML and XLSX matrix,
@@ -143,19 +162,30 @@ def legend_rows(kg: Graph) -> list[dict[str, str]]:
     return sorted(rows, key=lambda r: order.get(r["letter"], len(order)))
 
 
+def _reach(today: Today, role: str, duty: str, *, held: bool) -> set[Unit]:
+    """The rows a letter of ``role`` on ``duty`` lands on: the units it reaches by the rule of
+    coverage (:meth:`Today.held_units` for the R of a role that carries the duty,
+    :meth:`Today.assigned_units` for an assignment), or, when it reaches none, the duty's row
+    with no process (a generic role's own R; a letter given through roles of no process for a
+    duty carried for processes): shown, never counted for a process."""
+    units = today.held_units(role, duty) if held else today.assigned_units(role, duty)
+    return units or {(duty, "")}
+
+
 def build(kg: Graph, by: By | str = By.ROLE, as_of: dt.date | None = None) -> Matrix:
     """The matrix of the engine ``kg`` (the shipped graph plus the organisation loaded), as of
-    ``as_of`` (None: :func:`ppo_graph.dates.current`, the local date)."""
+    ``as_of`` (None: :func:`ppo_graph.dates.current`, the local date): one row per unit of
+    :meth:`Today.units` (a duty and the process it is carried for), plus a duty's row with no
+    process where a letter reaches no unit (:func:`_reach`)."""
     by = By(by)
-    duties = rows_of(kg, "graph-duties")
-    order = sorted(duties, key=lambda d: section_key(d["section"], d["position"], d["duty"]))
-    cells: dict[tuple[str, str], set[str]] = defaultdict(set)  # (duty, column key) -> letters
+    today = Today.read(kg, as_of)
+    duties = {d["duty"]: d for d in today.duties}
+    listed = {d: section_key(r["section"], r["position"], d) for d, r in duties.items()}
+    cells: dict[tuple[Unit, str], set[str]] = defaultdict(set)  # (row, column key) -> letters
     labels: dict[str, str] = {}
     first: dict[str, tuple[Any, ...]] = {}  # column key -> where its first listed duty stands
-    listed = {d["duty"]: section_key(d["section"], d["position"], d["duty"]) for d in duties}
     suffix: dict[str, str] = {}
 
-    today = Today.read(kg, as_of)
     if by is By.PERSON:
         members = today.members
         if not members:
@@ -167,55 +197,79 @@ def build(kg: Graph, by: By | str = By.ROLE, as_of: dt.date | None = None) -> Ma
         for m in members:
             labels[m["person"]] = m["name"]
             suffix[m["person"]] = m["person"]
+            for duty in today.carried.get(m["role"], ()):
+                for unit in _reach(today, m["role"], duty, held=True):
+                    cells[(unit, m["person"])].add("R")
+        for a in today.assignments:
+            for unit in _reach(today, a["role"], a["duty"], held=False):
+                cells[(unit, a["person"])].add(a["letter"])
         keys = sorted(labels)
-        for person, _role, duty, letter in today.letters():
-            cells[(duty, person)].add(letter)
     else:
-        carried = today.role_duties
-        role_process: dict[str, set[str]] = defaultdict(set)
-        for row in carried:
-            key = row["role"] if by is By.ROLE else row["process"]
-            if not key:
-                continue
-            labels[key] = row["roleLabel"] if by is By.ROLE else row["processLabel"]
-            suffix[key] = compact(key)
-            cells[(row["duty"], key)].add("R")
-            if row["process"]:
-                role_process[row["role"]].add(row["process"])
-        for d in duties:
-            key = d["role"] if by is By.ROLE else next(iter(sorted(role_process[d["role"]])), "")
+        for row in today.role_duties:
+            role, process = row["role"], row["process"]
+            if by is By.ROLE:
+                labels[role], suffix[role] = row["roleLabel"], compact(role)
+                for unit in _reach(today, role, row["duty"], held=True):
+                    cells[(unit, role)].add("R")
+            elif process:  # the process's column: its own row of the duty
+                labels[process], suffix[process] = row["processLabel"], compact(process)
+                cells[((row["duty"], process), process)].add("R")
+        for duty, d in duties.items():
+            role = d["role"]
+            key = role if by is By.ROLE else min(today.role_process.get(role) or {""})
             if key in labels:
-                first[key] = min(first.get(key, listed[d["duty"]]), listed[d["duty"]])
-        for row in today.assignments:
-            targets = [row["role"]] if by is By.ROLE else sorted(role_process[row["role"]])
+                first[key] = min(first.get(key, listed[duty]), listed[duty])
+        for a in today.assignments:
+            if by is By.ROLE:
+                targets = [a["role"]]
+            else:
+                targets = sorted(today.role_process.get(a["role"], ()))
             for key in targets:
                 if key in labels:
-                    cells[(row["duty"], key)].add(row["letter"])
+                    for unit in _reach(today, a["role"], a["duty"], held=False):
+                        cells[(unit, key)].add(a["letter"])
         keys = sorted(labels, key=lambda k: (first.get(k, (10**6,)), labels[k]))
 
     headers = _unique(labels, keys, suffix)
-    by_duty: dict[str, dict[str, str]] = defaultdict(dict)  # only the cells that hold letters
-    for (duty, key), found in cells.items():
+    by_unit: dict[Unit, dict[str, str]] = defaultdict(dict)  # only the cells that hold letters
+    for (unit, key), found in cells.items():
         if key in headers:
-            by_duty[duty][headers[key]] = letters(found)
+            by_unit[unit][headers[key]] = letters(found)
+    process_label = {r["process"]: r["processLabel"] for r in today.role_duties if r["process"]}
+    rank: dict[str, tuple[Any, ...]] = {}  # process -> where its first listed duty stands
+    for duty, procs in today.listed_process.items():
+        for p in procs:
+            rank[p] = min(rank.get(p, listed[duty]), listed[duty])
+    units = {u for u in today.units() | set(by_unit) if u[0] in duties}
     blank = dict.fromkeys((headers[key] for key in keys), "")
     rows = []
-    for d in order:
+    for duty, process in sorted(
+        units,
+        key=lambda u: (
+            listed[u[0]],
+            bool(u[1]),
+            rank.get(u[1], (10**6,)),
+            process_label.get(u[1], u[1]),
+        ),
+    ):
+        d = duties[duty]
         row = {
-            "duty": compact(d["duty"]),
+            "duty": compact(duty),
             "section": d["section"],
             "position": d["position"],
+            "process": process_label.get(process, compact(process)) if process else "",
             "text": short_text(d["text"]),
             **blank,
         }
-        row.update(by_duty.get(d["duty"], {}))
+        row.update(by_unit.get((duty, process), {}))
         rows.append(row)
+    order = sorted(duties, key=listed.__getitem__)
     carried_for: dict[str, set[str]] = defaultdict(set)  # duty -> labels of its processes
     for r in today.role_duties:
         if r["process"]:
             carried_for[r["duty"]].add(r["processLabel"])
-    texts = {compact(d["duty"]): " ".join(d["text"].split()) for d in order}
-    processes = {compact(d["duty"]): "; ".join(sorted(carried_for[d["duty"]])) for d in order}
+    texts = {compact(d): " ".join(duties[d]["text"].split()) for d in order}
+    processes = {compact(d): "; ".join(sorted(carried_for[d])) for d in order}
     return Matrix(
         by, [headers[k] for k in keys], rows, legend_rows(kg), texts, processes, today.as_of
     )

@@ -91,7 +91,8 @@ def matrix_xlsx(matrix: Matrix, date: str) -> bytes:
     sheet.freeze_panes = "B2"
     sheet.auto_filter.ref = f"A1:{last}{len(matrix.rows) + 1}"
     sheet.column_dimensions["A"].width = 20
-    sheet.column_dimensions["D"].width = 60
+    sheet.column_dimensions["D"].width = 30  # the process
+    sheet.column_dimensions["E"].width = 60  # the text
     sheet.print_title_rows = "1:1"
     sheet.print_title_cols = "A:A"
     sheet.page_setup.orientation = "landscape"
