@@ -12,6 +12,7 @@ import pytest
 
 from ppo_graph.cli import main
 from ppo_graph.engine import KnowledgeGraph
+from ppo_graph.errors import UsageError
 from ppo_graph.org.gaps import gaps
 from ppo_graph.org.whatif import COLUMNS, PARTS
 
@@ -32,17 +33,22 @@ def _whatif(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, list[di
     return out
 
 
+def _uncovered(org: Path) -> set[str]:
+    """The duties ``ppo org gaps`` finds uncovered in ``org`` as it stands."""
+    return {
+        str(r["item"])
+        for r in gaps(KnowledgeGraph.open([org]), None, 0)
+        if r["finding"] == "uncovered duty"
+    }
+
+
 def test_moving_someone_into_the_vacancy_covers_what_was_uncovered(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.chdir(tmp_path)
     org = ORG / "org.ttl"
     before = org.read_bytes()
-    uncovered = {
-        r["item"]
-        for r in gaps(KnowledgeGraph.open([org]), None, 0)
-        if r["finding"] == "uncovered duty"
-    }
+    uncovered = _uncovered(org)
     assert len(uncovered) == 16
     got = _whatif(capsys, str(org), "--move", "Liam Novak", "Demand Manager")
     changes = {(r["item"], r["detail"].split(":")[0]) for r in got["change"]}
@@ -96,4 +102,92 @@ def test_bad_requests_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["org", "whatif", org, "--move", "Nobody Here", "Demand Manager"]) == 2
     assert "no person 'Nobody Here'" in capsys.readouterr().err
     assert main(["org", "whatif", org]) == 2
-    assert "--merge POST OTHER or --move PERSON POST" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "--merge POST OTHER, --move PERSON POST or --split POST NEW" in err
+
+
+def test_splitting_a_post_moves_the_holders_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two of the seven Capacity Analysts move to a new post in the Demand Manager's role: the
+    vacancy is covered, they carry its duties, the other five stay; nothing is written."""
+    monkeypatch.chdir(tmp_path)
+    org = ORG / "org.ttl"
+    before = org.read_bytes()
+    uncovered = _uncovered(org)
+    got = _whatif(
+        capsys, str(org), "--split", "Capacity Analyst", "Demand Lead",
+        "--holder", "Liam Novak", "--holder", "p17", "--role", "Demand Manager",
+    )  # fmt: skip
+    moved = {
+        (r["item"], r["detail"].split(":")[0])
+        for r in got["change"]
+        if r["item"][:1] == "p" and ":" not in r["item"]
+    }
+    assert moved == {
+        (p, change) for p in ("p12", "p17") for change in ("changed post", "changed role")
+    }
+    posts = {r["detail"] for r in got["change"] if "changed post" in r["detail"]}
+    assert posts == {"changed post: Capacity Analyst (Capacity) -> Demand Lead (Capacity)"}
+    assert got["uncovered duty"] == [] and got["unheld role"] == []
+    for who in ("Liam Novak (p12)", "Qi Zhang (p17)"):
+        assert {r["item"] for r in got["duties"] if r["detail"] == who} == uncovered
+    assert {r["detail"] for r in got["duties"]} == {"Liam Novak (p12)", "Qi Zhang (p17)"}
+    assert org.read_bytes() == before and list(tmp_path.iterdir()) == []  # nothing written
+
+
+def test_a_post_with_one_holder_keeps_them_and_the_new_post_is_vacant(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    got = _whatif(
+        capsys, str(ORG / "org.ttl"), "--split", "Head of Demand", "Demand Strategy Lead",
+        "--role", "Demand Manager",
+    )  # fmt: skip
+    assert got["change"] == [] and got["duties"] == []  # Jonas Weber stays the owner
+    assert [r["item"] for r in got["unheld role"]] == ["ppod:DemandManagementProcessManager"]
+    assert len(got["uncovered duty"]) == 16  # a post to fill covers nothing yet
+
+
+def test_a_split_says_who_goes_where(capsys: pytest.CaptureFixture[str]) -> None:
+    org = str(ORG / "org.ttl")
+    assert main(["org", "whatif", org, "--split", "Capacity Analyst", "Capacity Planner"]) == 2
+    err = capsys.readouterr().err
+    assert "--holder: post 'Capacity Analyst' has 7 holders" in err
+    assert "Liam Novak (p12)" in err and "Dina Aziz (p30)" in err
+    assert main(["org", "whatif", org, "--split", "Head of Demand", "Head of Capacity"]) == 2
+    assert "a post 'Head of Capacity' is in the organisation already" in capsys.readouterr().err
+    argv = ["org", "whatif", org, "--split", "Capacity Analyst", "Planner", "--holder"]
+    assert main([*argv, "Amara Okafor"]) == 2
+    assert "--holder: Amara Okafor (p01) does not hold 'Capacity Analyst'" in (
+        capsys.readouterr().err
+    )
+    assert main([*argv, "Nobody Here"]) == 2
+    assert "--holder: no person 'Nobody Here'" in capsys.readouterr().err
+    assert main([*argv, "p12", "--role", "Capacity Manger"]) == 2
+    assert "--role: unknown role 'Capacity Manger'; close matches:" in capsys.readouterr().err
+    assert main(["org", "whatif", org, "--move", "p12", "Demand Manager", "--holder", "p12"]) == 2
+    assert "--holder is an option of --split" in capsys.readouterr().err
+
+
+def test_splitting_a_post_of_two_roles() -> None:
+    """A post that holds two roles (as a merge leaves it): NEW takes the role named, POST keeps
+    the other; its one holder stays and the new post is vacant, or moves when named."""
+    from ppo_graph.org.csvfile import PersonRow
+    from ppo_graph.org.whatif import Change, apply
+
+    owner, manager = "ppod:CapacityOwner", "ppod:CapacityManager"
+    people = [
+        PersonRow(2, "p1", "Ann", "", "T", "Head", owner, "2020-01-01", "", ""),
+        PersonRow(3, "p1", "Ann", "", "T", "Head", manager, "2020-01-01", "", ""),
+    ]
+    today = "2026-01-10"
+    with pytest.raises(UsageError, match="--role: post 'Head' holds 2 roles"):
+        apply(Change("split", "Head", "Lead"), people, [], today)
+    out, _raci, touched = apply(Change("split", "Head", "Lead", role=manager), people, [], today)
+    held = {(r.person, r.post, r.role) for r in out if not r.end}
+    assert held == {("p1", "Head", owner)} and touched == {"p1"}
+    assert [(r.role, r.end) for r in out if r.end] == [(manager, "2026-01-09")]
+    change = Change("split", "Head", "Lead", holders=("Ann",), role=manager)
+    out, _raci, touched = apply(change, people, [], today)
+    held = {(r.person, r.post, r.role) for r in out if not r.end}
+    assert held == {("p1", "Lead", manager)} and touched == {"p1"}

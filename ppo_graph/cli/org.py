@@ -326,8 +326,8 @@ def _register_whatif(sub: Any) -> None:
 
     whatif = sub.add_parser(
         "whatif",
-        help="a reorganisation tried on a copy (--merge POST POST, --move PERSON POST): the "
-        "duties, conflicts, gaps and workload it leaves; nothing written",
+        help="a reorganisation tried on a copy (--merge POST POST, --move PERSON POST, --split "
+        "POST NEW): the duties, conflicts, gaps and workload it leaves; nothing written",
         description="Try a change on a copy of the organisation (ORG, its Turtle) and print "
         "what it leaves, by the rule of the organisation checks (current memberships only): "
         "the changes as ppo org diff gives them, the duties each person it touches is "
@@ -335,7 +335,11 @@ def _register_whatif(sub: Any) -> None:
         "segregation conflicts, the unheld roles and uncovered duties, and the workload. "
         "--merge POST OTHER: the two posts become POST, whose holders hold every role of both, "
         "with OTHER's assignments. --move PERSON POST: the person (an id or a name) leaves "
-        "their current posts and holds POST. Nothing is written.",
+        "their current posts and holds POST. --split POST NEW: a new post NEW in POST's team "
+        "and service, with --role ROLE (default: POST's role); the people named by --holder "
+        "(repeatable) move to it and the others stay (a post with two or more holders needs "
+        "--holder; one with one holder keeps them and NEW starts vacant unless they are named). "
+        "Nothing is written.",
     )
     whatif.add_argument("org", type=Path, help="the organisation's Turtle")
     whatif.add_argument(
@@ -344,6 +348,19 @@ def _register_whatif(sub: Any) -> None:
     change = whatif.add_mutually_exclusive_group()  # one is required: said by cmd_whatif
     change.add_argument("--merge", nargs=2, metavar=("POST", "OTHER"), help="merge two posts")
     change.add_argument("--move", nargs=2, metavar=("PERSON", "POST"), help="move a person")
+    change.add_argument(
+        "--split", nargs=2, metavar=("POST", "NEW"), help="split a new post NEW off POST"
+    )
+    whatif.add_argument(
+        "--holder",
+        action="append",
+        default=[],
+        metavar="PERSON",
+        help="with --split: a holder of POST (id or name) who moves to NEW; repeatable",
+    )
+    whatif.add_argument(
+        "--role", default="", help="with --split: NEW's role (default: POST's one role)"
+    )
     whatif.add_argument(
         "--top", type=int, default=10, help="people listed by workload (default 10; 0: all)"
     )
@@ -362,12 +379,19 @@ def cmd_whatif(args: argparse.Namespace) -> int:
     for path in (args.org, *args.extra):
         if not path.is_file():
             raise UsageError(f"{path}: no such file" + (" (a folder)" if path.is_dir() else ""))
-    if not (args.merge or args.move):
+    if not (args.merge or args.move or args.split):
         raise UsageError(
-            "ppo org whatif: say what to try: --merge POST OTHER or --move PERSON POST"
+            "ppo org whatif: say what to try: --merge POST OTHER, --move PERSON POST or "
+            "--split POST NEW"
         )
-    kind, (first, second) = ("merge", args.merge) if args.merge else ("move", args.move)
-    change = Change(kind, first, second)
+    if not args.split and (args.holder or args.role):
+        raise UsageError(f"{'--holder' if args.holder else '--role'} is an option of --split")
+    kind, (first, second) = next(
+        (kind, pair)
+        for kind, pair in (("merge", args.merge), ("move", args.move), ("split", args.split))
+        if pair
+    )
+    change = Change(kind, first, second, tuple(args.holder), args.role)
     with dates.as_of(args.as_of) as day:  # the change made, and read, as of one date
         rows = whatif(args.org, change, args.extra, args.top)
     if Format(args.format) is Format.TABLE:

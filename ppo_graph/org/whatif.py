@@ -7,7 +7,16 @@ organisation:
 - ``--merge POST OTHER``: the two posts become one, ``POST``: everyone who holds either today
   holds every role of both through it, and what was assigned to ``OTHER`` goes to ``POST``;
 - ``--move PERSON POST``: the person's current memberships end, and they hold ``POST`` (its
-  team, role and service) instead; assignments to the person stay theirs.
+  team, role and service) instead; assignments to the person stay theirs;
+- ``--split POST NEW`` (``--holder PERSON``, repeatable; ``--role ROLE``): a new post ``NEW``
+  in ``POST``'s team and service, with ``ROLE`` (default: ``POST``'s one role). The holders named
+  move to it (their memberships of ``POST`` end, and they hold ``NEW`` from the date); the
+  others stay in ``POST``. A split cannot guess who goes where: a post with two or more holders
+  needs ``--holder`` (exit 2 naming it and the holders); a post with one holder keeps them and
+  ``NEW`` starts vacant unless they are named (a post to fill: its role shows as unheld if
+  nobody else holds it). A post that holds several roles (a merged one) needs ``--role``: ``NEW``
+  takes that role and ``POST`` keeps the others. Assignments to ``POST`` stay with ``POST``;
+  assignments to a person stay theirs.
 
 The answer: the changes (as ``ppo org diff`` gives them), the duties each person the change
 touches is Responsible for afterwards (each duty once: restatements and duplicate bullets
@@ -20,8 +29,8 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import tempfile
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,15 +50,22 @@ PARTS = ("change", "duties", "conflict", "unheld role", "uncovered duty", "workl
 
 @dataclass(frozen=True)
 class Change:
-    """What to try: ``merge`` (two post names), or ``move`` (a person id or name, a post)."""
+    """What to try: ``merge`` (two post names), ``move`` (a person id or name, a post), or
+    ``split`` (a post, the new post's name; ``holders`` who move to it, ``role`` its role)."""
 
     kind: str
     first: str
     second: str
+    holders: tuple[str, ...] = ()
+    role: str = ""
 
     def __str__(self) -> str:
         if self.kind == "merge":
             return f"merge posts {self.first!r} and {self.second!r} into {self.first!r}"
+        if self.kind == "split":
+            who = ", ".join(self.holders) or "nobody"
+            role = f" as {self.role}" if self.role else ""
+            return f"split post {self.first!r}: {who} to a new post {self.second!r}{role}"
         return f"move {self.first} to post {self.second!r}"
 
 
@@ -68,10 +84,120 @@ def _post(name: str, posts: Sequence[str], option: str) -> str:
     raise UsageError(f"{option}: no post {name!r} in the organisation{hint}")
 
 
+def _person_id(name: str, people: Sequence[PersonRow], option: str) -> str:
+    """The id of the person ``name`` gives (an id, or a name in any case)."""
+    ids = {row.person for row in people}
+    names = {row.name.casefold(): row.person for row in people}
+    who = name if name in ids else names.get(name.casefold(), "")
+    if not who:
+        offered = difflib.get_close_matches(
+            name, [*sorted(ids), *(r.name for r in people)], n=3, cutoff=0.5
+        )
+        hint = f"; close matches: {', '.join(map(repr, offered))}" if offered else ""
+        raise UsageError(f"{option}: no person {name!r} in the organisation{hint}")
+    return who
+
+
+def _leave(rows: list[PersonRow], ending: list[PersonRow], today: str) -> list[PersonRow]:
+    """``rows`` with the memberships ``ending`` ended the day before ``today`` (one that began
+    today never was)."""
+    yesterday = (dt.date.fromisoformat(today) - dt.timedelta(days=1)).isoformat()
+    out = []
+    for r in rows:
+        if r not in ending:
+            out.append(r)
+        elif r.start < today:
+            out.append(replace(r, end=yesterday))
+    return out
+
+
+def _join(
+    template: PersonRow, mover: PersonRow, line: int, today: str, **changes: str
+) -> PersonRow:
+    """A membership of ``mover`` from ``today``, in ``template``'s post (its team, role and
+    service), changed by ``changes``."""
+    return replace(
+        template,
+        line=line,
+        person=mover.person,
+        name=mover.name,
+        email=mover.email,
+        start=today,
+        end="",
+        **changes,
+    )
+
+
+def _split(
+    change: Change, people: list[PersonRow], today: str, resolve: Callable[[str], str]
+) -> tuple[list[PersonRow], set[str]]:
+    """The rows after ``--split`` (see the module's docstring), and the people it touches."""
+    posts = sorted({row.post for row in people})
+    post = _post(change.first, posts, "--split")
+    new = change.second.strip()
+    if not new:
+        raise UsageError("--split POST NEW: name the new post")
+    taken = {p.casefold(): p for p in posts}
+    if new.casefold() in taken:
+        raise UsageError(
+            f"--split: a post {taken[new.casefold()]!r} is in the organisation already; name a "
+            "new post (--split POST NEW)"
+        )
+    rows = [r for r in people if r.post == post]
+    holding = [r for r in rows if _current(r, today)]
+    holders = sorted({r.person for r in holding})
+    names = {r.person: r.name for r in people}
+    roles = sorted({r.role for r in rows})
+    if change.role:
+        try:
+            role = resolve(change.role)
+        except LookupError as error:
+            raise UsageError(f"--role: {error}") from None
+    elif len(roles) == 1:
+        role = roles[0]
+    else:
+        raise UsageError(
+            f"--role: post {post!r} holds {len(roles)} roles ({', '.join(map(compact, roles))}); "
+            f"name the one {new!r} takes"
+        )
+    listed = ", ".join(f"{names[p]} ({p})" for p in holders) or "nobody"
+    if len(holders) > 1 and not change.holders:
+        raise UsageError(
+            f"--holder: post {post!r} has {len(holders)} holders on {today} ({listed}); say who "
+            f"moves to {new!r} (--holder PERSON, repeatable; the others stay)"
+        )
+    movers = {_person_id(name, people, "--holder") for name in change.holders}
+    for who in sorted(movers - set(holders)):
+        raise UsageError(
+            f"--holder: {names[who]} ({who}) does not hold {post!r} on {today}; its holders: "
+            f"{listed}"
+        )
+    # a post of several roles gives NEW the role split off, and keeps the others
+    parted = role in roles and len(roles) > 1
+    ending = [r for r in holding if r.person in movers or (parted and r.role == role)]
+    out = _leave(people, ending, today)
+    template = holding[0] if holding else rows[0]
+    fresh = {"post_id": ""} if "post_id" in {f.name for f in fields(template)} else {}
+    line = max((row.line for row in people), default=1) + 1
+    for who in sorted(movers):
+        mover = next(r for r in holding if r.person == who)
+        out.append(_join(template, mover, line, today, post=new, role=role, **fresh))
+        line += 1
+    return out, movers | {r.person for r in ending}
+
+
 def apply(
-    change: Change, people: list[PersonRow], raci: list[RaciRow], today: str
+    change: Change,
+    people: list[PersonRow],
+    raci: list[RaciRow],
+    today: str,
+    resolve: Callable[[str], str] | None = None,
 ) -> tuple[list[PersonRow], list[RaciRow], set[str]]:
-    """The rows after ``change``, and the ids of the people it touches."""
+    """The rows after ``change``, and the ids of the people it touches; ``resolve`` turns a
+    role's name into its IRI (``--split``'s ``--role``)."""
+    if change.kind == "split":
+        out, touched = _split(change, people, today, resolve or (lambda name: name))
+        return out, raci, touched
     posts = sorted({row.post for row in people})
     line = max((row.line for row in people), default=1) + 1
     if change.kind == "merge":
@@ -100,36 +226,11 @@ def apply(
         raci = [replace(a, who=keep) if not a.person and a.who == gone else a for a in raci]
         return out, raci, set(holders)
     ids = {row.person: row for row in people}
-    names = {row.name.casefold(): row.person for row in people}
-    who = change.first if change.first in ids else names.get(change.first.casefold(), "")
-    if not who:
-        offered = difflib.get_close_matches(
-            change.first, [*ids, *(r.name for r in people)], n=3, cutoff=0.5
-        )
-        hint = f"; close matches: {', '.join(map(repr, offered))}" if offered else ""
-        raise UsageError(f"--move: no person {change.first!r} in the organisation{hint}")
+    who = _person_id(change.first, people, "--move")
     post = _post(change.second, posts, "--move")
     template = next(r for r in people if r.post == post)
-    yesterday = (dt.date.fromisoformat(today) - dt.timedelta(days=1)).isoformat()
-    out = []
-    for r in people:
-        if r.person == who and _current(r, today):
-            if r.start < today:  # it ends; one that began today never was
-                out.append(replace(r, end=yesterday))
-        else:
-            out.append(r)
-    mover = ids[who]
-    out.append(
-        replace(
-            template,
-            line=line,
-            person=who,
-            name=mover.name,
-            email=mover.email,
-            start=today,
-            end="",
-        )
-    )
+    out = _leave(people, [r for r in people if r.person == who and _current(r, today)], today)
+    out.append(_join(template, ids[who], line, today))
     return out, raci, {who}
 
 
@@ -176,14 +277,16 @@ def whatif(
     """The answer as rows of :data:`COLUMNS`, in :data:`PARTS` order."""
     from ppo_graph.engine import KnowledgeGraph
     from ppo_graph.org.diff import compare, read_side
-    from ppo_graph.org.rdf import to_turtle
+    from ppo_graph.org.names import role_names
+    from ppo_graph.org.rdf import rows_of, to_turtle
 
     today = current().isoformat()  # the one date (ppo_graph.dates): --as-of, else local
     people, raci, pairs = read_rows(org, extra)
     if not people:
         raise UsageError(f"{org}: no organisation in it (ppo org import people.csv --out org.ttl)")
-    after_people, after_raci, touched = apply(change, people, raci, today)
     before_kg = KnowledgeGraph.open([org, *extra])
+    resolve = role_names(rows_of(before_kg, "org-roles")).resolve
+    after_people, after_raci, touched = apply(change, people, raci, today, resolve)
     with tempfile.TemporaryDirectory(prefix="ppo-org-whatif-") as folder:
         path = Path(folder) / "after.ttl"
         path.write_text(to_turtle(after_people, after_raci, pairs), encoding="utf-8")
