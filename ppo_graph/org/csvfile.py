@@ -543,15 +543,14 @@ def read_all(
     as ``ppo org import`` does, roles and duties named as ``kg`` names them; the identity notes
     go to ``read.notes``. :class:`CsvErrors` for the first table with a bad row."""
     from ppo_graph.org.names import duty_names, role_names
-    from ppo_graph.org.rdf import rows_of
 
     read = read if read is not None else Reading()
-    roles = role_names(rows_of(kg, "org-roles"))
+    roles = role_names(list(kg.rows("org-roles", text=True)))
     people = read_people(people_path, roles.resolve, read)
     read.notes += identity_notes(people_path, people)
     raci: list[RaciRow] = []
     if raci_path is not None:
-        duties = duty_names(row["duty"] for row in rows_of(kg, "graph-duties"))
+        duties = duty_names(row["duty"] for row in kg.rows("graph-duties", text=True))
         raci = read_raci(raci_path, people, duties.resolve, read)
     pairs = read_pairs(pairs_path, roles.resolve, read) if pairs_path is not None else []
     return people, raci, pairs
