@@ -185,6 +185,13 @@ def build(kg: Graph, by: By | str = By.ROLE, as_of: dt.date | None = None) -> Ma
     labels: dict[str, str] = {}
     first: dict[str, tuple[Any, ...]] = {}  # column key -> where its first listed duty stands
     suffix: dict[str, str] = {}
+    reached: dict[tuple[str, str, bool], set[Unit]] = {}  # _reach, once per role and duty
+
+    def reach(role: str, duty: str, held: bool) -> set[Unit]:
+        key = (role, duty, held)
+        if key not in reached:
+            reached[key] = _reach(today, role, duty, held=held)
+        return reached[key]
 
     if by is By.PERSON:
         members = today.members
@@ -194,14 +201,18 @@ def build(kg: Graph, by: By | str = By.ROLE, as_of: dt.date | None = None) -> Ma
                 "load its Turtle (ppo org import people.csv --out org.ttl; ppo raci org.ttl "
                 "--by person)"
             )
+        held: dict[str, list[Unit]] = {}  # role -> the rows its R lands on
         for m in members:
             labels[m["person"]] = m["name"]
             suffix[m["person"]] = m["person"]
-            for duty in today.carried.get(m["role"], ()):
-                for unit in _reach(today, m["role"], duty, held=True):
-                    cells[(unit, m["person"])].add("R")
+            role = m["role"]
+            if role not in held:
+                carried = today.carried.get(role, ())
+                held[role] = [u for duty in carried for u in reach(role, duty, True)]
+            for unit in held[role]:
+                cells[(unit, m["person"])].add("R")
         for a in today.assignments:
-            for unit in _reach(today, a["role"], a["duty"], held=False):
+            for unit in reach(a["role"], a["duty"], False):
                 cells[(unit, a["person"])].add(a["letter"])
         keys = sorted(labels)
     else:
@@ -209,7 +220,7 @@ def build(kg: Graph, by: By | str = By.ROLE, as_of: dt.date | None = None) -> Ma
             role, process = row["role"], row["process"]
             if by is By.ROLE:
                 labels[role], suffix[role] = row["roleLabel"], compact(role)
-                for unit in _reach(today, role, row["duty"], held=True):
+                for unit in reach(role, row["duty"], True):
                     cells[(unit, role)].add("R")
             elif process:  # the process's column: its own row of the duty
                 labels[process], suffix[process] = row["processLabel"], compact(process)
@@ -226,7 +237,7 @@ def build(kg: Graph, by: By | str = By.ROLE, as_of: dt.date | None = None) -> Ma
                 targets = sorted(today.role_process.get(a["role"], ()))
             for key in targets:
                 if key in labels:
-                    for unit in _reach(today, a["role"], a["duty"], held=False):
+                    for unit in reach(a["role"], a["duty"], False):
                         cells[(unit, key)].add(a["letter"])
         keys = sorted(labels, key=lambda k: (first.get(k, (10**6,)), labels[k]))
 
