@@ -84,6 +84,9 @@ CELL_RULES: dict[By, str] = {
 #: What every legend adds to the rule (:attr:`Matrix.note`).
 CELL_NOTE = (
     "Only memberships current on {as_of} count (begun on or before it, and not ended before it). "
+    "A generic owner or manager duty has a row per process it is carried for, and a cell counts "
+    "for its row's process only; a row with no process holds letters given through a role of no "
+    "process (counted for none). "
     "A cell lists its letters in R, A, C, I order; an empty cell: no involvement."
 )
 
