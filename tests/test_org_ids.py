@@ -225,3 +225,27 @@ def test_diff_raci_input_is_checked_as_import_checks_it(
     assert f"--old-raci {bad}: {org} is an organisation's RDF" in capsys.readouterr().err
     assert main(["org", "diff", str(people), str(people), "--old-raci", str(tmp_path)]) == 2
     assert "is a folder" in capsys.readouterr().err
+
+
+def test_whatif_keeps_two_posts_of_one_name_apart_by_their_ids(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``ppo org whatif`` reads the ids back: a post name two ids share is refused with the ids,
+    and a move named by id lands in that post only (its holders' workload unchanged)."""
+    code, out = _import(tmp_path, PEOPLE, RACI)
+    assert code == 0
+    capsys.readouterr()
+    argv = ["org", "whatif", str(out), "--as-of", "2024-06-01", "--format", "json"]
+    assert main([*argv, "--move", "p3", "Analyst"]) == 2
+    err = capsys.readouterr().err
+    assert "2 posts are named 'Analyst'" in err and "'P10'" in err and "'P11'" in err
+    assert main([*argv, "--move", "p3", "P11"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    moved = [r for r in rows if r["part"] == "change" and r["item"] == "p3"]
+    assert any("changed post" in r["detail"] for r in moved)
+    # p3 now holds P11 beside Bob: P10's R on 7.6-14 stays Ann's alone (one post merged by its
+    # name would give it to p3 too)
+    load = {r["item"]: r["detail"] for r in rows if r["part"] == "workload"}
+    assert load["p1"].startswith("6 duties") and load["p3"].startswith("5 duties")
+    carried = {r["item"] for r in rows if r["part"] == "duties"}
+    assert carried and "ppod:duty-7.6-14" not in carried

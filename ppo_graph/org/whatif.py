@@ -30,7 +30,7 @@ import datetime as dt
 import difflib
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -73,13 +73,24 @@ def _current(row: PersonRow, today: str) -> bool:
     return row.start <= today and (not row.end or row.end >= today)
 
 
-def _post(name: str, posts: Sequence[str], option: str) -> str:
-    if name in posts:
+def _post(name: str, people: Sequence[PersonRow], option: str) -> str:
+    """The identity (:attr:`PersonRow.post_key`: its id, else its exact name) of the post
+    ``name`` gives: an id, an exact name, or a name in any case; a name that two posts (two ids)
+    share is refused with their ids."""
+    keys = {row.post_key for row in people}
+    if name in keys:
         return name
-    folded = {p.casefold(): p for p in posts}
-    if name.casefold() in folded:
-        return folded[name.casefold()]
-    close = difflib.get_close_matches(name, list(posts), n=3, cutoff=0.5)
+    for norm in (str, str.casefold):  # the exact name first, then in any case
+        found = sorted({r.post_key for r in people if norm(r.post) == norm(name)})
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise UsageError(
+                f"{option}: {len(found)} posts are named {name!r} (post_id "
+                f"{', '.join(map(repr, found))}); name the one you mean by its id"
+            )
+    names = sorted({row.post for row in people} | keys)
+    close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
     hint = f"; close matches: {', '.join(map(repr, close))}" if close else ""
     raise UsageError(f"{option}: no post {name!r} in the organisation{hint}")
 
@@ -132,18 +143,17 @@ def _split(
     change: Change, people: list[PersonRow], today: str, resolve: Callable[[str], str]
 ) -> tuple[list[PersonRow], set[str]]:
     """The rows after ``--split`` (see the module's docstring), and the people it touches."""
-    posts = sorted({row.post for row in people})
-    post = _post(change.first, posts, "--split")
+    post = _post(change.first, people, "--split")
     new = change.second.strip()
     if not new:
         raise UsageError("--split POST NEW: name the new post")
-    taken = {p.casefold(): p for p in posts}
+    taken = {p.casefold(): p for r in people for p in (r.post, r.post_key)}
     if new.casefold() in taken:
         raise UsageError(
             f"--split: a post {taken[new.casefold()]!r} is in the organisation already; name a "
             "new post (--split POST NEW)"
         )
-    rows = [r for r in people if r.post == post]
+    rows = [r for r in people if r.post_key == post]
     holding = [r for r in rows if _current(r, today)]
     holders = sorted({r.person for r in holding})
     names = {r.person: r.name for r in people}
@@ -177,7 +187,7 @@ def _split(
     ending = [r for r in holding if r.person in movers or (parted and r.role == role)]
     out = _leave(people, ending, today)
     template = holding[0] if holding else rows[0]
-    fresh = {"post_id": ""} if "post_id" in {f.name for f in fields(template)} else {}
+    fresh = {"post_id": ""}  # a new post: its name is its identity
     line = max((row.line for row in people), default=1) + 1
     for who in sorted(movers):
         mover = next(r for r in holding if r.person == who)
@@ -198,15 +208,14 @@ def apply(
     if change.kind == "split":
         out, touched = _split(change, people, today, resolve or (lambda name: name))
         return out, raci, touched
-    posts = sorted({row.post for row in people})
     line = max((row.line for row in people), default=1) + 1
     if change.kind == "merge":
-        keep = _post(change.first, posts, "--merge")
-        gone = _post(change.second, posts, "--merge")
+        keep = _post(change.first, people, "--merge")
+        gone = _post(change.second, people, "--merge")
         if keep == gone:
             raise UsageError(f"--merge: {keep!r} twice; name two posts")
-        merged = [r for r in people if r.post in (keep, gone) and _current(r, today)]
-        template = next(r for r in people if r.post == keep)
+        merged = [r for r in people if r.post_key in (keep, gone) and _current(r, today)]
+        template = next(r for r in people if r.post_key == keep)
         roles = sorted({r.role for r in merged} | {template.role})
         holders = {r.person: r for r in merged}
         out = [r for r in people if r not in merged]
@@ -216,9 +225,12 @@ def apply(
                     replace(
                         held,
                         line=line,
-                        post=keep,
+                        post=template.post,
+                        post_id=template.post_id,
                         team=template.team,
+                        team_id=template.team_id,
                         service=template.service,
+                        service_id=template.service_id,
                         role=role,
                     )
                 )
@@ -227,8 +239,8 @@ def apply(
         return out, raci, set(holders)
     ids = {row.person: row for row in people}
     who = _person_id(change.first, people, "--move")
-    post = _post(change.second, posts, "--move")
-    template = next(r for r in people if r.post == post)
+    post = _post(change.second, people, "--move")
+    template = next(r for r in people if r.post_key == post)
     out = _leave(people, [r for r in people if r.person == who and _current(r, today)], today)
     out.append(_join(template, ids[who], line, today))
     return out, raci, {who}
@@ -255,6 +267,9 @@ def read_rows(org: Path, extra: Sequence[Path]) -> tuple[list[Any], list[Any], l
             r["from"],
             r["to"],
             r["service"],
+            r.get("post_id", ""),
+            r.get("team_id", ""),
+            r.get("service_id", ""),
         )
         for i, r in enumerate(rows_of(kg, "org-people"), start=2)
     ]
