@@ -7,12 +7,15 @@ import enum
 
 
 class Format(enum.StrEnum):
-    """Formats for rows: query results, the catalogue, the interface list and metrics."""
+    """Formats for rows: query results, the catalogue, the interface list and metrics, the
+    organisation's gaps, diffs and what-ifs, the findings of ``ppo validate`` (each command's
+    ``--format``, :func:`ppo_graph.cli.common.add_output`); xlsx needs ``--out``."""
 
     TABLE = "table"
     CSV = "csv"
     JSON = "json"
     MD = "md"
+    XLSX = "xlsx"
 
 
 class MatrixFormat(enum.StrEnum):
@@ -20,6 +23,7 @@ class MatrixFormat(enum.StrEnum):
 
     TABLE = "table"
     CSV = "csv"
+    JSON = "json"
     MD = "md"
     HTML = "html"
     XLSX = "xlsx"

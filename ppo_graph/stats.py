@@ -49,6 +49,39 @@ def compute(kg: KnowledgeGraph) -> Stats:
     return stats
 
 
+#: The columns of :func:`stat_rows`.
+STAT_COLUMNS = ["group", "item", "value", "direct", "inherited"]
+
+
+def stat_rows(stats: Stats) -> list[dict[str, object]]:
+    """The counts as rows (``ppo stats --format csv`` and the other row formats): the counts
+    (group ``count``, triples included), a row per role (its duties carried, direct and
+    inherited), a row per interface type."""
+    counts = [
+        *stats.counts.items(),
+        ("triples asserted", stats.asserted_triples),
+        ("triples inferred", stats.inferred_triples),
+    ]
+    rows: list[dict[str, object]] = [
+        {"group": "count", "item": what, "value": count} for what, count in counts
+    ]
+    rows += [
+        {
+            "group": "role duties",
+            "item": r.label,
+            "value": r.direct + r.inherited,
+            "direct": r.direct,
+            "inherited": r.inherited,
+        }
+        for r in stats.roles
+    ]
+    rows += [
+        {"group": "interface type", "item": kind, "value": count}
+        for kind, count in stats.interface_types.items()
+    ]
+    return rows
+
+
 def format_text(stats: Stats) -> str:
     counts = [
         *stats.counts.items(),

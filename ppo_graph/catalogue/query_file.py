@@ -220,16 +220,25 @@ def parse_query_file(
     *,
     strict: bool = True,
     allow_remote: bool = False,
+    text: str | None = None,
 ) -> QuerySpec:
-    """Read and parse one ``.rq`` file; a catalogue file (``strict``) must have a full header."""
+    """Read and parse one ``.rq`` file (or ``text``, read elsewhere, under the name ``path``); a
+    catalogue file (``strict``) must have a full header. A user's query gets the project's
+    prefixes it uses and does not declare (:func:`~ppo_graph.engine.boundary.with_known_prefixes`).
+    """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise InputError(path, "no such file") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(path, f"cannot read: {exc}") from exc
-    header = _parse_header(text, path, strict)
+    if text is None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError as exc:
+            raise InputError(path, "no such file") from exc
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(path, f"cannot read: {exc}") from exc
+    header = _parse_header(text, path, strict)  # the comments as written
+    if kind == "user":
+        from ppo_graph.engine.boundary import with_known_prefixes
+
+        text, _ = with_known_prefixes(text)
     if strict:
         for key in _REQUIRED_KEYS:
             if key not in header.fields:
@@ -280,6 +289,10 @@ def parse_query_file(
     )
 
 
-def load_user_query(path: Path | str, *, allow_remote: bool = False) -> QuerySpec:
-    """A user's own query file: the header is optional, SERVICE and FROM need ``allow_remote``."""
-    return parse_query_file(Path(path), "user", strict=False, allow_remote=allow_remote)
+def load_user_query(
+    path: Path | str, *, allow_remote: bool = False, text: str | None = None
+) -> QuerySpec:
+    """A user's own query file (or ``text`` under the name ``path``, such as a query read from
+    standard input): the header is optional, SERVICE and FROM need ``allow_remote``, the
+    project's prefixes are known without declarations."""
+    return parse_query_file(Path(path), "user", strict=False, allow_remote=allow_remote, text=text)

@@ -1,13 +1,18 @@
 """What the ``cli_*`` command modules share: the input arguments of every graph-reading command
-and the engine they open. Kept apart from :mod:`ppo_graph.cli`, which imports the command
+and the engine they open, and the output options (``--format``, ``--out``, ``--excel``) of
+every command that prints rows. Kept apart from :mod:`ppo_graph.cli`, which imports the command
 modules, so that none of them imports back from it."""
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+
+#: One row of a command's output: column -> value (an RDF term, a plain value or None).
+Row = dict[str, Any]
 
 
 def add_input_files(parser: argparse.ArgumentParser) -> None:
@@ -122,3 +127,172 @@ def open_graph(args: argparse.Namespace, extra: Sequence[Path] | None = None) ->
         cache=False if args.no_cache else None,
         reasoner=args.reasoner,
     )
+
+
+# --- the output options of every command that prints rows ------------------------------------
+
+#: What an ``--out`` suffix says the format is (when ``--format`` is not given); the command's
+#: own formats decide which of these it writes.
+OUT_SUFFIXES = {
+    "csv": "csv",
+    "json": "json",
+    "md": "md",
+    "markdown": "md",
+    "xlsx": "xlsx",
+    "html": "html",
+    "htm": "html",
+    "ttl": "turtle",
+}
+#: A ``.txt`` file: the command's plain text (``table``, or ``text`` for a report).
+_TEXT_SUFFIX = "txt"
+
+EXCEL_HELP = (
+    "with CSV: for Excel to open directly (a UTF-8 byte order mark, so accents and curly "
+    "quotes survive; CRLF line ends; text Excel would read as a number or date, such as "
+    "section 7.10, led by an apostrophe)"
+)
+
+
+def add_output(
+    parser: argparse.ArgumentParser,
+    formats: Sequence[str] | None = None,
+    *,
+    default: str | None = None,
+    about: str = "",
+) -> None:
+    """``--format``, ``--out FILE`` and ``--excel``: the same options, help and behaviour on
+    every command that prints rows (:func:`output_format` checks them, :func:`emit_rows` and
+    :func:`write_output` write). ``formats``: the command's (default: table, csv, json, md,
+    xlsx); ``default``: the format without ``--format`` and without an ``--out`` suffix that
+    names one (default: the first); ``about``: what its formats hold, for the help."""
+    from ppo_graph.formats import Format, choices
+
+    names = list(formats or choices(*Format))
+    fallback = default or names[0]
+    parser.add_argument(
+        "--format",
+        choices=names,
+        default=None,
+        help=f"output format (default: from the --out suffix, else {fallback}){about}; "
+        "xlsx: a workbook, needs --out FILE.xlsx and openpyxl",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="write to FILE (a temp file, then renamed; never over an input file) instead of "
+        "standard output; - is standard output",
+    )
+    parser.add_argument("--excel", action="store_true", help=EXCEL_HELP)
+    parser.set_defaults(output_formats=tuple(names), output_default=fallback)
+
+
+def to_stdout(args: argparse.Namespace) -> bool:
+    """No ``--out``, or ``--out -``: the output goes to standard output."""
+    return args.out is None or str(args.out) == "-"
+
+
+def output_format(args: argparse.Namespace, inputs: Sequence[Path | str | None] = ()) -> str:
+    """The format :func:`add_output`'s options ask for, checked before anything slow runs:
+    ``--format``, else the ``--out`` suffix's (.csv .json .md .xlsx, .txt the plain text), else
+    the command's default; the two must agree. ``--out`` must not be one of ``inputs`` nor a
+    folder; ``--excel`` goes with CSV; xlsx needs ``--out`` and openpyxl. Sets ``args.format``."""
+    from ppo_graph.errors import UsageError
+    from ppo_graph.output import refuse_overwriting
+
+    names: tuple[str, ...] = args.output_formats
+    refuse_overwriting(args.out, inputs)
+    from_suffix: str | None = None
+    if not to_stdout(args):
+        if args.out.is_dir():
+            raise UsageError(f"--out {args.out} is a folder; give a file name")
+        suffix = args.out.suffix.lower().lstrip(".")
+        if suffix == _TEXT_SUFFIX:
+            from_suffix = next((n for n in ("table", "text") if n in names), None)
+        else:
+            from_suffix = OUT_SUFFIXES.get(suffix)
+        if from_suffix is not None and from_suffix not in names:
+            raise UsageError(
+                f"--out {args.out}: ppo {args.command} does not write .{suffix} files (its "
+                f"formats: {', '.join(names)}); give --format or another suffix"
+            )
+        plain = suffix == _TEXT_SUFFIX and args.format in ("table", "text")
+        if args.format and from_suffix and args.format != from_suffix and not plain:
+            raise UsageError(
+                f"--out {args.out} says {from_suffix} but --format says {args.format}; "
+                "make them agree"
+            )
+    fmt: str = args.format or from_suffix or args.output_default
+    if args.excel and fmt != "csv":
+        raise UsageError(f"--excel is an option of --format csv, not of --format {fmt}")
+    if fmt == "xlsx":
+        if to_stdout(args):
+            raise UsageError("--format xlsx writes a workbook: give --out FILE.xlsx")
+        from ppo_graph.org.xlsx import require_openpyxl
+
+        require_openpyxl()
+    args.format = fmt
+    return fmt
+
+
+def write_output(args: argparse.Namespace, content: str | bytes, what: str = "") -> None:
+    """``content`` to standard output, or to ``--out`` through the safe writer (temp file and
+    rename), saying on stderr what was written."""
+    from ppo_graph.output import atomic_write
+
+    if to_stdout(args):
+        if isinstance(content, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(content)
+        else:
+            sys.stdout.write(content)
+        return
+    atomic_write(args.out, content)
+    print(f"wrote {args.out}" + (f" ({what})" if what else ""), file=sys.stderr)
+
+
+def rows_content(
+    fmt: str,
+    rows: Sequence[Row],
+    columns: Sequence[str],
+    *,
+    excel: bool = False,
+    table: Callable[[], str] | None = None,
+    json: Callable[[], str] | None = None,
+    title: str = "rows",
+) -> str | bytes:
+    """``rows`` in ``fmt`` by the one writer of each format (:mod:`ppo_graph.tables`, XLSX
+    :func:`ppo_graph.org.xlsx.rows_xlsx`); ``table`` and ``json``: the command's own text and
+    JSON document, when it has them."""
+    from ppo_graph import tables
+
+    if fmt in ("table", "text"):
+        return table() if table is not None else tables.format_table(rows, columns)
+    if fmt == "csv":
+        return tables.format_csv(rows, columns, excel=excel)
+    if fmt == "json":
+        return json() if json is not None else tables.format_json(rows, columns)
+    if fmt == "md":
+        return tables.format_md(rows, columns)
+    if fmt == "xlsx":
+        from ppo_graph.org.xlsx import rows_xlsx
+
+        return rows_xlsx(rows, columns, title)
+    raise ValueError(f"not a row format: {fmt}")
+
+
+def emit_rows(
+    args: argparse.Namespace,
+    rows: Sequence[Row],
+    columns: Sequence[str],
+    *,
+    table: Callable[[], str] | None = None,
+    json: Callable[[], str] | None = None,
+    title: str = "rows",
+) -> None:
+    """Write ``rows`` as :func:`add_output`'s options say (after :func:`output_format`)."""
+    content = rows_content(
+        args.format, rows, columns, excel=args.excel, table=table, json=json, title=title
+    )
+    write_output(args, content, f"{len(rows)} row{'' if len(rows) == 1 else 's'}, {args.format}")

@@ -10,9 +10,17 @@ from pathlib import Path
 from typing import Any
 
 from ppo_graph import dates
-from ppo_graph.cli.common import add_input_files, add_store_options, open_graph
+from ppo_graph.cli.common import (
+    add_input_files,
+    add_output,
+    add_store_options,
+    emit_rows,
+    open_graph,
+    output_format,
+    write_output,
+)
 from ppo_graph.errors import EXIT_FAILURES, EXIT_OK, UsageError
-from ppo_graph.formats import GraphFormat, ReportFormat, choices
+from ppo_graph.formats import Format, GraphFormat, ReportFormat, choices
 
 
 def register(subparsers: Any) -> None:
@@ -30,7 +38,12 @@ def register(subparsers: Any) -> None:
         what="validate the graph in this SPARQL store (see ppo load): the checks run as SPARQL "
         "there, SHACL on a copy fetched over the Graph Store Protocol",
     )
-    p.add_argument("--format", choices=choices(*ReportFormat), default=ReportFormat.TEXT.value)
+    add_output(
+        p,
+        list(dict.fromkeys([*choices(*ReportFormat), *choices(*Format)])),
+        about="; text: the report; json: its document; turtle: the SHACL report graph; "
+        "table, csv, md, xlsx: a row per finding (severity, shape, focus, path, value, message)",
+    )
     p.add_argument(
         "--shapes",
         action="append",
@@ -85,10 +98,11 @@ def register(subparsers: Any) -> None:
         help="counts of roles, duties per role, processes, artefacts, interfaces, triples",
     )
     add_input_files(p)
-    p.add_argument(
-        "--format",
-        choices=choices(ReportFormat.TEXT, ReportFormat.JSON),
-        default=ReportFormat.TEXT.value,
+    add_output(
+        p,
+        [ReportFormat.TEXT.value, *choices(*Format)],
+        about="; text: the report; json: its document; table, csv, md, xlsx: a row per count "
+        "(group, item, value, and a role's direct and inherited duties)",
     )
     p.set_defaults(handler=cmd_stats)
 
@@ -117,9 +131,12 @@ def register(subparsers: Any) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
     from ppo_graph.engine import jobs
     from ppo_graph.report import format_json, format_text
 
+    output_format(args, [*args.extra, *args.shapes])
     if args.checks and args.format == ReportFormat.TURTLE:
         raise UsageError("--checks gives no SHACL report graph: use --format text or json")
     kg = open_graph(args)
@@ -133,25 +150,36 @@ def cmd_validate(args: argparse.Namespace) -> int:
             note=lambda message: print(f"ppo validate: note: {message}", file=sys.stderr),
         )
         if turtle:
-            _turtle_report(kg, report, as_of)
+            write_output(args, _turtle_report(kg, report, as_of), "the SHACL report graph")
             return EXIT_OK if report.ok else EXIT_FAILURES
     organisation = _organisation_loaded(kg)
-    if args.format == ReportFormat.JSON:
+
+    def document() -> str:
         text = format_json(report)
         if organisation:
             data = json.loads(text)
             if isinstance(data, dict):
                 data["asOf"] = as_of.isoformat()
                 text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    else:
+        return text
+
+    def report_text() -> str:
         text = format_text(report)
-        if organisation:
-            text += f"\n{dates.checked(as_of)}\n"
-    sys.stdout.write(text)
+        return text + f"\n{dates.checked(as_of)}\n" if organisation else text
+
+    rows = [{**asdict(v), **({"asOf": as_of.isoformat()} if organisation else {})}
+            for v in report.violations]  # fmt: skip
+    columns = [*FINDING_COLUMNS, *(["asOf"] if organisation else [])]
+    text = report_text if args.format == ReportFormat.TEXT else None
+    emit_rows(args, rows, columns, table=text, json=document, title="findings")
     return EXIT_OK if report.ok else EXIT_FAILURES
 
 
-def _turtle_report(kg: Any, report: Any, as_of: dt.date) -> None:
+#: The columns of ``ppo validate``'s findings as rows (table, csv, md, xlsx).
+FINDING_COLUMNS = ["severity", "shape", "shape_label", "focus", "path", "value", "message"]
+
+
+def _turtle_report(kg: Any, report: Any, as_of: dt.date) -> str:
     """The SHACL report graph alone, as Turtle; the organisation checks are SPARQL, not SHACL,
     so what they find is said on stderr, and counts in the exit code. With an organisation
     loaded, a comment line opens the Turtle with the date its checks read it as of."""
@@ -167,9 +195,8 @@ def _turtle_report(kg: Any, report: Any, as_of: dt.date) -> None:
             file=sys.stderr,
         )
         report.conforms = False
-    if _organisation_loaded(kg):
-        sys.stdout.write(f"# {dates.checked(as_of)}\n")
-    sys.stdout.write(reference_backend().report_turtle(report))
+    stamp = f"# {dates.checked(as_of)}\n" if _organisation_loaded(kg) else ""
+    return stamp + reference_backend().report_turtle(report)
 
 
 def _organisation_loaded(kg: Any) -> bool:
@@ -209,15 +236,21 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_stats(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from ppo_graph.stats import compute, format_text
+    from ppo_graph.stats import STAT_COLUMNS, compute, format_text, stat_rows
     from ppo_graph.tables import json_text
 
+    output_format(args, args.extra)
     kg = open_graph(args)
     stats = compute(kg)
-    if args.format == ReportFormat.JSON:
-        sys.stdout.write(json_text(asdict(stats)))
-    else:
-        sys.stdout.write(format_text(stats))
+    table = (lambda: format_text(stats)) if args.format == ReportFormat.TEXT else None
+    emit_rows(
+        args,
+        stat_rows(stats),
+        STAT_COLUMNS,
+        table=table,
+        json=lambda: json_text(asdict(stats)),
+        title="stats",
+    )
     return EXIT_OK
 
 

@@ -4,14 +4,12 @@ table writer (:mod:`ppo_graph.tables`). networkx is imported inside the handler.
 from __future__ import annotations
 
 import argparse
-import sys
 import textwrap
 from typing import Any
 
-from ppo_graph.cli.common import add_input_files, open_graph
+from ppo_graph.cli.common import add_input_files, add_output, emit_rows, open_graph, output_format
 from ppo_graph.errors import EXIT_OK
-from ppo_graph.formats import Format, choices
-from ppo_graph.tables import format_csv, format_table, json_text
+from ppo_graph.tables import format_table, json_text
 
 TABLE_WIDTH = 80
 METRIC_COLUMNS = ["process", "label", "abbreviation", "is_ppo", "degree", "in_degree",
@@ -31,12 +29,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     itf.add_argument(
         "--metrics", action="store_true", help="per-process metrics instead of the interface list"
     )
-    itf.add_argument(
-        "--format",
-        choices=choices(Format.TABLE, Format.CSV, Format.JSON),
-        default=Format.TABLE.value,
-        help="default: table",
-    )
+    add_output(itf, about="; json: the interfaces with their evidence as a list")
     itf.set_defaults(handler=run_interfaces)
 
 
@@ -93,25 +86,29 @@ def _interface_table(data: list[dict[str, Any]]) -> str:
 def run_interfaces(args: argparse.Namespace) -> int:
     from ppo_graph import interfaces
 
+    output_format(args, args.extra)
     graph = interfaces.interface_graph(open_graph(args))
     if args.metrics:
         data: list[dict[str, Any]] = [dict(m) for m in interfaces.metrics(graph)]
     else:
         data = interfaces.interface_rows(graph)
-    if args.format == Format.JSON:
+
+    def document() -> str:
         payload: dict[str, Any] = {"metrics" if args.metrics else "interfaces": data}
         if args.metrics:
             payload["hub_rule"] = interfaces.hub_rule()
-        sys.stdout.write(json_text(payload))
-    elif args.format == Format.CSV:
+        return json_text(payload)
+
+    def table() -> str:
         if args.metrics:
-            sys.stdout.write(format_csv(data, METRIC_COLUMNS))
-        else:
-            sys.stdout.write(format_csv([_flat(r) for r in data], INTERFACE_COLUMNS))
-    elif args.metrics:
-        sys.stdout.write(_metrics_table(data) + "\n")
-        print(textwrap.fill(f"{len(data)} processes; {interfaces.hub_rule()}.", TABLE_WIDTH))
+            rule = textwrap.fill(f"{len(data)} processes; {interfaces.hub_rule()}.", TABLE_WIDTH)
+            return _metrics_table(data) + "\n" + rule + "\n"
+        count = f"{len(data)} interfaces between {graph.number_of_nodes()} processes."
+        return _interface_table(data) + f"\n{count}\n"
+
+    if args.metrics:
+        emit_rows(args, data, METRIC_COLUMNS, table=table, json=document, title="metrics")
     else:
-        sys.stdout.write(_interface_table(data))
-        print(f"\n{len(data)} interfaces between {graph.number_of_nodes()} processes.")
+        rows = [_flat(r) for r in data]
+        emit_rows(args, rows, INTERFACE_COLUMNS, table=table, json=document, title="interfaces")
     return EXIT_OK

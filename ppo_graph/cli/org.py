@@ -94,17 +94,14 @@ def register(subparsers: Any) -> None:
         "name) recomputes it all with that person's memberships and assignments removed: "
         "what they alone cover shows as orphaned.",
     )
-    from ppo_graph.cli.common import add_as_of, add_input_files
-    from ppo_graph.formats import Format, choices
+    from ppo_graph.cli.common import add_as_of, add_input_files, add_output
 
     add_input_files(gaps)
     gaps.add_argument("--without", metavar="PERSON", help="a person id or name: as if they left")
     gaps.add_argument(
         "--top", type=int, default=10, help="people listed by workload (default 10; 0: all)"
     )
-    gaps.add_argument(
-        "--format", choices=choices(*Format), default=Format.TABLE.value, help="default: table"
-    )
+    add_output(gaps, about="; table: the report as text")
     add_as_of(gaps)
     gaps.add_argument(
         "--ahead",
@@ -230,26 +227,21 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_gaps(args: argparse.Namespace) -> int:
-    from ppo_graph.cli.common import open_graph
-    from ppo_graph.formats import Format
+    from ppo_graph.cli.common import emit_rows, open_graph, output_format
     from ppo_graph.org.gaps import COLUMNS, find_person, gaps, gaps_text
-    from ppo_graph.tables import format_rows
 
+    output_format(args, args.extra)
     kg = open_graph(args)
     without = find_person(kg, args.without) if args.without else None
     if args.ahead < 0:
         raise UsageError(f"--ahead: {args.ahead} is negative; give a number of days, 0 or more")
     rows = gaps(kg, without, args.top, args.as_of, args.ahead)
-    if Format(args.format) is not Format.TABLE:
-        sys.stdout.write(format_rows(rows, COLUMNS, args.format))
-    else:
-        sys.stdout.write(gaps_text(rows, without, args.ahead))
+    emit_rows(args, rows, COLUMNS, table=lambda: gaps_text(rows, without, args.ahead), title="gaps")
     return EXIT_OK
 
 
 def _register_diff(sub: Any) -> None:
-    from ppo_graph.cli.common import add_as_of
-    from ppo_graph.formats import Format, choices
+    from ppo_graph.cli.common import add_as_of, add_output
 
     diff = sub.add_parser(
         "diff",
@@ -279,19 +271,17 @@ def _register_diff(sub: Any) -> None:
         help="the RACI CSV (or .xlsx) of NEW, when NEW is a people table",
     )
     _add_reading(diff)
-    diff.add_argument(
-        "--format", choices=choices(*Format), default=Format.TABLE.value, help="default: table"
-    )
+    add_output(diff, about="; table: the report as text")
     add_as_of(diff)
     diff.set_defaults(handler=cmd_diff)
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from ppo_graph.formats import Format
+    from ppo_graph.cli.common import emit_rows, output_format
     from ppo_graph.org.csvfile import Reading, parse_columns
     from ppo_graph.org.diff import COLUMNS, diff, diff_text, is_rdf
-    from ppo_graph.tables import format_rows
 
+    output_format(args, [args.old, args.new, args.old_raci, args.new_raci])
     for path in (args.old, args.new, args.old_raci, args.new_raci):
         if path is None:
             continue
@@ -313,16 +303,18 @@ def cmd_diff(args: argparse.Namespace) -> int:
     finally:  # the notes (ignored columns, near names) also explain a refusal
         for note in dict.fromkeys(read.notes):
             print(note, file=sys.stderr)
-    if Format(args.format) is Format.TABLE:
-        sys.stdout.write(f"{dates.stamp(day)}\n" + diff_text(rows, args.old, args.new))
-    else:
-        sys.stdout.write(format_rows(_dated(rows, day), COLUMNS, args.format))
+    emit_rows(
+        args,
+        _dated(rows, day),
+        COLUMNS,
+        table=lambda: f"{dates.stamp(day)}\n" + diff_text(rows, args.old, args.new),
+        title="diff",
+    )
     return EXIT_OK
 
 
 def _register_whatif(sub: Any) -> None:
-    from ppo_graph.cli.common import add_as_of
-    from ppo_graph.formats import Format, choices
+    from ppo_graph.cli.common import add_as_of, add_output
 
     whatif = sub.add_parser(
         "whatif",
@@ -364,18 +356,16 @@ def _register_whatif(sub: Any) -> None:
     whatif.add_argument(
         "--top", type=int, default=10, help="people listed by workload (default 10; 0: all)"
     )
-    whatif.add_argument(
-        "--format", choices=choices(*Format), default=Format.TABLE.value, help="default: table"
-    )
+    add_output(whatif, about="; table: the report as text")
     add_as_of(whatif)
     whatif.set_defaults(handler=cmd_whatif)
 
 
 def cmd_whatif(args: argparse.Namespace) -> int:
-    from ppo_graph.formats import Format
+    from ppo_graph.cli.common import emit_rows, output_format
     from ppo_graph.org.whatif import COLUMNS, Change, whatif, whatif_text
-    from ppo_graph.tables import format_rows
 
+    output_format(args, [args.org, *args.extra])
     for path in (args.org, *args.extra):
         if not path.is_file():
             raise UsageError(f"{path}: no such file" + (" (a folder)" if path.is_dir() else ""))
@@ -394,10 +384,13 @@ def cmd_whatif(args: argparse.Namespace) -> int:
     change = Change(kind, first, second, tuple(args.holder), args.role)
     with dates.as_of(args.as_of) as day:  # the change made, and read, as of one date
         rows = whatif(args.org, change, args.extra, args.top)
-    if Format(args.format) is Format.TABLE:
-        sys.stdout.write(f"{dates.stamp(day)}\n" + whatif_text(rows, change))
-    else:
-        sys.stdout.write(format_rows(_dated(rows, day), COLUMNS, args.format))
+    emit_rows(
+        args,
+        _dated(rows, day),
+        COLUMNS,
+        table=lambda: f"{dates.stamp(day)}\n" + whatif_text(rows, change),
+        title="whatif",
+    )
     return EXIT_OK
 
 

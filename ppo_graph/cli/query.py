@@ -11,12 +11,22 @@ from typing import TYPE_CHECKING, Any
 
 from ppo_graph import dates
 from ppo_graph.catalogue import FOLDERS
-from ppo_graph.cli.common import add_input_files, add_store_options, open_graph
+from ppo_graph.cli.common import (
+    add_input_files,
+    add_output,
+    add_store_options,
+    emit_rows,
+    open_graph,
+    output_format,
+)
 from ppo_graph.errors import EXIT_FAILURES, EXIT_OK, UsageError
-from ppo_graph.formats import Format, choices
 
 if TYPE_CHECKING:
     from ppo_graph.catalogue import QuerySpec
+
+
+#: The name a query read from standard input (``--file -``) goes by in messages.
+STDIN_NAME = "<stdin>"
 
 
 def register(subparsers: Any) -> None:
@@ -32,12 +42,7 @@ def register(subparsers: Any) -> None:
         choices=tuple(FOLDERS.values()),
         help="list only the questions, the checks or the reports",
     )
-    listing.add_argument(
-        "--format",
-        choices=choices(*Format),
-        default=Format.TABLE.value,
-        help="output format (default: table)",
-    )
+    add_output(listing, about="; table: the catalogue as text")
     listing.set_defaults(handler=list_queries)
 
     run = subparsers.add_parser(
@@ -61,7 +66,9 @@ def register(subparsers: Any) -> None:
         dest="file",
         type=Path,
         metavar="FILE.rq",
-        help="run this SPARQL query file instead of a canned query",
+        help="run this SPARQL query file instead of a canned query (- reads it from standard "
+        "input); the prefixes ppo:, ppod:, skos:, rdfs:, org: ... are known without PREFIX "
+        "lines, unless the query declares its own",
     )
     run.add_argument(
         "--param",
@@ -71,12 +78,7 @@ def register(subparsers: Any) -> None:
         metavar="KEY=VALUE",
         help="a parameter value: a CURIE (ppod:X), a full IRI, or a label; repeatable",
     )
-    run.add_argument(
-        "--format",
-        choices=choices(*Format),
-        default=Format.TABLE.value,
-        help="output format (default: table, wrapped to fit --width columns)",
-    )
+    add_output(run, about="; table: wrapped to fit --width columns")
     run.add_argument(
         "--width", type=int, default=80, help="table width in characters (default: 80)"
     )
@@ -134,26 +136,22 @@ def _parse_params(pairs: list[str]) -> dict[str, str]:
 
 def list_queries(args: argparse.Namespace) -> int:
     from ppo_graph.catalogue import default_catalogue
-    from ppo_graph.tables import Row, format_rows
+    from ppo_graph.tables import Row
 
+    output_format(args)
     specs = [s for s in default_catalogue() if not args.kind or s.kind == args.kind]
-    if args.format != Format.TABLE.value:
-        rows: list[Row] = [
-            {
-                "name": (spec.name),
-                "kind": (spec.kind),
-                "title": (spec.title),
-                "question": (spec.question),
-                "parameters": (
-                    " ".join(f"{p.name}={p.default} ({p.type_text})" for p in spec.params)
-                ),
-            }
-            for spec in specs
-        ]
-        columns = ["name", "kind", "title", "question", "parameters"]
-        sys.stdout.write(format_rows(rows, columns, args.format))
-        return EXIT_OK
-    sys.stdout.write(catalogue_text(specs))
+    rows: list[Row] = [
+        {
+            "name": (spec.name),
+            "kind": (spec.kind),
+            "title": (spec.title),
+            "question": (spec.question),
+            "parameters": (" ".join(f"{p.name}={p.default} ({p.type_text})" for p in spec.params)),
+        }
+        for spec in specs
+    ]
+    columns = ["name", "kind", "title", "question", "parameters"]
+    emit_rows(args, rows, columns, table=lambda: catalogue_text(specs), title="queries")
     return EXIT_OK
 
 
@@ -184,7 +182,7 @@ def catalogue_text(specs: Iterable[QuerySpec], width: int = 80) -> str:
 
 def run_query_command(args: argparse.Namespace) -> int:
     from ppo_graph.catalogue import check_param_names, default_catalogue, load_user_query
-    from ppo_graph.tables import format_rows
+    from ppo_graph.tables import format_table
 
     if args.name and args.file:
         from ppo_graph.backends.fast.parse import FORMATS
@@ -198,7 +196,12 @@ def run_query_command(args: argparse.Namespace) -> int:
     if args.width < 20:
         raise UsageError("--width must be at least 20")
     params = _parse_params(args.param)
-    if args.file:
+    output_format(args, [*args.extra, *args.data, args.file])
+    if args.file and str(args.file) == "-":  # the query from standard input
+        spec = load_user_query(
+            Path(STDIN_NAME), allow_remote=args.allow_remote, text=sys.stdin.read()
+        )
+    elif args.file:
         spec = load_user_query(args.file, allow_remote=args.allow_remote)
     else:
         if args.allow_remote:
@@ -226,12 +229,15 @@ def run_query_command(args: argparse.Namespace) -> int:
     if args.timeout < 0:
         raise UsageError("--timeout must be 0 (no limit) or more")
     rows = kg.rows(spec, params, timeout=args.timeout, memory_mb=args.memory_limit)
-    if args.format == Format.TABLE.value:
+    columns = list(spec.columns) or (list(rows[0]) if rows else [])
+
+    def table() -> str:
         about = textwrap.wrap(spec.question, args.width) if spec.question else []
         if dates.AS_OF_PARAM in {p.name for p in spec.params}:  # an organisation question
             about.append(dates.stamp(dates.read_as_of(params)))
-        sys.stdout.write("\n".join([spec.title, *about, "", ""]))
-    sys.stdout.write(format_rows(rows, spec.columns or None, args.format, width=args.width))
+        return "\n".join([spec.title, *about, "", ""]) + format_table(rows, columns, args.width)
+
+    emit_rows(args, rows, columns, table=table, title=spec.name)
     if spec.kind == "check" and rows:
         print(f"ppo query: check {spec.name} found {len(rows)} violation(s)", file=sys.stderr)
         return EXIT_FAILURES

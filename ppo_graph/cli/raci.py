@@ -1,15 +1,21 @@
 """``ppo raci``: the RACI matrix of the loaded organisation (:mod:`ppo_graph.org.raci`), as a
-table, CSV or Markdown (the one table writer), a self-contained HTML page or an XLSX workbook."""
+table, CSV, JSON or Markdown (the one table writer), a self-contained HTML page or an XLSX
+workbook."""
 
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 from typing import Any
 
-from ppo_graph.cli.common import add_as_of, add_input_files, open_graph
-from ppo_graph.errors import EXIT_OK, UsageError
+from ppo_graph.cli.common import (
+    add_as_of,
+    add_input_files,
+    add_output,
+    open_graph,
+    output_format,
+    write_output,
+)
+from ppo_graph.errors import EXIT_OK
 from ppo_graph.formats import MatrixFormat, choices
 from ppo_graph.org.matrix_formats import matrix_content
 
@@ -32,19 +38,10 @@ def register(subparsers: Any) -> None:
     )
     add_input_files(p)
     p.add_argument("--by", choices=BY, default="role", help="the columns (default: role)")
-    p.add_argument(
-        "--format",
-        choices=choices(*MatrixFormat),
-        default=MatrixFormat.TABLE.value,
-        help="default: table; xlsx needs openpyxl (pip install 'ppo-graph[xlsx]') and --out",
-    )
-    p.add_argument("--out", type=Path, default=None, help="write here (default: standard output)")
-    p.add_argument(
-        "--excel",
-        action="store_true",
-        help="with --format csv: for Excel to open directly (a UTF-8 byte order mark, CRLF line "
-        "ends, text Excel would read as a number or date, such as section 7.10, led by an "
-        "apostrophe)",
+    add_output(
+        p,
+        choices(*MatrixFormat),
+        about="; html: a self-contained page; json: a record per row, the date in asOf",
     )
     add_as_of(p)
     p.set_defaults(handler=cmd_raci)
@@ -52,27 +49,10 @@ def register(subparsers: Any) -> None:
 
 def cmd_raci(args: argparse.Namespace) -> int:
     from ppo_graph.org.raci import build
-    from ppo_graph.output import atomic_write, refuse_overwriting
 
-    refuse_overwriting(args.out, args.extra)
-    fmt = MatrixFormat(args.format)
-    if fmt is MatrixFormat.XLSX and args.out is None:
-        raise UsageError("--format xlsx writes a workbook: give --out FILE.xlsx")
-    if args.out is not None and args.out.is_dir():
-        raise UsageError(f"--out {args.out} is a folder; give a file name")
-    if args.excel and fmt is not MatrixFormat.CSV:
-        raise UsageError(f"--excel is an option of --format csv, not --format {fmt}")
-    if fmt is MatrixFormat.XLSX:  # fail before the graph is loaded
-        from ppo_graph.org.xlsx import require_openpyxl
-
-        require_openpyxl()
+    fmt = MatrixFormat(output_format(args, args.extra))
     matrix = build(open_graph(args), args.by, args.as_of)
     content = matrix_content(matrix, fmt, excel=args.excel)
-    if args.out is None:
-        assert isinstance(content, str)
-        sys.stdout.write(content)
-    else:
-        atomic_write(args.out, content)
-        what = f"{len(matrix.rows)} rows (duty, process) x {len(matrix.columns)} {args.by} columns"
-        print(f"wrote {args.out} ({what})", file=sys.stderr)
+    what = f"{len(matrix.rows)} rows (duty, process) x {len(matrix.columns)} {args.by} columns"
+    write_output(args, content, what)
     return EXIT_OK

@@ -253,6 +253,32 @@ def check_query(text: str, *, allow_remote: bool = False) -> CheckedQuery:
     return CheckedQuery(text, form, parsed.projection if form == "SELECT" else None, reaches)
 
 
+def with_known_prefixes(text: str) -> tuple[str, tuple[str, ...]]:
+    """A user's query with the project's prefixes (:data:`ppo_graph.namespaces.PREFIXES`:
+    ``ppo:``, ``ppod:``, ``skos:``, ``rdfs:``, ``org:`` ...) that it uses without declaring them
+    declared, and which were added. Decided from the grammar's parse (the prefixed names in the
+    tree, the PREFIX declarations), never from the text: a prefix the query declares keeps its
+    own IRI, one that is not the project's stays undeclared (the parser then says so). The
+    declarations go on the first line, before the query's own text, so every line keeps its
+    number in an error message. A text that does not parse is returned as it is (its error is
+    then the user's own, at the user's line)."""
+    from ppo_graph.backends import reference_backend
+    from ppo_graph.namespaces import PREFIXES
+
+    if "\x00" in text:
+        return text, ()
+    parsed = reference_backend().parse_query(text)
+    if parsed.problem is not None:
+        return text, ()
+    missing = tuple(
+        p for p in parsed.prefixes_used if p in PREFIXES and p not in parsed.prefixes_declared
+    )
+    if not missing:
+        return text, ()
+    declarations = " ".join(f"PREFIX {p}: <{PREFIXES[p]}>" for p in missing)
+    return f"{declarations} {text}", missing
+
+
 def trusted(text: str) -> CheckedQuery:
     """A query the package itself wrote (a catalogue file, whose every file the tests pass
     through :func:`check_query`; parameters enter as terms in a VALUES block, never as text)."""

@@ -1,4 +1,4 @@
-"""The RACI matrix written in each format of ``ppo raci`` (text table, CSV, Markdown, a
+"""The RACI matrix written in each format of ``ppo raci`` (text table, CSV, JSON, Markdown, a
 self-contained HTML page, an XLSX workbook): the one place a matrix is turned into a file, for
 ``ppo raci`` and for ``ppo run``'s example organisation. CSV and Markdown are the one table
 writer's (:mod:`ppo_graph.tables`: spreadsheet-safe cells), HTML :mod:`ppo_graph.org.html`'s
@@ -7,7 +7,7 @@ writer's (:mod:`ppo_graph.tables`: spreadsheet-safe cells), HTML :mod:`ppo_graph
 Every format shows the date the matrix holds for (:attr:`Matrix.as_of`, ``--as-of``): the text
 table and Markdown open with the line "As of YYYY-MM-DD: memberships current then."; the CSV has
 a column ``asOf`` (after the duty's columns, before the matrix's), the date on every row, which
-``csv`` readers, pandas and spreadsheets read as data and which survives sorting and filtering
+``csv`` readers, pandas and spreadsheets read (the JSON, a record per row, has it too) as data and which survives sorting and filtering
 (a comment line would be read as the header, a metadata row as a duty); the HTML page and the
 XLSX workbook say it above the legend, in the page header and on the legend sheet."""
 
@@ -63,11 +63,13 @@ def matrix_content(matrix: Matrix, fmt: MatrixFormat, *, excel: bool = False) ->
 
         return matrix_html(matrix, date=as_of(matrix))
     from ppo_graph.dates import stamp
-    from ppo_graph.tables import format_csv, format_md, format_table
+    from ppo_graph.tables import format_csv, format_json, format_md, format_table
 
     date = as_of(matrix)
-    if fmt is MatrixFormat.CSV:
+    if fmt in (MatrixFormat.CSV, MatrixFormat.JSON):
         rows = [{**row, AS_OF_COLUMN: date} for row in matrix.rows]
+        if fmt is MatrixFormat.JSON:
+            return format_json(rows, csv_header(matrix))
         return format_csv(rows, csv_header(matrix), excel=excel)
     if fmt is MatrixFormat.MD:
         return f"{stamp(date)}\n\n" + format_md(matrix.rows, matrix.header)

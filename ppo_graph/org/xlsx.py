@@ -1,5 +1,6 @@
-"""The RACI matrix as an Excel workbook (openpyxl, the optional ``[xlsx]`` extra): the matrix
-sheet with its header row and duty column frozen, an autofilter on the header, set up to print
+"""Rows as an Excel workbook (openpyxl, the optional ``[xlsx]`` extra): :func:`rows_xlsx`, any
+command's rows (``--format xlsx``): one sheet, the header row bold and frozen, an autofilter on
+it; and :func:`matrix_xlsx`, the RACI matrix: the matrix sheet with its header row and duty column frozen, an autofilter on the header, set up to print
 (landscape, one page wide, the header row and duty column on every page, the date in the page
 header), and a legend sheet with the date the matrix holds for.
 
@@ -17,7 +18,7 @@ from typing import Any
 
 from ppo_graph.errors import UsageError
 from ppo_graph.org.raci import Matrix
-from ppo_graph.tables import FORMULA_STARTERS
+from ppo_graph.tables import FORMULA_STARTERS, Row, display, is_number, simplify
 
 INSTALL = "pip install 'ppo-graph[xlsx]' (or pip install openpyxl)"
 #: Cell colours by letters: R green, A orange, RA (Responsible and Accountable) a darker orange,
@@ -58,6 +59,68 @@ def put_row(sheet: Any, row: int, values: Sequence[object]) -> list[Any]:
     return cells
 
 
+def _header(sheet: Any, values: Sequence[object], rows: int, freeze: str) -> None:
+    """The header row of a sheet of ``rows`` data rows: bold, wrapped, frozen at ``freeze`` (the
+    header row, and the columns left of it, stay in view) and an autofilter on every column."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    for cell in put_row(sheet, 1, values):
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="bottom")
+    sheet.freeze_panes = freeze
+    sheet.auto_filter.ref = f"A1:{get_column_letter(max(len(values), 1))}{rows + 1}"
+
+
+def _cell(value: object) -> object:
+    """A row's value as a cell: a number (an int or float, or a numeric RDF literal) as a
+    number, anything else as its text (CURIEs for IRIs)."""
+    if value is None:
+        return ""
+    if is_number(value):
+        number = simplify(value)
+        if isinstance(number, int | float) and not isinstance(number, bool):
+            return number
+        try:
+            return float(display(value))
+        except ValueError:
+            return display(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return display(value)
+
+
+def rows_xlsx(rows: Sequence[Row], columns: Sequence[str], title: str = "rows") -> bytes:
+    """The workbook of any command's rows (``--format xlsx``): one sheet named ``title``, the
+    header row bold and frozen with an autofilter, then a row per row; numbers are numbers,
+    every text a string cell (:func:`put_row`)."""
+    require_openpyxl()
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _sheet_title(title)
+    _header(sheet, list(columns), len(rows), "A2")
+    widths = [len(c) for c in columns]
+    for line, row in enumerate(rows, start=2):
+        values = [_cell(row.get(c)) for c in columns]
+        put_row(sheet, line, values)
+        widths = [max(w, len(str(v))) for w, v in zip(widths, values, strict=True)]
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(width, 6) + 2, 80)
+    book.properties.title = title
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _sheet_title(title: str) -> str:
+    """A name Excel accepts for a sheet: at most 31 characters, none of ``[]:*?/\\``."""
+    cleaned = "".join(" " if c in "[]:*?/\\" else c for c in title).strip()
+    return cleaned[:31] or "rows"
+
+
 def matrix_xlsx(matrix: Matrix, date: str) -> bytes:
     """The workbook's bytes: sheet "RACI" (frozen at B2: the header row and the duty column stay
     in view; an autofilter on every column; printed landscape, a page wide, the header row and
@@ -66,14 +129,11 @@ def matrix_xlsx(matrix: Matrix, date: str) -> bytes:
     require_openpyxl()
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
 
     book = Workbook()
     sheet = book.active
     sheet.title = "RACI"
-    for cell in put_row(sheet, 1, matrix.header):
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="bottom")
+    _header(sheet, matrix.header, len(matrix.rows), "B2")
     first_letter_column = len(matrix.header) - len(matrix.columns) + 1
     fills = {key: PatternFill("solid", fgColor=colour) for key, colour in FILLS.items()}
     centre = Alignment(horizontal="center")
@@ -87,9 +147,6 @@ def matrix_xlsx(matrix: Matrix, date: str) -> bytes:
                 cell.alignment = centre
                 if "A" in str(cell.value):
                     cell.font = Font(bold=True)
-    last = get_column_letter(max(len(matrix.header), 1))
-    sheet.freeze_panes = "B2"
-    sheet.auto_filter.ref = f"A1:{last}{len(matrix.rows) + 1}"
     sheet.column_dimensions["A"].width = 20
     sheet.column_dimensions["D"].width = 30  # the process
     sheet.column_dimensions["E"].width = 60  # the text

@@ -20,8 +20,9 @@ Problem = Literal["unreadable", "update", "unknown value"]
 class ParsedQuery:
     """What the parser found: every parse-tree node's name (rdflib's names for the grammar's
     productions), the query node's name (``SelectQuery``, ...; "" if none), what reaches
-    beyond the graph (``SERVICE <iri>``, ``FROM <iri>``, ``FROM NAMED <iri>``) and a SELECT's
-    projected variables in order (None for ``SELECT *`` and the other forms).
+    beyond the graph (``SERVICE <iri>``, ``FROM <iri>``, ``FROM NAMED <iri>``), a SELECT's
+    projected variables in order (None for ``SELECT *`` and the other forms), and the prefixes
+    its prefixed names use and its PREFIX declarations declare ("" for the empty prefix).
 
     Or, with ``problem`` set, why the text could not be read as a query: ``unreadable`` (the
     parser's message in ``detail``, and where, when it says), ``update`` (a SPARQL update) or
@@ -32,6 +33,8 @@ class ParsedQuery:
     query_name: str = ""
     reaches: tuple[str, ...] = ()
     projection: tuple[str, ...] | None = None
+    prefixes_used: tuple[str, ...] = ()
+    prefixes_declared: tuple[str, ...] = ()
     problem: Problem | None = None
     detail: str = ""
     line: int | None = None
@@ -72,6 +75,7 @@ def parse_query(text: str) -> ParsedQuery:
         query_name,
         tuple(_reaches(tree)),
         _projection(query) if query_name == "SelectQuery" else None,
+        *_prefixes(tree),
     )
 
 
@@ -152,6 +156,28 @@ def _reaches(node: Any) -> Iterator[str]:
             stack.extend(item.values())
         elif isinstance(item, (list, tuple)) or type(item).__name__ == "ParseResults":
             stack.extend(item)
+
+
+def _prefixes(node: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the prefixes of the prefixed names, the prefixes declared), each sorted, once."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    used: set[str] = set()
+    declared: set[str] = set()
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, CompValue):
+            if item.name == "pname":
+                used.add(str(dict.get(item, "prefix") or ""))
+            elif item.name == "PrefixDecl":
+                declared.add(str(dict.get(item, "prefix") or ""))
+            stack.extend(item.values())
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)) or type(item).__name__ == "ParseResults":
+            stack.extend(item)
+    return tuple(sorted(used)), tuple(sorted(declared))
 
 
 def _show(term: Any) -> str:
