@@ -298,6 +298,17 @@ def test_a_syntax_error_names_the_users_line(
     )
     code, _, err = run(capsys, ["query", "--file", str(query)])
     assert code == 2 and f"{query}:4:" in err
+    # ppo: declared for the query on its first line; the unknown foo: still named at its line
+    query.write_text(
+        "# my query\nSELECT ?role WHERE {\n  ?role a ppo:Role .\n  ?role foo:x ?y .\n}\n"
+    )
+    code, _, err = run(capsys, ["query", "--file", str(query)])
+    assert code == 2 and f"{query}:4:" in err and "foo" in err
+    query.write_text("SELECT ?role WHERE { ?role a ppo:Role ; foo:x ?y }\n")
+    code, _, err = run(capsys, ["query", "--file", str(query)])
+    assert code == 2 and f"{query}:1:" in err
+    column = int(err.split("(column ")[1].split(")")[0])
+    assert column <= len("SELECT ?role WHERE { ?role a ppo:Role ; foo:x ?y }") + 1  # no shift
 
 
 def test_serve_names_the_workbench_first(tmp_path: Path) -> None:

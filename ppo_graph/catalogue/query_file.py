@@ -158,7 +158,9 @@ def _parse_param(path: Path, line: int, value: str) -> Param:
     )
 
 
-def _check(text: str, path: Path, user: bool, allow_remote: bool) -> tuple[list[str], bool]:
+def _check(
+    text: str, path: Path, user: bool, allow_remote: bool, shift: int = 0
+) -> tuple[list[str], bool]:
     """A user's query through the boundary (:func:`~ppo_graph.engine.boundary.check_query`:
     updates refused, SERVICE and FROM refused unless allowed; a catalogue file is the package's
     own, and the tests pass each through the boundary), then parsed by pyoxigraph (on an empty
@@ -190,27 +192,31 @@ def _check(text: str, path: Path, user: bool, allow_remote: bool) -> tuple[list[
     try:
         return check_syntax(checked), False
     except SyntaxError as exc:
-        raise _syntax_error(text, path, exc) from exc
+        raise _syntax_error(text, path, exc, shift) from exc
 
 
-def _syntax_error(text: str, path: Path, exc: SyntaxError) -> InputError:
+def _syntax_error(text: str, path: Path, exc: SyntaxError, shift: int = 0) -> InputError:
     """The error for a query that does not parse. pyoxigraph's messages list every expected
     character class, so on this (rare, slow-is-fine) path the reference backend's parser
-    (rdflib's) is asked for its shorter message and line; pyoxigraph's is kept if rdflib has
-    none."""
+    (rdflib's) is asked for its shorter message and line; pyoxigraph's line when rdflib's
+    message has none (an unknown prefix), its message when rdflib reads the text. ``shift``:
+    the characters put before the user's first line (the prefixes declared for them), taken off
+    a column on line 1."""
     from ppo_graph.backends import reference_backend
     from ppo_graph.catalogue.sparql_text import syntax_error
 
+    ox_message, ox_line, ox_column = syntax_error(exc)
     found = reference_backend().syntax_error(text)
     if found is not None:
         message, line, column = found
-        if line is not None:
-            where = f" (column {column})" if column is not None else ""
-            return InputError(path, f"SPARQL syntax error: {message}{where}", line)
-        return InputError(path, f"SPARQL syntax error: {message}")
-    message, line, col = syntax_error(exc)
-    where = f" (column {col})" if col is not None else ""
-    return InputError(path, f"SPARQL syntax error: {message[:300]}{where}", line)
+        if line is None:
+            line, column = ox_line, ox_column
+    else:
+        message, line, column = ox_message[:300], ox_line, ox_column
+    if line == 1 and column is not None:
+        column = max(column - shift, 1)
+    where = f" (column {column})" if column is not None else ""
+    return InputError(path, f"SPARQL syntax error: {message}{where}", line)
 
 
 def parse_query_file(
@@ -235,15 +241,18 @@ def parse_query_file(
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(path, f"cannot read: {exc}") from exc
     header = _parse_header(text, path, strict)  # the comments as written
+    shift = 0
     if kind == "user":
         from ppo_graph.engine.boundary import with_known_prefixes
 
+        given = text
         text, _ = with_known_prefixes(text)
+        shift = len(text) - len(given)
     if strict:
         for key in _REQUIRED_KEYS:
             if key not in header.fields:
                 raise InputError(path, f"header has no '# {key}:' line", header.end_line)
-    found, remote = _check(text, path, kind == "user", allow_remote)
+    found, remote = _check(text, path, kind == "user", allow_remote, shift)
     actual = tuple(found)
 
     def one(key: str, fallback: str) -> str:
