@@ -349,4 +349,6 @@ def format_rows(
         return format_csv(rows, columns)
     if fmt is Format.JSON:
         return format_json(rows, columns)
+    if fmt is Format.XLSX:  # a workbook, not text: ppo_graph.org.xlsx.rows_xlsx
+        raise ValueError("xlsx is a workbook: write it with ppo_graph.org.xlsx.rows_xlsx")
     return format_md(rows, columns)
