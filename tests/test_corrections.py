@@ -3,30 +3,34 @@ reviewed Turtle as shipped (before reasoning, so that only what the files say co
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from rdflib import Graph, Literal, Namespace
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, SKOS
 from rdflib.term import Node
+
+from ppo_graph.cli import main
 
 PPO = Namespace("https://w3id.org/ppo-graph/ontology#")
 PPOD = Namespace("https://w3id.org/ppo-graph/id/")
 MENTIONS = (PPO.mentionsArtefact, PPO.mentionsProcess, PPO.mentionsParty, PPO.mentionsRole)
 
 
-def duty(section: str, position: int) -> object:
+def duty(section: str, position: int) -> URIRef:
     return PPOD[f"duty-{section}-{position:02d}"]
 
 
-def linked(graph: Graph, node: object) -> set[object]:
-    return {o for p in MENTIONS for o in graph.objects(node, p)}  # type: ignore[arg-type]
+def linked(graph: Graph, node: URIRef) -> set[object]:
+    return {o for p in MENTIONS for o in graph.objects(node, p)}
 
 
-def text(graph: Graph, node: object) -> str:
-    return str(graph.value(node, PPO.verbatimText))  # type: ignore[arg-type]
+def text(graph: Graph, node: URIRef) -> str:
+    return str(graph.value(node, PPO.verbatimText))
 
 
-def note(graph: Graph, node: object) -> str:
-    return " ".join(str(n) for n in graph.objects(node, SKOS.editorialNote))  # type: ignore[arg-type]
+def note(graph: Graph, node: URIRef) -> str:
+    return " ".join(str(n) for n in graph.objects(node, SKOS.editorialNote))
 
 
 @pytest.mark.parametrize("section, position", [("7.8", 14), ("7.9", 16)])
@@ -380,9 +384,9 @@ def test_every_section_is_reviewed_for_every_defect_kind(asserted_graph: Graph) 
 # ------------------------------------------------------------------------------------------------
 
 
-def names(graph: Graph, node: object, *props: object) -> set[str]:
+def names(graph: Graph, node: URIRef, *props: URIRef) -> set[str]:
     props = props or (SKOS.prefLabel, SKOS.altLabel)
-    return {str(o).lower() for p in props for o in graph.objects(node, p)}  # type: ignore[arg-type]
+    return {str(o).lower() for p in props for o in graph.objects(node, p)}
 
 
 def test_it_service_continuity_manager_names_the_manager(asserted_graph: Graph) -> None:
@@ -624,3 +628,139 @@ def test_theme_counts_after_the_trigger_review(asserted_graph: Graph) -> None:
     assert count("theme-monitoring-and-reporting") == 21
     assert count("theme-planning") == 30
     assert count("theme-improvement") == 27
+
+
+# ------------------------------------------------------------------------------------------------
+# Issue 20: what the consumers of names make of a hidden phrase (org import, query parameters)
+# ------------------------------------------------------------------------------------------------
+
+PEOPLE_HEADER = "person,name,email,team,post,role,from,to\n"
+
+
+def _import(tmp_path: Path, roles: list[str], *extra: str) -> tuple[int, Path]:
+    people = tmp_path / "people.csv"
+    rows = [f"p{i},N{i},,T,Post {i},{role},2024-01-01,\n" for i, role in enumerate(roles)]
+    people.write_text(PEOPLE_HEADER + "".join(rows), "utf-8")
+    out = tmp_path / "org.ttl"
+    return main(["org", "import", str(people), *extra, "--out", str(out)]), out
+
+
+def test_org_import_reads_the_continuity_manager_as_the_manager(tmp_path: Path) -> None:
+    code, out = _import(
+        tmp_path, ["IT Service Continuity Manager", "Security Management process owner"]
+    )
+    assert code == 0
+    roles = {o for o in Graph().parse(out).objects() if str(o).startswith(str(PPOD))}
+    assert PPOD.ITServiceContinuityManagementProcessManager in roles
+    assert PPOD.ITServiceContinuityManagementProcessOwner not in roles
+    assert PPOD.InformationSecurityManagementProcessOwner in roles  # a hidden phrase of one role
+
+
+def test_org_import_refuses_a_hidden_phrase_of_two_roles_with_the_candidates(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    extension = tmp_path / "roles.ttl"
+    extension.write_text(
+        "@prefix org: <http://www.w3.org/ns/org#> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        "@prefix ex: <https://example.org/roles/> .\n"
+        'ex:Lead a org:Role ; skos:prefLabel "Security Lead" ;\n'
+        '    skos:hiddenLabel "security and audit lead" .\n'
+        'ex:AuditLead a org:Role ; skos:prefLabel "Audit Lead" ;\n'
+        '    skos:hiddenLabel "security and audit lead" .\n',
+        "utf-8",
+    )
+    code, out = _import(tmp_path, ["Security and Audit Lead"], "--with", str(extension))
+    assert code == 2 and not out.exists()
+    err = capsys.readouterr().err
+    assert "role 'Security and Audit Lead' is ambiguous; it could be" in err
+    assert "Lead" in err and "AuditLead" in err
+
+
+def test_query_parameters_refuse_a_phrase_that_names_two_processes(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    phrase = "availability and IT service continuity management"
+    code = main(["query", "process-interfaces", "-p", f"process={phrase}"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "ambiguous; it could be ppod:AvailabilityManagement, " in err
+    assert "ppod:ITServiceContinuityManagement" in err
+
+
+def test_query_parameters_read_the_continuity_manager_as_the_manager(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code = main(
+        ["query", "role-duties", "-p", "role=IT Service Continuity Manager", "--format", "csv"]
+    )
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "ppod:duty-7.11-01" in out and "ppod:duty-7.10-01" not in out
+
+
+# ------------------------------------------------------------------------------------------------
+# Issue 20: caveats a reader of a role's list needs (role-duties, the role page)
+# ------------------------------------------------------------------------------------------------
+
+CAVEATS = [
+    ("InformationSecurityManagementProcessManager", "cuts this role's list short", "7.13-short"),
+    ("ITServiceContinuityManagementProcessManager", "cuts this role's list short", "7.11-short"),
+    ("InformationSecurityManagementProcessOwner", "operational list", "7.12-mirrored"),
+]
+
+
+@pytest.mark.parametrize("role, says, defect", CAVEATS)
+def test_role_duties_carry_the_caveat_of_a_cut_or_mirrored_list(
+    capsys: pytest.CaptureFixture[str], role: str, says: str, defect: str
+) -> None:
+    import csv
+    import io
+
+    assert main(["query", "role-duties", "-p", f"role=ppod:{role}", "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert list(rows[0]) == ["duty", "how", "listedFor", "text", "caveat"]  # one column added
+    assert rows and all(
+        says in r["caveat"] and f"ppod:defect-{defect}" in r["caveat"] for r in rows
+    )
+
+
+def test_role_duties_of_a_whole_list_have_no_caveat(capsys: pytest.CaptureFixture[str]) -> None:
+    import csv
+    import io
+
+    assert main(["query", "role-duties", "--format", "csv"]) == 0  # the capacity manager
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert len(rows) == 34 and {r["caveat"] for r in rows} == {""}
+
+
+@pytest.mark.parametrize("role, says, defect", CAVEATS)
+def test_the_role_page_shows_the_caveat(role: str, says: str, defect: str) -> None:
+    from starlette.testclient import TestClient
+
+    from ppo_graph.engine import KnowledgeGraph
+    from ppo_graph.serve.app import Settings, create_app
+
+    client = TestClient(create_app(KnowledgeGraph.open(), Settings()))
+    page = client.get(f"/roles/{role}").text
+    assert 'id="caveat"' in page
+    caveat = page.split('id="caveat"', 1)[1].split("</p>", 1)[0]
+    assert says in caveat.replace("&#x27;", "'") and defect in caveat
+    plain = client.get("/roles/CapacityManagementProcessManager").text
+    assert 'id="caveat"' not in plain
+
+
+def test_the_segregation_example_is_an_organisations_policy_not_the_tutorials(
+    asserted_graph: Graph,
+) -> None:
+    owner = PPOD.InformationSecurityManagementProcessOwner
+    manager = PPOD.InformationSecurityManagementProcessManager
+    assert (owner, PPO.incompatibleWith, manager) in asserted_graph  # the pair the tests use
+    why = note(asserted_graph, PPOD["segregation-example"])
+    assert "organisation's own policy, not the tutorial's" in why
+    assert "7.12-07" in why and "7.12-12" in why
+    # the reason it gave before contradicted the text: the owner designs, maintains and audits
+    for node, artefact in ((duty("7.12", 7), "produces"), (duty("7.12", 12), "maintains")):
+        assert (node, PPO[artefact], PPOD.SecurityControls) in asserted_graph
+    shipped = Path(__file__).resolve().parents[1] / "data" / "segregation.ttl"
+    assert "does not run controls" not in shipped.read_text(encoding="utf-8").split("Earlier")[0]
