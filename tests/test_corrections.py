@@ -764,3 +764,30 @@ def test_the_segregation_example_is_an_organisations_policy_not_the_tutorials(
         assert (node, PPO[artefact], PPOD.SecurityControls) in asserted_graph
     shipped = Path(__file__).resolve().parents[1] / "data" / "segregation.ttl"
     assert "does not run controls" not in shipped.read_text(encoding="utf-8").split("Earlier")[0]
+
+
+@pytest.mark.parametrize("section, position", [("7.6", 1), ("7.7", 3)])
+def test_matching_capacity_and_demand_mentions_demand_management(
+    asserted_graph: Graph, section: str, position: int
+) -> None:
+    # found by the review of every interface's evidence (the kind of 7.14-07): the evidence
+    # of Capacity -> Demand links Demand Management, as implied
+    node = duty(section, position)
+    assert "match capacity and demand" in text(asserted_graph, node)
+    assert (node, PPO.impliedMention, PPOD.DemandManagement) in asserted_graph
+    assert (PPOD["interface-CAP-DEM-demand"], PPO.evidencedBy, node) in asserted_graph
+
+
+def test_the_endpoint_refuses_a_phrase_naming_two_processes_with_the_candidates() -> None:
+    from starlette.testclient import TestClient
+
+    from ppo_graph.engine import KnowledgeGraph
+    from ppo_graph.serve.app import Settings, create_app
+
+    client = TestClient(create_app(KnowledgeGraph.open(), Settings()))
+    phrase = "information security and IT service continuity management"
+    response = client.get("/queries/process-interfaces", params={"process": phrase})
+    assert response.status_code == 400
+    assert "ppod:ITServiceContinuityManagement, ppod:InformationSecurityManagement" in (
+        response.text
+    )
