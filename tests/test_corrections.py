@@ -304,6 +304,14 @@ REVIEWED = {
     "7.14-demand-of": ("WrongPreposition", ["duty-7.14-07"], "demand of services"),
     "7.15-discuss-about": ("GrammarError", ["section-7.15"], "discussed about"),
     "7.15-quiz": ("MissingContent", ["section-7.15"], "consists of quiz questions"),
+    "7.1-ppo": ("UnexpandedAbbreviation", ["section-7.1"], "for PPO"),
+    "7.15-ism-itscm": ("UnexpandedAbbreviation", ["section-7.15"], "ISM and ITSCM"),
+    "7.3-colon": ("InconsistentTypography", ["section-7.3"], "would include • Documenting"),
+    "7.4-colon": ("InconsistentTypography", ["section-7.4"], "should include • Working"),
+    "7.14-colon": ("InconsistentTypography", ["section-7.14"], "Demand Management • Process"),
+    "7.14-heading-case": ("InconsistentTypography", ["section-7.14"], "Key roles for Demand"),
+    "7.14-owner-article": ("MissingArticle", ["duty-7.14-01"], "generic process owner role"),
+    "7.14-manager-article": ("MissingArticle", ["duty-7.14-03"], "generic process manager role"),
 }
 
 
