@@ -58,8 +58,8 @@ def test_the_deliberate_gaps_by_name(kg: KnowledgeGraph) -> None:
     # (distinct duties, as listed): see test_workload_counts_a_repeated_duty_once
     assert [(r["item"], r["label"], r["count"], r["listed"]) for r in found["workload"]] == [
         ("p08", "Hiro Tanaka", 40, 52),
-        ("p02", "Bruno Lindqvist", 29, 35),
-        ("p01", "Amara Okafor", 29, 34),
+        ("p02", "Bruno Lindqvist", 31, 35),
+        ("p01", "Amara Okafor", 31, 34),
     ]
     spof = {str(r["item"]): r["people"] for r in found["single point of failure"]}
     assert spof["ppod:duty-7.12-01"] == "Hiro Tanaka (p08)"
@@ -94,13 +94,15 @@ def test_workload_counts_a_repeated_duty_once(kg: KnowledgeGraph) -> None:
     # generic manager (7.4) = 52 listed; the manager's 7.13-03..14 restate the owner's
     # 7.12-01..12 word for word or nearly (12 pairs), so 40 distinct duties.
     assert load["p08"] == (18 + 14 + 11 + 9 - 12, 52)
-    # Amara Okafor, Capacity owner: 23 (7.6) + 11 (7.3) = 34; five bullets of 7.6 are recorded
-    # as listed twice (ppo:DuplicateBullet: 04/16, 08/19, 10/22, 12/17, 13/20): 29.
-    assert load["p01"] == (23 + 11 - 5, 34)
+    # Amara Okafor, Capacity owner: 23 (7.6) + 11 (7.3) = 34; three bullets of 7.6 are recorded
+    # as listed twice (ppo:DuplicateBullet: 04/16, 08/19, 13/20): 31. Issue 20: the tuning pair
+    # 10/22 overlaps only in part (ppo:PartialOverlap) and 12/17 is two duties (technology for
+    # the organisation, tools for Capacity Management's own use), so both pairs count twice.
+    assert load["p01"] == (23 + 11 - 3, 34)
     # Bruno Lindqvist, Capacity Manager: 25 (7.7) + 9 (7.4) + his R for the owner's 7.6-05 =
-    # 35; 7.7 repeats five of its bullets (06/18, 10/21, 12/24, 14/19, 15/22) and 7.6-05 is
-    # restated by his own 7.7-07: 29.
-    assert load["p02"] == (25 + 9 + 1 - 5 - 1, 35)
+    # 35; 7.7 repeats three of its bullets (06/18, 10/21, 15/22; 12/24 and 14/19 as in 7.6 are
+    # not repeats) and 7.6-05 is restated by his own 7.7-07: 31.
+    assert load["p02"] == (25 + 9 + 1 - 3 - 1, 35)
     # the Availability owner holds only the owner's list: nothing repeats within it
     assert load["p04"] == (17 + 11, 28)
     # a practitioner: the five generic practitioner duties (7.5)

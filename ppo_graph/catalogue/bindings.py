@@ -43,14 +43,20 @@ def check_param_names(spec: QuerySpec, params: Mapping[str, str]) -> None:
         raise UsageError(f"query {spec.name!r} has no parameter {name!r} (parameters: {known})")
 
 
-def resolve_value(param: Param, raw: str, instances: Any, make: TermMaker) -> Any:
+def resolve_value(
+    param: Param, raw: str, instances: Any, make: TermMaker, hidden: Any = None
+) -> Any:
     """The term for a parameter value given as text.
 
     A literal parameter becomes a literal of its datatype (an integer must look like one). An
     IRI parameter accepts a CURIE (``ppod:X``), a full IRI, or a label, abbreviation or local
     name (case, spaces and punctuation ignored); ``instances()`` gives the instances of the
     parameter's class with their names (IRI -> set of names), and the value must name one of
-    them, or a UsageError lists those that exist.
+    them, or a UsageError lists those that exist. A value that is no name may be a hidden
+    phrase (``hidden()``: IRI -> its skos:hiddenLabel and ppo:recordLabel values, the
+    wordings the text uses, such as "the business users"); it stands for the one instance that
+    has it, and a phrase of several (one that names two things, such as "senior IT and
+    business management") is refused with the candidates, as an ambiguous name is.
     """
     if param.kind == "literal":
         if param.datatype == XSD_DATE:  # "today": the one definition of current (ppo_graph.dates)
@@ -74,6 +80,18 @@ def resolve_value(param: Param, raw: str, instances: Any, make: TermMaker) -> An
     if len(matches) > 1:
         listed = ", ".join(compact(m) for m in matches)
         raise UsageError(f"parameter {param.name}: {raw!r} is ambiguous; it could be {listed}")
+    phrases: dict[str, set[str]] = hidden() if hidden is not None else {}
+    matches = sorted(
+        c for c, found in phrases.items() if wanted and any(_normal(n) == wanted for n in found)
+    )
+    if len(matches) == 1:
+        return make.iri(matches[0])
+    if len(matches) > 1:
+        listed = ", ".join(compact(m) for m in matches)
+        raise UsageError(
+            f"parameter {param.name}: {raw!r} is not a name but a phrase of several nodes, "
+            f"so it is ambiguous; it could be {listed}"
+        )
     valid = ", ".join(sorted(compact(c) for c in names)) or "(none in this graph)"
     raise UsageError(
         f"parameter {param.name}: {raw!r} is not a {compact(param.cls)}; valid values: {valid}"

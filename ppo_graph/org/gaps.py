@@ -244,7 +244,8 @@ def repeats(kg: Graph) -> dict[str, str]:
     """duty -> the duty that stands for every duty saying the same thing: the owner's duties the
     manager's list restates (the question ``owner-manager-restatements``) and the bullets
     recorded as listed twice (``duty-duplicates``, from ``ppo:DuplicateBullet`` defects).
-    Workload counts each such group once per process."""
+    Workload counts each such group once per process. Bullets that overlap only in part
+    (``ppo:PartialOverlap``) are not in either list: they are two duties and count twice."""
     parent: dict[str, str] = {}
 
     def root(duty: str) -> str:

@@ -25,12 +25,15 @@ def short_form(label: str) -> str:
 @dataclass
 class Names:
     """A name -> IRI index, matched case- and space-insensitively; ``shown`` are the names
-    offered as close matches."""
+    offered as close matches. ``hidden`` holds phrases (skos:hiddenLabel) a name no other name
+    matches falls back on: one IRI's phrase stands for it, a phrase of several is ambiguous."""
 
     what: str
     index: dict[str, str] = field(default_factory=dict)
     shown: dict[str, str] = field(default_factory=dict)
     ambiguous: set[str] = field(default_factory=set)
+    candidates: dict[str, set[str]] = field(default_factory=dict)
+    hidden: dict[str, set[str]] = field(default_factory=dict)
 
     def add(self, name: str, iri: str, *, show: bool = True, shown_as: str | None = None) -> None:
         """Index ``name``; offer it as a close match (as ``shown_as`` if given) when ``show``."""
@@ -38,8 +41,19 @@ class Names:
         if key in self.index and self.index[key] != iri:
             self.ambiguous.add(key)
         self.index.setdefault(key, iri)
+        self.candidates.setdefault(key, set()).add(iri)
         if show:
             self.shown.setdefault(key, shown_as or name)
+
+    def add_hidden(self, phrase: str, iri: str) -> None:
+        """Index a hidden phrase: used only when no name matches, never offered."""
+        self.hidden.setdefault(_key(phrase), set()).add(iri)
+
+    def _refuse_ambiguous(self, text: str, iris: set[str]) -> LookupError:
+        listed = ", ".join(sorted(compact(i) for i in iris))
+        return LookupError(
+            f"{self.what} {text!r} is ambiguous; it could be {listed}: give its full name or IRI"
+        )
 
     def resolve(self, name: str) -> str:
         """The IRI a name stands for; ``LookupError`` with the close matches if none."""
@@ -51,7 +65,12 @@ class Names:
         if key in self.index and key not in self.ambiguous:
             return self.index[key]
         if key in self.ambiguous:
-            raise LookupError(f"{self.what} {text!r} is ambiguous; give its full name or IRI")
+            raise self._refuse_ambiguous(text, self.candidates[key])
+        if key in self.hidden:  # a wording of the text, not a name: only if it names one
+            iris = self.hidden[key]
+            if len(iris) == 1:
+                return next(iter(iris))
+            raise self._refuse_ambiguous(text, iris)
         close = difflib.get_close_matches(key, list(self.shown), n=6, cutoff=0.6)
         offered = list(dict.fromkeys(self.shown[c] for c in close))[:3]
         hint = (
@@ -65,10 +84,13 @@ class Names:
 def role_names(rows: Iterable[Mapping[str, str]]) -> Names:
     """From the org-roles report: each role by IRI, CURIE, label and other names; a process role
     also by its short form ("Capacity Manager") and by its process's abbreviation ("ISM Owner",
-    "ISM Process Owner")."""
+    "ISM Process Owner"); its hidden labels (rows with ``hidden``) as fallback phrases."""
     names = Names("role")
     for row in rows:
         iri, name = row["role"], row["name"]
+        if str(row.get("hidden", "")).lower() in ("true", "1"):
+            names.add_hidden(name, iri)
+            continue
         names.add(iri, iri, show=False)
         names.add(compact(iri), iri, show=False)
         names.add(name, iri)

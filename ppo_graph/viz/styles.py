@@ -72,6 +72,7 @@ TYPE_COLOURS: dict[str, str] = {
     "demand": "#b8860b",
     "monitoring": "#d6619f",
     "configuration": "#6c757d",
+    "supplier": "#76b7b2",
     "specialises": "#8a94a6",
     "owns": "#1d3a6e",
     "manages": "#f28e2b",

@@ -117,7 +117,13 @@ def resolve_param(store: Any, param: Param, raw: str) -> Any:
         if store.query(member, use_default_graph_as_union=True):
             return ox.NamedNode(iri)
 
-    return resolve_value(param, raw, lambda: param_values(store, param), _maker())
+    return resolve_value(
+        param,
+        raw,
+        lambda: param_values(store, param),
+        _maker(),
+        hidden=lambda: param_phrases(store, param),
+    )
 
 
 def param_values(store: Any, param: Param) -> dict[str, set[str]]:
@@ -135,6 +141,28 @@ def param_values(store: Any, param: Param) -> dict[str, set[str]]:
         if solution["name"] is not None:
             found.add(solution["name"].value)
     return names
+
+
+_PHRASES = f"""
+SELECT ?x ?phrase WHERE {{
+  ?x a/<{RDFS_NS}subClassOf>* ?class .
+  FILTER(isIRI(?x))
+  ?x <{SKOS_NS}hiddenLabel>|<{PPO_NS}recordLabel> ?phrase
+}}"""
+
+
+def param_phrases(store: Any, param: Param) -> dict[str, set[str]]:
+    """The hidden phrases (skos:hiddenLabel, ppo:recordLabel) of each instance of an IRI
+    parameter's class: what a value that is no name may still stand for."""
+    import pyoxigraph as ox
+
+    phrases: dict[str, set[str]] = {}
+    values = f"WHERE {{ VALUES ?class {{ {ox.NamedNode(param.cls or '')} }}"
+    for solution in store.query(
+        _PHRASES.replace("WHERE {", values, 1), use_default_graph_as_union=True
+    ):
+        phrases.setdefault(solution["x"].value, set()).add(solution["phrase"].value)
+    return phrases
 
 
 def bind(store: Any, spec: QuerySpec, params: Mapping[str, str]) -> dict[str, Any]:

@@ -57,7 +57,15 @@ def resolve_param(graph: Graph, param: Param, raw: str) -> Identifier:
                 names.update(str(v) for v in graph.objects(candidate, prop))
         return found
 
-    term: Identifier = resolve_value(param, raw, instances, _MAKER)
+    def phrases() -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {}
+        for candidate in _instances(graph, URIRef(param.cls or "")):
+            for prop in (SKOS.hiddenLabel, PPO.recordLabel):
+                for value in graph.objects(candidate, prop):
+                    found.setdefault(str(candidate), set()).add(str(value))
+        return found
+
+    term: Identifier = resolve_value(param, raw, instances, _MAKER, hidden=phrases)
     return term
 
 

@@ -16,11 +16,13 @@ class PPO(DefinedNamespace):
     Asset: URIRef
     Assignment: URIRef
     Body: URIRef
+    BrokenListPattern: URIRef
     ChangeAssessmentInterface: URIRef
     ConfigurationInterface: URIRef
     ContinuityInterface: URIRef
     Control: URIRef
     CoordinationInterface: URIRef
+    DefectReview: URIRef
     DemandInterface: URIRef
     Documentation: URIRef
     DuplicateBullet: URIRef
@@ -29,19 +31,25 @@ class PPO(DefinedNamespace):
     ExtraneousText: URIRef
     FinancialInterface: URIRef
     Function: URIRef
+    GarbledText: URIRef
     GenericRole: URIRef
+    GrammarError: URIRef
     HeadingBodyMismatch: URIRef
+    HyphenationVariant: URIRef
     ImpreciseName: URIRef
     ImprovementInterface: URIRef
     IncidentProblemInterface: URIRef
+    InconsistentTypography: URIRef
     InformationSystem: URIRef
     Interface: URIRef
     Measure: URIRef
     MirroredList: URIRef
+    MissingArticle: URIRef
     MissingBoundary: URIRef
     MissingContent: URIRef
     MonitoringInterface: URIRef
     PPOProcess: URIRef
+    PartialOverlap: URIRef
     Party: URIRef
     Plan: URIRef
     Policy: URIRef
@@ -50,6 +58,7 @@ class PPO(DefinedNamespace):
     ProcessOwnerRole: URIRef
     ProcessPractitionerRole: URIRef
     Register: URIRef
+    RepeatedHeading: URIRef
     Report: URIRef
     RiskInterface: URIRef
     Role: URIRef
@@ -61,8 +70,11 @@ class PPO(DefinedNamespace):
     SourceDocument: URIRef
     SourceSection: URIRef
     Strategy: URIRef
+    SupplierInterface: URIRef
     TruncatedText: URIRef
     Typo: URIRef
+    UnexpandedAbbreviation: URIRef
+    WrongPreposition: URIRef
     abbreviation: URIRef
     actsInProcess: URIRef
     affects: URIRef
@@ -102,6 +114,8 @@ class PPO(DefinedNamespace):
     produces: URIRef
     raci: URIRef
     recordLabel: URIRef
+    reviewOf: URIRef
+    reviewedFor: URIRef
     reviews: URIRef
     roleOfProcess: URIRef
     sectionNumber: URIRef

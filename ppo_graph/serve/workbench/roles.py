@@ -140,6 +140,7 @@ def role_page(
         ),
         _holders(holders, day, today=today),
         h("h2", None, f"Duties ({len(own)} own, {len(inherited)} inherited)"),
+        _caveat(duties),
         _duty_table(own, "own-duties", by_label) if own else h("p", None, "No duty of its own."),
     ]
     if inherited:
@@ -151,6 +152,13 @@ def role_page(
         _interfaces(interfaces),
     ]
     return page(role.label, body, active="/roles", scripts=["/assets/role.js"])
+
+
+def _caveat(rows: list[dict[str, Any]]) -> Child:
+    """What a reader of the role's list must know when the source cuts it short or mirrors the
+    manager's list (the caveat column of role-page-duties); nothing otherwise."""
+    caveat = next((_text(row["caveat"]) for row in rows if _text(row.get("caveat"))), "")
+    return h("p", {"class": "notice caveat", "id": "caveat"}, caveat) if caveat else None
 
 
 def _holders(rows: list[dict[str, Any]], day: dt.date, *, today: bool) -> Child:
