@@ -281,6 +281,8 @@ def excel_cell(text: str) -> str:
 
 def csv_cell(value: Any, *, excel: bool = False) -> str:
     """One cell of every CSV this package writes: a number as it is, any text made safe."""
+    if type(value) is str:  # text, most cells (a RACI matrix has millions): made safe, no more
+        return excel_cell(value) if excel else safe_cell(value)
     if is_number(value):
         return display(value)
     text = display(value)
