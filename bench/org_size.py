@@ -1,6 +1,7 @@
 """Enterprise size: ``ppo org`` on generated organisations of 1k, 10k and 50k people.
 
     python bench/org_size.py [--sizes 1000,10000,50000] [--seed 1] [--timeout 600]
+                             [--baseline-pythonpath DIR]
 
 For each size, ``bench/generate_org.py`` writes the people and RACI CSV files, then each step runs
 in a fresh child process (started by ``bench/run.py``'s launcher, wall time and the child's own
@@ -18,6 +19,13 @@ The triples column is the shipped graph plus the organisation after reasoning (c
 separate, unmeasured child). Targets (issue 11): the 1M-triple organisation validated in
 <= 60 s and <= 2 GiB (the first, cache-filling run), ``ppo org gaps`` <= 10 s (the cached
 run); every row says PASS or MISS against them.
+
+With ``--baseline-pythonpath DIR`` (a checkout of an earlier commit, e.g. a ``git worktree``), each
+step runs twice on the same generated files, once with this checkout's ``ppo_graph`` and once
+with ``DIR``'s (``PYTHONPATH=DIR``, the same interpreter and packages; both started as ``python -m
+ppo_graph``), each side with a folder and a cache of its own; the two alternate, the one that
+goes first changing from step to step, so a load on the machine weighs on both alike. It prints
+the candidate, the baseline and their ratio per size and step.
 """
 
 from __future__ import annotations
@@ -71,19 +79,23 @@ def measure(
     return out
 
 
-def commands(csv_dir: Path, ttl: Path, work: Path) -> dict[str, list[str]]:
+def commands(
+    csv_dir: Path, ttl: Path, work: Path, ppo: list[str] | None = None
+) -> dict[str, list[str]]:
     """The command of each step in :data:`STEPS`: ``csv_dir`` holds people.csv and raci.csv,
-    ``ttl`` is the organisation that ``import`` writes and the others read."""
+    ``ttl`` is the organisation that ``import`` writes and the others read; ``ppo``: how ``ppo``
+    is started (default: the ``ppo`` script beside this interpreter)."""
+    p = ppo or [str(PPO)]
     return {
         "import": [
-            str(PPO), "org", "import", str(csv_dir / "people.csv"),
+            *p, "org", "import", str(csv_dir / "people.csv"),
             "--raci", str(csv_dir / "raci.csv"), "--out", str(ttl),
         ],
-        "validate": [str(PPO), "validate", "--checks", str(ttl)],
-        "gaps": [str(PPO), "org", "gaps", str(ttl)],
-        "gaps-cold": [str(PPO), "org", "gaps", "--no-cache", str(ttl)],
+        "validate": [*p, "validate", "--checks", str(ttl)],
+        "gaps": [*p, "org", "gaps", str(ttl)],
+        "gaps-cold": [*p, "org", "gaps", "--no-cache", str(ttl)],
         "raci": [
-            str(PPO), "raci", str(ttl), "--by", "person",
+            *p, "raci", str(ttl), "--by", "person",
             "--format", "csv", "--out", str(work / "x.csv"),
         ],
     }  # fmt: skip
@@ -111,6 +123,92 @@ def one_size(n: int, seed: int, timeout: float) -> dict[str, object]:
                 )  # fmt: skip
                 row["triples"] = int(done.stdout.strip()) if done.returncode == 0 else None
     return row
+
+
+SIDES = ("candidate", "baseline")
+
+
+def baseline_env(work: Path, pythonpath: Path) -> dict[str, str]:
+    """The baseline's environment: :func:`run.child_env` with ``pythonpath`` first on
+    ``PYTHONPATH``, so its ``ppo_graph`` is imported instead of this checkout's."""
+    env = child_env(work)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(pythonpath), env.get("PYTHONPATH")]))
+    return env
+
+
+def check_baseline(pythonpath: Path) -> str:
+    """The ``ppo_graph`` package file the baseline imports; a SystemExit(2) naming
+    ``--baseline-pythonpath`` when it is not the one under ``pythonpath``."""
+    with tempfile.TemporaryDirectory(prefix="org-size-check-") as tmp:
+        done = subprocess.run(
+            [sys.executable, "-c", "import ppo_graph; print(ppo_graph.__file__)"],
+            capture_output=True, text=True, env=baseline_env(Path(tmp), pythonpath),
+            cwd=tmp, timeout=60, check=False,
+        )  # fmt: skip
+    found = done.stdout.strip()
+    if done.returncode != 0 or not Path(found).resolve().is_relative_to(pythonpath.resolve()):
+        say(
+            f"org_size.py: --baseline-pythonpath {pythonpath}: ppo_graph is imported from "
+            f"{found or done.stderr.strip()!r}, not from that folder (give a checkout's root)"
+        )
+        raise SystemExit(2)
+    return found
+
+
+def compare_size(n: int, seed: int, timeout: float, baseline: Path) -> dict[str, object]:
+    """One size measured for both sides (:data:`SIDES`) on the same generated files; the side
+    that runs first alternates from step to step."""
+    row: dict[str, object] = {"n": n}
+    with tempfile.TemporaryDirectory(prefix=f"org-size-{n}-") as tmp:
+        root = Path(tmp)
+        people, raci = generate_org.write(root / "csv", n, seed=seed)
+        row["people_rows"], row["raci_rows"] = people, raci
+        ppo = [sys.executable, "-m", "ppo_graph"]
+        works = {side: root / side for side in SIDES}
+        argvs, envs = {}, {}
+        for side, work in works.items():
+            work.mkdir()
+            argvs[side] = commands(root / "csv", work / "org.ttl", work, ppo)
+            envs[side] = baseline_env(work, baseline) if side == "baseline" else child_env(work)
+        for i, step in enumerate(STEPS):
+            for side in SIDES if i % 2 == 0 else SIDES[::-1]:
+                result: dict[str, object] = (
+                    {"error": "no org.ttl"}
+                    if step != "import" and not (works[side] / "org.ttl").exists()
+                    else measure(argvs[side][step], works[side], timeout, envs[side])
+                )
+                row[f"{side}:{step}"] = result
+                say(f"  {n}: {step} {side} {fmt(result)} (load {os.getloadavg()[0]:.1f})")
+    return row
+
+
+def ratio(row: dict[str, object], step: str, key: str = "s") -> str:
+    cand, base = row.get(f"candidate:{step}"), row.get(f"baseline:{step}")
+    if (
+        not isinstance(cand, dict)
+        or not isinstance(base, dict)
+        or "error" in cand
+        or "error" in base
+    ):
+        return "—"
+    return f"{cand[key] / base[key]:.2f}"
+
+
+def comparison_table(rows: list[dict[str, object]]) -> str:
+    head = ["people", "step", "candidate", "baseline", "time ratio", "peak RSS ratio"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for row in rows:
+        for step in STEPS:
+            cells = [
+                f"{row['n']:,}",
+                step,
+                fmt(row.get(f"candidate:{step}")),
+                fmt(row.get(f"baseline:{step}")),
+                ratio(row, step),
+                ratio(row, step, "rss"),
+            ]
+            lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def fmt(step: object) -> str:
@@ -167,15 +265,46 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1000,10000,50000")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds per step")
+    parser.add_argument(
+        "--baseline-pythonpath",
+        type=Path,
+        metavar="DIR",
+        help="also run every step with the ppo_graph of DIR (a checkout of an earlier commit) "
+        "and print the ratios",
+    )
     args = parser.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    base = args.baseline_pythonpath
+    if base is not None:
+        say(f"baseline: {check_baseline(base)}")
     rows = []
+    loads = [os.getloadavg()]
     try:
         for n in sizes:
             say(f"size {n} ...")
-            rows.append(one_size(n, args.seed, args.timeout))
+            rows.append(
+                one_size(n, args.seed, args.timeout)
+                if base is None
+                else compare_size(n, args.seed, args.timeout, base)
+            )
+            loads.append(os.getloadavg())
     finally:
         Launcher.close()
+    if base is not None:
+        print(
+            f"# ppo org at enterprise size, candidate vs baseline ({base}) — "
+            f"{dt.date.today().isoformat()}, {platform.machine()}, {os.cpu_count()} CPUs, "
+            f"Python {platform.python_version()}"
+        )
+        print()
+        print(
+            "Load average (1 min) at the start and after each size: "
+            + ", ".join(f"{load[0]:.1f}" for load in loads)
+            + ". Each cell: wall time / peak RSS of the child; ratio: candidate / baseline."
+        )
+        print()
+        print(comparison_table(rows))
+        return 0
     print(
         f"# ppo org at enterprise size — {dt.date.today().isoformat()}, {platform.machine()}, "
         f"{os.cpu_count()} CPUs, Python {platform.python_version()}"
