@@ -175,7 +175,7 @@ def test_csv_and_json_hold_the_same_rows_as_xlsx(
     sheet = read_back(tmp_path / "r.xlsx", "xlsx")
     assert isinstance(rows, list) and isinstance(records, list) and isinstance(sheet, list)
     assert len(rows) > 5 and sheet[0] == rows[0] == list(records[0])
-    assert [[str(c) for c in r] for r in sheet[1:]] == rows[1:]
+    assert [["" if c is None else str(c) for c in r] for r in sheet[1:]] == rows[1:]  # "" empty
     assert [list(map(str, r.values())) for r in records] == rows[1:]
 
 
@@ -200,7 +200,7 @@ def test_format_comes_from_the_suffix_and_must_agree(
     argv = ["query", *ROW_COMMANDS["query"]]
     out = tmp_path / "x.csv"
     assert run(capsys, [*argv, "--out", str(out)])[0] == 0
-    assert out.read_text(encoding="utf-8").startswith("duty,how,listedFor,text\n")
+    assert out.read_text(encoding="utf-8").startswith("duty,how,listedFor,text,caveat\n")
     code, _, err = run(capsys, [*argv, "--out", str(tmp_path / "y.csv"), "--format", "json"])
     assert code == 2 and "--out" in err and "make them agree" in err
     code, _, err = run(capsys, [*argv, "--format", "xlsx"])

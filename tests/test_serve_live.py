@@ -146,6 +146,8 @@ def test_rdflib_sparqlstore(
     text, expected = role_duties
     store = SPARQLStore(query_endpoint=endpoint, returnFormat=return_format)
     rows = [tuple(str(value) for value in row) for row in Graph(store=store).query(text)]  # type: ignore[union-attr]
+    if return_format == "csv":  # SPARQL 1.1 CSV writes "" and unbound alike: rdflib reads None
+        expected = [tuple("None" if v == "" else v for v in row) for row in expected]
     assert rows == expected
     constructed = Graph(store=SPARQLStore(query_endpoint=endpoint)).query(CONSTRUCT).graph
     assert constructed is not None and len(constructed) > 100

@@ -78,7 +78,7 @@ def test_workbench_in_chromium(
         page.click("#download-csv")
     saved = tmp_path / "rows.csv"
     caught.value.save_as(saved)
-    assert saved.read_text(encoding="utf-8").splitlines()[0] == "duty,how,listedFor,text"
+    assert saved.read_text(encoding="utf-8").splitlines()[0] == "duty,how,listedFor,text,caveat"
 
     # the editor's own query, through /sparql
     page.click("#edit-canned")
