@@ -100,8 +100,12 @@ def to_turtle(
     team_seg = segments((row.team_key for row in people), slug)
     service_seg = segments((row.service_key for row in people if row.service), slug)
 
+    @functools.lru_cache(maxsize=None)
+    def quoted(pid: str) -> str:
+        return quote(pid, safe="")
+
     def person_iri(pid: str) -> str:
-        return f"{base}person/{quote(pid, safe='')}"
+        return f"{base}person/{quoted(pid)}"
 
     def post_iri(name: str) -> str:
         return f"{base}post/{post_seg[name]}"
@@ -111,7 +115,7 @@ def to_turtle(
 
     def membership_readable(key: str) -> str:
         pid, post, start = key.split("\x00")
-        return f"{quote(pid, safe='')}-{post_seg[post]}-{start}"
+        return f"{quoted(pid)}-{post_seg[post]}-{start}"
 
     def assignment_key(item: RaciRow) -> str:
         return "\x00".join(("person" if item.person else "post", item.who, item.duty, item.letter))
@@ -175,9 +179,11 @@ def to_turtle(
         add(assignment, ppo + "raci", node(PPOD_NS + "raci-" + item.letter))
     for pair in pairs:
         add(pair.role, ppo + "incompatibleWith", node(pair.other))
+    predicates = {p: node(p) for pairs in subjects.values() for p, _ in pairs}
     triples = (
-        ox.Triple(node(subject), node(predicate), value)
+        ox.Triple(named, predicates[predicate], value)
         for subject, pairs in subjects.items()
+        for named in (node(subject),)
         for predicate, value in pairs
     )
     body = (ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b"").decode()
