@@ -100,7 +100,7 @@ def to_turtle(
     team_seg = segments((row.team_key for row in people), slug)
     service_seg = segments((row.service_key for row in people if row.service), slug)
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache
     def quoted(pid: str) -> str:
         return quote(pid, safe="")
 
