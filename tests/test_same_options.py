@@ -52,6 +52,7 @@ NOT_ROWS = {
     "cache": "reports on the cache (info) or empties it (clear): no rows",
     "org import": "writes the organisation's Turtle",
     "org export": "writes the CSV files ppo org import reads back (--out, --raci-out)",
+    "role": "writes a role's description document (--out; md, html, docx, pdf)",
 }
 SUFFIX = {"table": "txt", "text": "txt", "turtle": "ttl"}
 

@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "ppo_graph.cli.org",
     "ppo_graph.cli.store",
     "ppo_graph.cli.raci",
+    "ppo_graph.cli.role",
 )
 
 

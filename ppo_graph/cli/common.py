@@ -142,6 +142,8 @@ OUT_SUFFIXES = {
     "html": "html",
     "htm": "html",
     "ttl": "turtle",
+    "docx": "docx",
+    "pdf": "pdf",
 }
 #: A ``.txt`` file: the command's plain text (``table``, or ``text`` for a report).
 _TEXT_SUFFIX = "txt"

@@ -106,6 +106,101 @@ def _holder_count(role: RoleEntry) -> Markup:
     return h("td", {"class": "holders"}, role.holders)
 
 
+@dataclass(frozen=True)
+class Mention:
+    """An artefact or process the role's duties mention: how they touch it, and which duties
+    (local names)."""
+
+    kind: str
+    target: str
+    label: str
+    how: tuple[str, ...]
+    duties: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RoleData:
+    """Everything a role's description says, as the catalogue's reports give it: the rows of
+    ``role-page-holders`` (as of ``day``), ``role-page-duties`` (own first, in source order),
+    ``role-page-mentions`` (grouped) and ``role-page-interfaces``. The role page and the
+    exported documents (:mod:`ppo_graph.role_document`) are both drawn from it."""
+
+    role: RoleEntry
+    day: dt.date
+    holders: list[dict[str, Any]]
+    duties: list[dict[str, Any]]
+    mentions: list[Mention]
+    interfaces: list[dict[str, Any]]
+
+    @property
+    def own(self) -> list[dict[str, Any]]:
+        return [d for d in self.duties if _text(d["how"]) == "own"]
+
+    @property
+    def inherited(self) -> list[dict[str, Any]]:
+        return [d for d in self.duties if _text(d["how"]) != "own"]
+
+    @property
+    def caveat(self) -> str:
+        """What a reader of the role's list must know when the source cuts it short or mirrors
+        the manager's list (the caveat column of role-page-duties); "" otherwise."""
+        return next((_text(r["caveat"]) for r in self.duties if _text(r.get("caveat"))), "")
+
+    @property
+    def org_loaded(self) -> bool:
+        return bool(self.holders) and _text(self.holders[0]["orgLoaded"]) == "true"
+
+    @property
+    def must_be_held(self) -> bool:
+        return bool(self.holders) and _text(self.holders[0]["mustBeHeld"]) == "true"
+
+    @property
+    def people(self) -> list[dict[str, str]]:
+        """Who holds the role on ``day``: name, person (id), post and team, as text."""
+        columns = ("name", "person", "post", "team")
+        return [
+            {c: _text(row[c]) for c in columns} for row in self.holders if row["person"] is not None
+        ]
+
+
+def role_data(graph: Graph, role: RoleEntry, as_of: dt.date | None = None) -> RoleData:
+    """The reports' rows for ``role``, its holders as of ``as_of`` (None:
+    :func:`ppo_graph.dates.current`)."""
+    from ppo_graph.dates import params as dated
+
+    params = {"role": role.iri}
+    day = as_of or current()
+    return RoleData(
+        role,
+        day,
+        holders=graph.rows("role-page-holders", {**params, **dated(day)}),
+        duties=graph.rows("role-page-duties", params),
+        mentions=_group_mentions(graph.rows("role-page-mentions", params)),
+        interfaces=graph.rows("role-page-interfaces", params),
+    )
+
+
+def find_role(graph: Graph, name: str) -> RoleEntry:
+    """The role ``name`` stands for (an IRI, CURIE, label or other name, as the organisation
+    import reads them); ``LookupError`` with the close matches when it names none."""
+    from ppo_graph.org.names import role_names
+    from ppo_graph.org.rdf import rows_of
+
+    iri = role_names(rows_of(graph, "org-roles")).resolve(name)
+    for entry in role_index(graph).values():
+        if entry.iri == iri:
+            return entry
+    raise LookupError(f"{name!r} names {compact(iri)}, which is not one of the roles")
+
+
+#: The exported documents of a role page (``/roles/NAME.SUFFIX``): suffix -> media type.
+EXPORTS = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "md": "text/markdown; charset=utf-8",
+}
+
+
 def role_page(
     graph: Graph,
     role: RoleEntry,
@@ -116,18 +211,15 @@ def role_page(
 ) -> str:
     """The page of ``role``, its holders as of ``as_of`` (None: :func:`ppo_graph.dates.current`);
     ``today``: that date is today's (the page says "today" beside it)."""
-    from ppo_graph.dates import params as dated
-
-    params = {"role": role.iri}
-    day = as_of or current()
-    holders = graph.rows("role-page-holders", {**params, **dated(day)})
-    duties = graph.rows("role-page-duties", params)
-    mentions = graph.rows("role-page-mentions", params)
-    interfaces = graph.rows("role-page-interfaces", params)
+    data = role_data(graph, role, as_of)
     by_label = {r.label: r for r in roles.values()}
-    own = [d for d in duties if _text(d["how"]) == "own"]
-    inherited = [d for d in duties if _text(d["how"]) != "own"]
+    own, inherited = data.own, data.inherited
     subtitle = ", ".join(x for x in (role.kind, role.process) if x)
+    query = "" if today else f"?as_of={data.day.isoformat()}"
+    downloads = [
+        [" ", h("a", {"href": f"{role.href}.{suffix}{query}", "download": True}, label)]
+        for suffix, label in (("docx", "Word"), ("pdf", "PDF"), ("md", "Markdown"))
+    ]
     body: list[Child] = [
         h(
             "header",
@@ -137,39 +229,38 @@ def role_page(
             h("p", {"class": "subtitle"}, subtitle),
             h("p", {"class": "iri"}, role.iri),
             h("button", {"type": "button", "class": "print no-print", "id": "print"}, "Print"),
+            h("p", {"class": "downloads no-print", "id": "downloads"}, "Download:", downloads),
         ),
-        _holders(holders, day, today=today),
+        _holders(data, today=today),
         h("h2", None, f"Duties ({len(own)} own, {len(inherited)} inherited)"),
-        _caveat(duties),
+        _caveat(data.caveat),
         _duty_table(own, "own-duties", by_label) if own else h("p", None, "No duty of its own."),
     ]
     if inherited:
         body += [h("h3", None, "Inherited"), _duty_table(inherited, "inherited-duties", by_label)]
     body += [
         h("h2", None, "Artefacts and processes its duties mention"),
-        _mentions(mentions),
+        _mentions(data.mentions),
         h("h2", None, "Interfaces of its process"),
-        _interfaces(interfaces),
+        _interfaces(data.interfaces),
     ]
     return page(role.label, body, active="/roles", scripts=["/assets/role.js"])
 
 
-def _caveat(rows: list[dict[str, Any]]) -> Child:
-    """What a reader of the role's list must know when the source cuts it short or mirrors the
-    manager's list (the caveat column of role-page-duties); nothing otherwise."""
-    caveat = next((_text(row["caveat"]) for row in rows if _text(row.get("caveat"))), "")
+def _caveat(caveat: str) -> Child:
+    """The caveat of the role's list (:attr:`RoleData.caveat`), when it has one."""
     return h("p", {"class": "notice caveat", "id": "caveat"}, caveat) if caveat else None
 
 
-def _holders(rows: list[dict[str, Any]], day: dt.date, *, today: bool) -> Child:
+def _holders(data: RoleData, *, today: bool) -> Child:
     """Who holds the role on ``day`` (``today``: it is today), when an organisation is loaded
     (else nothing): the date, a form to ask for another, and the people, or that nobody does,
     flagged as a gap for a role the organisation checks require to be held."""
-    if not rows or _text(rows[0]["orgLoaded"]) != "true":
+    if not data.org_loaded:
         return None
-    date = day.isoformat()
+    date = data.day.isoformat()
     when = "today" if today else f"as of {date}"
-    people = [row for row in rows if row["person"] is not None]
+    people = data.people
     title = "Held by today" if today else f"Holders as of {date}"
     heading = h("h2", {"id": "held-by"}, f"{title} ({len(people)})")
     stated = h(
@@ -189,7 +280,7 @@ def _holders(rows: list[dict[str, Any]], day: dt.date, *, today: bool) -> Child:
     )
     head = [heading, stated, ask]
     if not people:
-        if _text(rows[0]["mustBeHeld"]) == "true":
+        if data.must_be_held:
             notice = (
                 f"Nobody holds this role {when}. Every PPO process owner and manager role must "
                 "be held: ppo validate --checks flags it (org-role-unheld), and ppo org gaps "
@@ -200,7 +291,7 @@ def _holders(rows: list[dict[str, Any]], day: dt.date, *, today: bool) -> Child:
             *head,
             h("p", {"class": "notice", "id": "unheld"}, f"Nobody holds this role {when}."),
         ]
-    body = [_row(_text(row[c]) for c in ("name", "person", "post", "team")) for row in people]
+    body = [_row(row[c] for c in ("name", "person", "post", "team")) for row in people]
     return [*head, _table("holders", ("name", "id", "post", "team"), body)]
 
 
@@ -228,8 +319,9 @@ def _duty_table(
     return _table(table_id, ("section", "bullet", "duty", "listed for"), body, "data duties")
 
 
-def _mentions(rows: list[dict[str, Any]]) -> Markup:
-    """One line per artefact or process: how the duties touch it, and which duties."""
+def _group_mentions(rows: list[dict[str, Any]]) -> list[Mention]:
+    """One entry per artefact or process (by kind, then label): how the duties touch it
+    ("mentions ..." dropped beside a more telling relation), and which duties."""
     grouped: dict[tuple[str, str], dict[str, Any]] = {}
     for row in rows:
         key = (_text(row["kind"]), _text(row["target"]))
@@ -238,24 +330,32 @@ def _mentions(rows: list[dict[str, Any]]) -> Markup:
         )
         entry["how"].add(_text(row["relation"]))
         entry["duties"].add(local_name(_text(row["duty"])))
-    if not grouped:
-        return h("p", None, "Its duties mention no artefact or process.")
-    body = []
+    mentions = []
     for (kind, target), entry in sorted(grouped.items(), key=lambda i: (i[0][0], i[1]["label"])):
         how = sorted(entry["how"])
         if len(how) > 1:  # "mentions artefact" says nothing more than produces, uses, ...
             how = [x for x in how if not x.startswith("mentions")]
-        duties = sorted(entry["duties"])
-        body.append(
-            h(
-                "tr",
-                None,
-                h("td", None, kind),
-                h("td", None, entry["label"], h("span", {"class": "iri"}, f" {compact(target)}")),
-                h("td", None, ", ".join(how)),
-                h("td", None, [[h("a", {"href": f"#{d}"}, d), " "] for d in duties]),
-            )
+        mentions.append(
+            Mention(kind, target, entry["label"], tuple(how), tuple(sorted(entry["duties"])))
         )
+    return mentions
+
+
+def _mentions(mentions: list[Mention]) -> Markup:
+    """One line per artefact or process: how the duties touch it, and which duties."""
+    if not mentions:
+        return h("p", None, "Its duties mention no artefact or process.")
+    body = [
+        h(
+            "tr",
+            None,
+            h("td", None, m.kind),
+            h("td", None, m.label, h("span", {"class": "iri"}, f" {compact(m.target)}")),
+            h("td", None, ", ".join(m.how)),
+            h("td", None, [[h("a", {"href": f"#{d}"}, d), " "] for d in m.duties]),
+        )
+        for m in mentions
+    ]
     return _table("mentions", ("kind", "mentioned", "how", "duties"), body)
 
 

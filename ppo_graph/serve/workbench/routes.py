@@ -4,7 +4,8 @@
   ``/queries/NAME``); ``/workbench/query-text/NAME``: a canned query's text, for the editor;
 - ``/roles`` and ``/roles/{local-name}``: the role index and the printable role pages
   (``?as_of=YYYY-MM-DD``: who holds the role as of that date; default the local date; a bad
-  date is answered 400 with what was expected);
+  date is answered 400 with what was expected); ``/roles/{local-name}.docx``, ``.pdf`` and
+  ``.md``: the page as a document to download (:mod:`ppo_graph.role_document`);
 - ``/graph``: the interactive interface page ``ppo viz`` writes;
 - ``/validation``: what ``ppo validate --checks`` reports; ``/ontology``: the ontology's
   documentation;
@@ -99,7 +100,10 @@ def workbench_routes(current: Callable[[], Any], run: Runner) -> list[Route]:
 
     async def role(request: Request) -> Response:
         index = await role_index.get(current(), run)
-        entry = index.get(request.path_params["name"])
+        name, dot, suffix = request.path_params["name"].rpartition(".")
+        if not dot or suffix not in roles.EXPORTS:  # the page, else a document of it
+            name, suffix = request.path_params["name"], ""
+        entry = index.get(name)
         if entry is None:
             from ppo_graph.serve.workbench.markup import h, page
 
@@ -114,6 +118,19 @@ def workbench_routes(current: Callable[[], Any], run: Runner) -> list[Route]:
         except UsageError as error:
             return _bad_request(str(error))
         today = day == dates.local_today()
+        if suffix:
+            try:
+                content = await run(_role_document_job, entry, day, suffix)
+            except UsageError as error:  # no fpdf2 or no DejaVu font on the server
+                return PlainTextResponse(f"{error}\n", status_code=501)
+            return Response(
+                content,
+                media_type=roles.EXPORTS[suffix],
+                headers={
+                    "Content-Disposition": f'attachment; filename="{name}.{suffix}"',
+                    "X-Content-Type-Options": "nosniff",
+                },
+            )
         text = await run(_role_page_job, entry, index, day, today)
         return _html(text)
 
@@ -162,6 +179,15 @@ def _role_page_job(
     from ppo_graph.serve.workbench import roles
 
     return roles.role_page(graph, entry, index, day, today=today)
+
+
+def _role_document_job(graph: Graph, entry: RoleEntry, day: dt.date, suffix: str) -> bytes:
+    """The role's description as a document (``suffix``: docx, pdf or md)."""
+    from ppo_graph.role_document import document
+    from ppo_graph.serve.workbench import roles
+
+    content = document(roles.role_data(graph, entry, day), suffix)
+    return content.encode("utf-8") if isinstance(content, str) else content
 
 
 def _bad_request(message: str) -> HTMLResponse:
