@@ -59,13 +59,14 @@ def _text(term: Any) -> str:
     return "" if term is None else parts(term)[1]
 
 
-def _duty_table(rows: list[dict[str, Any]]) -> Table:
-    body = [
-        tuple(_text(row[c]) for c in ("section", "position", "text", "correctedText", "listedFor"))
-        for row in rows
-    ]
+def _duty_table(rows: list[dict[str, Any]], *, listed_for: bool) -> Table:
+    """Section, bullet, verbatim and corrected text of each duty; ``listed_for``: and the role
+    whose list it stands in (for inherited duties)."""
+    names = ["section", "position", "text", "correctedText", "listedFor"][: 4 + listed_for]
     columns = ("section", "bullet", "duty (verbatim)", "corrected text", "listed for")
-    return Table(columns, body, (8, 7, 45, 25, 15))
+    widths = (8, 7, 45, 25, 15) if listed_for else (8, 7, 55, 30)
+    body = [tuple(_text(row[c]) for c in names) for row in rows]
+    return Table(columns[: len(names)], body, widths)
 
 
 def blocks(data: RoleData) -> list[Block]:
@@ -109,9 +110,9 @@ def blocks(data: RoleData) -> list[Block]:
     if data.caveat:
         out.append(Paragraph(f"Caveat: {data.caveat}", "caveat"))
     out.append(Heading(3, "Own duties"))
-    out.append(_duty_table(own) if own else Paragraph("No duty of its own."))
+    out.append(_duty_table(own, listed_for=False) if own else Paragraph("No duty of its own."))
     if inherited:
-        out += [Heading(3, "Inherited duties"), _duty_table(inherited)]
+        out += [Heading(3, "Inherited duties"), _duty_table(inherited, listed_for=True)]
     out.append(Heading(2, "Artefacts and processes its duties mention"))
     if data.mentions:
         mentioned = [
@@ -285,13 +286,13 @@ _STYLES = (
         "Heading1",
         "heading 1",
         '<w:keepNext/><w:spacing w:before="240" w:after="120"/><w:outlineLvl w:val="0"/>',
-        '<w:b/><w:sz w:val="36"/><w:color w:val="1F3864"/>',
+        '<w:b/><w:color w:val="1F3864"/><w:sz w:val="36"/>',
     )
     + _style(
         "Heading2",
         "heading 2",
         '<w:keepNext/><w:spacing w:before="240" w:after="80"/><w:outlineLvl w:val="1"/>',
-        '<w:b/><w:sz w:val="28"/><w:color w:val="2F5496"/>',
+        '<w:b/><w:color w:val="2F5496"/><w:sz w:val="28"/>',
     )
     + _style(
         "Heading3",
@@ -309,12 +310,11 @@ _STYLES = (
     )
     + _style("Note", "Note", "", '<w:color w:val="555555"/><w:sz w:val="16"/>')
     + '<w:style w:type="table" w:styleId="RoleTable"><w:name w:val="Role Table"/>'
-    "<w:tblPr><w:tblBorders>"
+    '<w:rPr><w:sz w:val="18"/></w:rPr><w:tblPr><w:tblBorders>'
     + "".join(_BORDER.format(side) for side in ("top", "left", "bottom", "right"))
     + "".join(_BORDER.format(side) for side in ("insideH", "insideV"))
     + '</w:tblBorders><w:tblCellMar><w:left w:w="80" w:type="dxa"/>'
     '<w:right w:w="80" w:type="dxa"/></w:tblCellMar></w:tblPr>'
-    '<w:rPr><w:sz w:val="18"/></w:rPr>'
     '<w:tblStylePr w:type="firstRow"><w:rPr><w:b/></w:rPr>'
     '<w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="E8E8E8"/></w:tcPr></w:tblStylePr>'
     "</w:style></w:styles>"

@@ -155,16 +155,37 @@ def test_xml_special_characters_survive_in_every_format(tmp_path: Path) -> None:
     assert isinstance(md, str) and "\u201cquoted\u201d caf\u00e9" in md
 
 
-def test_pdf_is_written_with_the_unicode_font(graph: KnowledgeGraph, tmp_path: Path) -> None:
+def test_pdf_reopened_carries_the_caveat_and_every_duty(
+    graph: KnowledgeGraph, tmp_path: Path
+) -> None:
     pytest.importorskip("fpdf", reason="pip install fpdf2 (ppo-graph[pdf])")
+    pypdf = pytest.importorskip("pypdf", reason="pip install pypdf (the dev extras)")
     if not (FONT_DIR / "DejaVuSans.ttf").is_file():
         pytest.skip("apt-get install fonts-dejavu-core")
     out = tmp_path / "ism.pdf"
     assert main(["role", ISM, "--out", str(out)]) == 0
-    content = out.read_bytes()
-    assert content.startswith(b"%PDF-") and content.rstrip().endswith(b"%%EOF")
-    assert b"DejaVuSans" in content  # the embedded font that prints curly quotes
-    assert content.count(b"/Type /Page\n") + content.count(b"/Type /Page>") >= 2
+    reader = pypdf.PdfReader(out)
+    assert reader.metadata.title.startswith("Information Security Management Process Manager")
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    duties = graph.ask("role-page-duties", role=ISM)
+    assert " ".join(f"Caveat: {duties[0]['caveat']}".split()) in text
+    for duty in duties:  # every duty's text, after its section and bullet
+        assert f"{duty['section']} {duty['position']} {' '.join(duty['text'].split())}" in text
+
+
+def test_pdf_prints_curly_quotes_and_accents(tmp_path: Path) -> None:
+    pytest.importorskip("fpdf", reason="pip install fpdf2 (ppo-graph[pdf])")
+    pypdf = pytest.importorskip("pypdf", reason="pip install pypdf (the dev extras)")
+    if not (FONT_DIR / "DejaVuSans.ttf").is_file():
+        pytest.skip("apt-get install fonts-dejavu-core")
+    extra = tmp_path / "odd.ttl"
+    extra.write_text(HOSTILE_TTL, encoding="utf-8")
+    graph = KnowledgeGraph.open([extra])
+    content = document(role_data(graph, find_role(graph, "https://example.org/acme/Odd")), "pdf")
+    assert isinstance(content, bytes)
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages)
+    assert "R&D <Owner> \u2019s role" in text
+    assert "\u201cquoted\u201d caf\u00e9" in " ".join(text.split())
 
 
 def test_markdown_with_an_organisation_names_the_holders_as_of_the_date(
@@ -222,6 +243,8 @@ def test_the_role_page_links_its_documents_and_serves_them(graph: KnowledgeGraph
     md = client.get(f"/roles/{name}.md")
     assert md.headers["content-type"].startswith("text/markdown")
     assert md.text == document(role_data(graph, find_role(graph, ISM)), "md")
+    dated_page = client.get(f"/roles/{name}?as_of=2024-09-01").text
+    assert f'href="/roles/{name}.pdf?as_of=2024-09-01"' in dated_page
     assert client.get("/roles/NoSuchRole.docx").status_code == 404
     assert client.get(f"/roles/{name}.exe").status_code == 404
     assert client.get(f"/roles/{name}.docx?as_of=2023-13-01").status_code == 400
