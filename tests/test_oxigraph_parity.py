@@ -49,6 +49,14 @@ EXTRA_CASES: list[tuple[str, dict[str, str]]] = [
     ("working-with-process", {"process": "ppod:CapacityManagement"}),
     ("theme-duties", {"theme": "testing"}),
     ("theme-duties", {"theme": "ppod:theme-cost"}),
+    (
+        "role-comparison",
+        {
+            "a": "ppod:ITServiceContinuityManagementProcessManager",
+            "b": "IT Service Continuity Management Process Owner",
+        },
+    ),
+    ("role-comparison", {"a": "Capacity Management Process Owner", "b": "ppod:ProcessOwner"}),
     ("duty-search", {"phrase": "patters"}),
     ("duty-search", {"phrase": "organization’s"}),
     ("duty-search", {"phrase": '"} ; DROP ALL ; { "'}),

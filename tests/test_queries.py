@@ -108,7 +108,7 @@ def _duty_texts() -> dict[str, str]:
 
 def test_the_query_folders_are_not_empty() -> None:
     """The parametrised tests below would pass vacuously on an empty glob: count the files."""
-    assert len(QUESTION_FILES) == 22  # + source-defect-kinds (issue 20)
+    assert len(QUESTION_FILES) == 23  # + role-comparison (issue 23)
     assert len(CHECK_FILES) == 22  # + label-unique-, defect-review-missing-violation (issue 20)
     assert len(CHECK_FIXTURES) == 22
     assert len(REPORT_FILES) == 35
@@ -161,6 +161,7 @@ GOLDEN_TESTED = {
     "team-duties",
     "services-without-role",
     "source-defect-kinds",
+    "role-comparison",
 }
 
 
@@ -627,6 +628,80 @@ def test_owner_manager_restatements(answers: dict[str, list[Row]]) -> None:
     assert {r["match"] for r in rows} == {"same text", "same themes and mentions"}
 
 
+def _listed(role: str) -> list[str]:
+    """The duties the sections' Turtle lists for a role, in source order."""
+    listed = _sections().subjects(PPO.isDutyOf, PPOD[role.removeprefix("ppod:")])
+    return [
+        _curie(d)
+        for d in sorted(listed, key=lambda d: int(str(_sections().value(d, PPO.position))))
+    ]
+
+
+def _restated() -> dict[str, str]:
+    """The restatement pairs of RESTATED, both ways: owner bullet k is manager bullet k + 2."""
+    pairs = {
+        f"ppod:duty-{owner}-{k:02d}": f"ppod:duty-{manager}-{k + 2:02d}"
+        for owner, manager, count in RESTATED.values()
+        for k in range(1, count + 1)
+    }
+    return pairs | {m: o for o, m in pairs.items()}
+
+
+def _compare(a: list[str], b: list[str]) -> list[tuple[str, str]]:
+    """role-comparison computed in plain Python from two roles' duty lists."""
+    same = _restated()
+    shared = [d for d in a if d in b or same.get(d) in b]
+    return (
+        [("only a", d) for d in a if d not in shared]
+        + [("only b", d) for d in b if d not in a and same.get(d) not in a]
+        + [("both", d) for d in shared]
+    )
+
+
+def _section_order(duty: str) -> tuple[int, int]:
+    section, position = duty.removeprefix("ppod:duty-7.").split("-")
+    return int(section), int(position)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "a_lists", "b_lists"),
+    [
+        # the default: the ITSCM owner (7.10 + Process Owner 7.3) against its manager (7.11 +
+        # Process Manager 7.4); 7.11 b3-b11 restate 7.10 b1-b9, and the manager's list stops there
+        (None, None, ["ITServiceContinuityManagementProcessOwner", "ProcessOwner"],
+         ["ITServiceContinuityManagementProcessManager", "ProcessManager"]),
+        # the other way round: the shared duties are shown as the manager's
+        ("ppod:ITServiceContinuityManagementProcessManager", "IT Service Continuity Management Process Owner",
+         ["ITServiceContinuityManagementProcessManager", "ProcessManager"],
+         ["ITServiceContinuityManagementProcessOwner", "ProcessOwner"]),
+        # a specialised role against the generic one it inherits from: nothing only the generic
+        ("Capacity Management Process Owner", "ppod:ProcessOwner",
+         ["CapacityManagementProcessOwner", "ProcessOwner"], ["ProcessOwner"]),
+        # two owners of different processes share only the generic owner's duties
+        ("ppod:CapacityManagementProcessOwner", "ppod:AvailabilityManagementProcessOwner",
+         ["CapacityManagementProcessOwner", "ProcessOwner"],
+         ["AvailabilityManagementProcessOwner", "ProcessOwner"]),
+    ],
+    ids=["itscm-owner-manager", "itscm-manager-owner", "capacity-owner-generic", "two-owners"],
+)  # fmt: skip
+def test_role_comparison(
+    union: Graph, a: str | None, b: str | None, a_lists: list[str], b_lists: list[str]
+) -> None:
+    params = {} if a is None or b is None else {"a": a, "b": b}
+    rows = ask(union, "role-comparison", **params)
+    a_duties = [d for role in a_lists for d in _listed(role)]
+    b_duties = [d for role in b_lists for d in _listed(role)]
+    expected = _compare(a_duties, b_duties)
+    rank = {"only a": 0, "only b": 1, "both": 2}
+    expected.sort(key=lambda row: (rank[row[0]], _section_order(row[1])))
+    assert [(r["side"], r["duty"]) for r in rows] == expected
+    texts = _duty_texts()
+    assert all(r["text"] == texts[r["duty"]] for r in rows)
+    assert all(r["duty"].startswith(f"ppod:duty-{r['section']}-") for r in rows)
+    if a is None:  # counted by hand: 7.10 b10-16 and 7.3's 11; 7.11 b1-2 and 7.4's 9; 7.10 b1-9
+        assert Counter(r["side"] for r in rows) == {"only a": 18, "only b": 11, "both": 9}
+
+
 def test_owner_duties_the_manager_lacks(answers: dict[str, list[Row]]) -> None:
     # What the shortened manager lists drop: 7.10 b10-16 and 7.12 b13-18; and the Demand owner's
     # two bullets (7.14), which its manager's list does not repeat.
@@ -1041,7 +1116,7 @@ def test_an_iri_parameter_that_does_not_resolve_lists_the_valid_values(
     with pytest.raises(UsageError) as err:
         run_query(union, "role-duties", {"role": value})
     message = str(err.value)
-    assert "is not a ppo:Role" in message
+    assert "unknown ppo:Role" in message
     assert "ppod:ProcessOwner" in message and "ppod:DemandManagementProcessManager" in message
 
 
@@ -1064,7 +1139,7 @@ def test_parameter_errors(union: Graph) -> None:
         run_query(union, "role-duties", {"person": "x"})
     with pytest.raises(UsageError, match="unknown query 'role-dutys'; did you mean role-duties"):
         run_query(union, "role-dutys", {})
-    with pytest.raises(UsageError, match="'nowhere' is not a ppo:Process; valid values: "):
+    with pytest.raises(UsageError, match="unknown ppo:Process 'nowhere'; valid values: "):
         run_query(union, "process-interfaces", {"process": "nowhere"})
     twin = Graph()
     for triple in union:
