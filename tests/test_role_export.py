@@ -8,10 +8,11 @@ from __future__ import annotations
 import io
 import zipfile
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, require_module, skip_or_fail
 from starlette.testclient import TestClient
 from test_serve import make_client
 
@@ -155,13 +156,22 @@ def test_xml_special_characters_survive_in_every_format(tmp_path: Path) -> None:
     assert isinstance(md, str) and "\u201cquoted\u201d caf\u00e9" in md
 
 
+def _pdf_tools() -> Any:
+    """pypdf, once fpdf2 and the DejaVu font are there; else skip naming the install (fail
+    under CI=true, where .ci/run installs the font and the dev extras hold both packages)."""
+    require_module("fpdf", "pip install fpdf2 (ppo-graph[pdf])")
+    pypdf = require_module("pypdf", "pip install pypdf (the dev extras)")
+    if not (FONT_DIR / "DejaVuSans.ttf").is_file():
+        skip_or_fail(
+            "needs the DejaVu Sans font: install it with `apt-get install fonts-dejavu-core`"
+        )
+    return pypdf
+
+
 def test_pdf_reopened_carries_the_caveat_and_every_duty(
     graph: KnowledgeGraph, tmp_path: Path
 ) -> None:
-    pytest.importorskip("fpdf", reason="pip install fpdf2 (ppo-graph[pdf])")
-    pypdf = pytest.importorskip("pypdf", reason="pip install pypdf (the dev extras)")
-    if not (FONT_DIR / "DejaVuSans.ttf").is_file():
-        pytest.skip("apt-get install fonts-dejavu-core")
+    pypdf = _pdf_tools()
     out = tmp_path / "ism.pdf"
     assert main(["role", ISM, "--out", str(out)]) == 0
     reader = pypdf.PdfReader(out)
@@ -174,10 +184,7 @@ def test_pdf_reopened_carries_the_caveat_and_every_duty(
 
 
 def test_pdf_prints_curly_quotes_and_accents(tmp_path: Path) -> None:
-    pytest.importorskip("fpdf", reason="pip install fpdf2 (ppo-graph[pdf])")
-    pypdf = pytest.importorskip("pypdf", reason="pip install pypdf (the dev extras)")
-    if not (FONT_DIR / "DejaVuSans.ttf").is_file():
-        pytest.skip("apt-get install fonts-dejavu-core")
+    pypdf = _pdf_tools()
     extra = tmp_path / "odd.ttl"
     extra.write_text(HOSTILE_TTL, encoding="utf-8")
     graph = KnowledgeGraph.open([extra])
