@@ -111,7 +111,7 @@ def test_the_query_folders_are_not_empty() -> None:
     assert len(QUESTION_FILES) == 23  # + role-comparison (issue 23)
     assert len(CHECK_FILES) == 22  # + label-unique-, defect-review-missing-violation (issue 20)
     assert len(CHECK_FIXTURES) == 22
-    assert len(REPORT_FILES) == 35
+    assert len(REPORT_FILES) == 36  # + name-index, the one name resolver (issue 23)
 
 
 def test_the_catalogue_holds_every_file_once() -> None:

@@ -156,7 +156,7 @@ def test_a_value_that_does_not_resolve_says_which_exist(
 ) -> None:
     code, _, err = run(capsys, "query", "role-duties", "--param", "role=ppod:Nobody")
     assert code == 2
-    assert "parameter role: 'ppod:Nobody' is not a ppo:Role; valid values: " in err
+    assert "parameter role: unknown ppo:Role 'ppod:Nobody'; valid values: " in err
     assert "ppod:CapacityManagementProcessOwner" in err and "ppod:ProcessPractitioner" in err
 
 

@@ -438,7 +438,8 @@ def test_canned_query_errors(client: TestClient) -> None:
     bad_value = client.get("/queries/role-duties", params={"role": "Chief Tea Officer"})
     assert bad_value.status_code == 400
     assert (
-        "valid values:" in bad_value.text and "ppod:DemandManagementProcessOwner" in bad_value.text
+        "unknown ppo:Role 'Chief Tea Officer'; valid values:" in bad_value.text
+        and "ppod:DemandManagementProcessOwner" in bad_value.text
     )
     bad_name = client.get("/queries/role-duties", params={"rol": "x"})
     assert bad_name.status_code == 400 and "has no parameter 'rol'" in bad_name.text

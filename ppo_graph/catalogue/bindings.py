@@ -13,9 +13,13 @@ from ppo_graph.catalogue.query_file import Param, QuerySpec
 from ppo_graph.catalogue.sparql_text import variables
 from ppo_graph.dates import XSD_DATE, parse_date
 from ppo_graph.errors import UsageError
+from ppo_graph.names import NameError_, Resolver, from_rows
 from ppo_graph.namespaces import compact, expand_curie
 
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+SKOS_CONCEPT = "http://www.w3.org/2004/02/skos/core#Concept"
+#: A wrong value of a parameter with at most this many values, and no close match, lists them.
+LIST_ALL = 40
 
 
 @dataclass(frozen=True)
@@ -25,10 +29,6 @@ class TermMaker:
     iri: Any
     literal: Any
     typed: Any
-
-
-def _normal(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "", text.lower())
 
 
 def check_param_names(spec: QuerySpec, params: Mapping[str, str]) -> None:
@@ -43,20 +43,14 @@ def check_param_names(spec: QuerySpec, params: Mapping[str, str]) -> None:
         raise UsageError(f"query {spec.name!r} has no parameter {name!r} (parameters: {known})")
 
 
-def resolve_value(
-    param: Param, raw: str, instances: Any, make: TermMaker, hidden: Any = None
-) -> Any:
+def resolve_value(param: Param, raw: str, rows: Any, make: TermMaker) -> Any:
     """The term for a parameter value given as text.
 
     A literal parameter becomes a literal of its datatype (an integer must look like one). An
-    IRI parameter accepts a CURIE (``ppod:X``), a full IRI, or a label, abbreviation or local
-    name (case, spaces and punctuation ignored); ``instances()`` gives the instances of the
-    parameter's class with their names (IRI -> set of names), and the value must name one of
-    them, or a UsageError lists those that exist. A value that is no name may be a hidden
-    phrase (``hidden()``: IRI -> its skos:hiddenLabel and ppo:recordLabel values, the
-    wordings the text uses, such as "the business users"); it stands for the one instance that
-    has it, and a phrase of several (one that names two things, such as "senior IT and
-    business management") is refused with the candidates, as an ambiguous name is.
+    IRI parameter's value is resolved by the one resolver (:func:`param_names`) among the
+    instances of the parameter's class: ``rows()`` gives the ``name-index`` report's rows for
+    that class. An ambiguous value lists its candidates; an unknown one the closest names of
+    the same kind, and says that ``ppo queries --values NAME`` lists them all.
     """
     if param.kind == "literal":
         if param.datatype == XSD_DATE:  # "today": the one definition of current (ppo_graph.dates)
@@ -66,35 +60,29 @@ def resolve_value(
         if param.datatype is not None:
             return make.typed(raw.strip(), param.datatype)
         return make.literal(raw)
+    try:
+        return make.iri(param_names(param, rows()).resolve(raw))
+    except NameError_ as error:
+        raise UsageError(f"parameter {param.name}: {error}") from None
+
+
+def param_names(param: Param, rows: list[dict[str, str]]) -> Resolver:
+    """The resolver of an IRI parameter, from the ``name-index`` rows of its class. A
+    skos:Concept parameter takes the concepts of its default's scheme only (a theme, not a
+    RACI letter)."""
     assert param.cls is not None
-    names: dict[str, set[str]] = instances()
-    iri = expand_curie(raw)
-    if iri is not None and iri in names:
-        return make.iri(iri)
-    wanted = _normal(raw)
-    matches = sorted(
-        c for c, found in names.items() if wanted and any(_normal(n) == wanted for n in found)
-    )
-    if len(matches) == 1:
-        return make.iri(matches[0])
-    if len(matches) > 1:
-        listed = ", ".join(compact(m) for m in matches)
-        raise UsageError(f"parameter {param.name}: {raw!r} is ambiguous; it could be {listed}")
-    phrases: dict[str, set[str]] = hidden() if hidden is not None else {}
-    matches = sorted(
-        c for c, found in phrases.items() if wanted and any(_normal(n) == wanted for n in found)
-    )
-    if len(matches) == 1:
-        return make.iri(matches[0])
-    if len(matches) > 1:
-        listed = ", ".join(compact(m) for m in matches)
-        raise UsageError(
-            f"parameter {param.name}: {raw!r} is not a name but a phrase of several nodes, "
-            f"so it is ambiguous; it could be {listed}"
-        )
-    valid = ", ".join(sorted(compact(c) for c in names)) or "(none in this graph)"
-    raise UsageError(
-        f"parameter {param.name}: {raw!r} is not a {compact(param.cls)}; valid values: {valid}"
+    what = compact(param.cls)
+    default = expand_curie(param.default) or param.default
+    schemes = {r["scheme"] for r in rows if r["node"] == default and r.get("scheme")}
+    scheme = min(schemes) if param.cls == SKOS_CONCEPT and schemes else None
+    if scheme is not None:
+        what = f"{what} of {compact(scheme)}"
+    return from_rows(
+        rows,
+        what,
+        hint=f"`ppo queries --values {param.name}` lists them with their labels",
+        scheme=scheme,
+        list_all=LIST_ALL,
     )
 
 

@@ -22,7 +22,7 @@ from ppo_graph.cli.common import (
 from ppo_graph.errors import EXIT_FAILURES, EXIT_OK, UsageError
 
 if TYPE_CHECKING:
-    from ppo_graph.catalogue import QuerySpec
+    from ppo_graph.catalogue import Param, QuerySpec
 
 
 #: The name a query read from standard input (``--file -``) goes by in messages.
@@ -42,6 +42,13 @@ def register(subparsers: Any) -> None:
         choices=tuple(FOLDERS.values()),
         help="list only the questions, the checks or the reports",
     )
+    listing.add_argument(
+        "--values",
+        metavar="PARAM",
+        help="list the values a parameter takes instead (label, CURIE and the other names it "
+        "may be given by): a parameter's name (role, theme, process, artefact) or QUERY.PARAM",
+    )
+    add_input_files(listing)
     add_output(listing, about="; table: the catalogue as text")
     listing.set_defaults(handler=list_queries)
 
@@ -138,6 +145,8 @@ def list_queries(args: argparse.Namespace) -> int:
     from ppo_graph.catalogue import default_catalogue
     from ppo_graph.tables import Row
 
+    if args.values:
+        return list_values(args)
     output_format(args)
     specs = [s for s in default_catalogue() if not args.kind or s.kind == args.kind]
     rows: list[Row] = [
@@ -152,6 +161,54 @@ def list_queries(args: argparse.Namespace) -> int:
     ]
     columns = ["name", "kind", "title", "question", "parameters"]
     emit_rows(args, rows, columns, table=lambda: catalogue_text(specs), title="queries")
+    return EXIT_OK
+
+
+def find_param(wanted: str, specs: Iterable[QuerySpec]) -> tuple[QuerySpec, Param]:
+    """The IRI parameter ``wanted`` names (``PARAM`` or ``QUERY.PARAM``): the first query's that
+    declares one of that name; a UsageError naming the IRI parameters there are."""
+    specs = list(specs)
+    query, _, name = wanted.rpartition(".")
+    for spec in specs:
+        if query and spec.name != query:
+            continue
+        for param in spec.params:
+            if param.name == name and param.kind == "iri":
+                return spec, param
+    known = sorted({p.name for s in specs for p in s.params if p.kind == "iri"})
+    raise UsageError(
+        f"--values: no query has an IRI parameter {wanted!r} (parameters: {', '.join(known)})"
+    )
+
+
+def list_values(args: argparse.Namespace) -> int:
+    """``ppo queries --values PARAM``: every value the parameter takes, by label, with its CURIE
+    and the other names the one resolver (:mod:`ppo_graph.names`) accepts for it."""
+    from ppo_graph.catalogue import default_catalogue
+    from ppo_graph.catalogue.bindings import param_names
+    from ppo_graph.names import key
+    from ppo_graph.namespaces import compact
+    from ppo_graph.tables import Row
+
+    spec, param = find_param(args.values, default_catalogue())
+    output_format(args, args.extra)
+    kg = open_graph(args)
+    assert param.cls is not None
+    found = [dict(r) for r in kg.rows("name-index", {"class": compact(param.cls)}, text=True)]
+    resolver = param_names(param, found)
+    others = {
+        node: {f for f in forms if key(f) != key(resolver.label(node))}
+        for node, forms in resolver.forms.items()
+    }
+    for row in found:
+        if row["name"] and row["how"] in ("alt", "abbreviation"):
+            others.setdefault(row["node"], set()).add(row["name"])
+    rows: list[Row] = [
+        {"label": label, "value": curie, "names": ", ".join(sorted(others.get(iri, ())))}
+        for label, curie, iri in resolver.values()
+    ]
+    columns = ["label", "value", "names"]
+    emit_rows(args, rows, columns, title=f"{spec.name}.{param.name}")
     return EXIT_OK
 
 

@@ -26,9 +26,7 @@ from ppo_graph.errors import StoreError, UsageError
 from ppo_graph.namespaces import (
     ASSERTED_GRAPH,
     INFERRED_GRAPH,
-    PPO_NS,
     RDFS_NS,
-    SKOS_NS,
     expand_curie,
     local_name,
 )
@@ -85,14 +83,6 @@ def run(store: Any, query: CheckedQuery, *, base_iri: str | None = None) -> Any:
 # ---------------------------------------------------------------------------------------------
 
 
-_INSTANCES = f"""
-SELECT ?x ?name WHERE {{
-  ?x a/<{RDFS_NS}subClassOf>* ?class .
-  FILTER(isIRI(?x))
-  OPTIONAL {{ ?x <{RDFS_NS}label>|<{SKOS_NS}prefLabel>|<{SKOS_NS}altLabel>|<{PPO_NS}abbreviation> ?name }}
-}}"""
-
-
 def _maker() -> TermMaker:
     import pyoxigraph as ox
 
@@ -117,52 +107,33 @@ def resolve_param(store: Any, param: Param, raw: str) -> Any:
         if store.query(member, use_default_graph_as_union=True):
             return ox.NamedNode(iri)
 
-    return resolve_value(
-        param,
-        raw,
-        lambda: param_values(store, param),
-        _maker(),
-        hidden=lambda: param_phrases(store, param),
-    )
+    return resolve_value(param, raw, lambda: name_rows(store, param.cls or ""), _maker())
+
+
+def name_rows(store: Any, cls: str) -> list[dict[str, str]]:
+    """The ``name-index`` report's rows for the instances of ``cls``, as text ("" unbound): what
+    the one resolver (:mod:`ppo_graph.names`) reads."""
+    import pyoxigraph as ox
+
+    from ppo_graph.catalogue import default_catalogue
+    from ppo_graph.engine.boundary import trusted
+
+    spec = default_catalogue().get("name-index")
+    bound = with_values(spec.text, {"class": ox.NamedNode(cls)}, str(spec.path))
+    return _texts(spec, run(store, trusted(bound)))
 
 
 def param_values(store: Any, param: Param) -> dict[str, set[str]]:
-    """The values an IRI parameter accepts: each instance of its class (IRI) with the names it
-    may be given by (local name, labels, abbreviation)."""
-    import pyoxigraph as ox
+    """The values an IRI parameter accepts: each node the resolver knows (IRI) with the names
+    it may be given by (local name, labels, alternative labels, abbreviations)."""
+    from ppo_graph.catalogue.bindings import param_names
 
-    names: dict[str, set[str]] = {}
-    values = f"WHERE {{ VALUES ?class {{ {ox.NamedNode(param.cls or '')} }}"
-    for solution in store.query(
-        _INSTANCES.replace("WHERE {", values, 1), use_default_graph_as_union=True
-    ):
-        iri = solution["x"].value
-        found = names.setdefault(iri, {local_name(iri)})
-        if solution["name"] is not None:
-            found.add(solution["name"].value)
+    rows = name_rows(store, param.cls or "")
+    names = {node: {local_name(node)} for node in param_names(param, rows).nodes()}
+    for row in rows:
+        if row["node"] in names and row["name"] and row["how"] != "hidden":
+            names[row["node"]].add(row["name"])
     return names
-
-
-_PHRASES = f"""
-SELECT ?x ?phrase WHERE {{
-  ?x a/<{RDFS_NS}subClassOf>* ?class .
-  FILTER(isIRI(?x))
-  ?x <{SKOS_NS}hiddenLabel>|<{PPO_NS}recordLabel> ?phrase
-}}"""
-
-
-def param_phrases(store: Any, param: Param) -> dict[str, set[str]]:
-    """The hidden phrases (skos:hiddenLabel, ppo:recordLabel) of each instance of an IRI
-    parameter's class: what a value that is no name may still stand for."""
-    import pyoxigraph as ox
-
-    phrases: dict[str, set[str]] = {}
-    values = f"WHERE {{ VALUES ?class {{ {ox.NamedNode(param.cls or '')} }}"
-    for solution in store.query(
-        _PHRASES.replace("WHERE {", values, 1), use_default_graph_as_union=True
-    ):
-        phrases.setdefault(solution["x"].value, set()).add(solution["phrase"].value)
-    return phrases
 
 
 def bind(store: Any, spec: QuerySpec, params: Mapping[str, str]) -> dict[str, Any]:

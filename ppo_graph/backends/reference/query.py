@@ -8,11 +8,9 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from rdflib import RDF, RDFS, Graph, Literal, URIRef
-from rdflib.namespace import SKOS
+from rdflib import Graph, Literal, URIRef
 from rdflib.term import Identifier
 
-from ppo_graph.backends.reference.namespaces import PPO
 from ppo_graph.catalogue import (
     Catalogue,
     Param,
@@ -22,21 +20,11 @@ from ppo_graph.catalogue import (
     default_catalogue,
     resolve_value,
 )
-from ppo_graph.namespaces import local_name
 from ppo_graph.tables import Row
-
-LABEL_PROPERTIES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel, PPO.abbreviation)
-
 
 # ---------------------------------------------------------------------------------------------
 # Binding parameters
 # ---------------------------------------------------------------------------------------------
-
-
-def _instances(graph: Graph, cls: URIRef) -> set[URIRef]:
-    classes = set(graph.transitive_subjects(RDFS.subClassOf, cls))
-    classes.add(cls)
-    return {s for c in classes for s in graph.subjects(RDF.type, c) if isinstance(s, URIRef)}
 
 
 _MAKER = TermMaker(
@@ -46,26 +34,20 @@ _MAKER = TermMaker(
 )
 
 
+def name_rows(graph: Graph, cls: str) -> list[dict[str, str]]:
+    """The ``name-index`` report's rows for the instances of ``cls``, as text ("" unbound)."""
+    spec = default_catalogue().get("name-index")
+    columns = list(spec.columns)
+    result = graph.query(prepared(spec), initBindings={"class": URIRef(cls)})
+    return [
+        {c: "" if row[i] is None else str(row[i]) for i, c in enumerate(columns)}  # type: ignore[index]
+        for row in result
+    ]
+
+
 def resolve_param(graph: Graph, param: Param, raw: str) -> Identifier:
     """The rdflib term for a parameter value given as text (``catalogue.resolve_value``)."""
-
-    def instances() -> dict[str, set[str]]:
-        found: dict[str, set[str]] = {}
-        for candidate in _instances(graph, URIRef(param.cls or "")):
-            names = found.setdefault(str(candidate), {local_name(str(candidate))})
-            for prop in LABEL_PROPERTIES:
-                names.update(str(v) for v in graph.objects(candidate, prop))
-        return found
-
-    def phrases() -> dict[str, set[str]]:
-        found: dict[str, set[str]] = {}
-        for candidate in _instances(graph, URIRef(param.cls or "")):
-            for prop in (SKOS.hiddenLabel, PPO.recordLabel):
-                for value in graph.objects(candidate, prop):
-                    found.setdefault(str(candidate), set()).add(str(value))
-        return found
-
-    term: Identifier = resolve_value(param, raw, instances, _MAKER, hidden=phrases)
+    term: Identifier = resolve_value(param, raw, lambda: name_rows(graph, param.cls or ""), _MAKER)
     return term
 
 
