@@ -188,3 +188,22 @@ def test_values_lists_what_a_parameter_takes(capsys: pytest.CaptureFixture[str])
     assert all(key(n) != key(itscm["label"]) for n in itscm["names"].split(", "))
     code, _, err = run(capsys, "queries", "--values", "nope")
     assert code == 2 and "--values: no query has an IRI parameter 'nope'" in err
+
+
+def test_the_workbench_sends_any_name_of_a_role_to_its_page(engine: KnowledgeGraph) -> None:
+    from test_serve import make_client
+
+    client = make_client(engine)
+    moved = client.get("/roles/ITSCM Process Manager", follow_redirects=False)
+    assert moved.status_code == 303
+    assert moved.headers["location"] == "/roles/ITServiceContinuityManagementProcessManager"
+    moved = client.get("/roles/ism owner.md?as_of=2024-01-01", follow_redirects=False)
+    assert moved.headers["location"] == "/roles/InformationSecurityManagementProcessOwner.md" + (
+        "?as_of=2024-01-01"
+    )
+    page = client.get("/roles/Capacity Manager")
+    assert page.status_code == 200 and "Capacity Management Process Manager" in page.text
+    missing = client.get("/roles/Capacity Managr")
+    assert missing.status_code == 404
+    assert "unknown role" in missing.text and "Capacity Management Process Manager" in missing.text
+    assert "Capacity Plan" not in missing.text  # an artefact is no role

@@ -25,7 +25,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from ppo_graph import dates
@@ -104,14 +104,21 @@ def workbench_routes(current: Callable[[], Any], run: Runner) -> list[Route]:
         if not dot or suffix not in roles.EXPORTS:  # the page, else a document of it
             name, suffix = request.path_params["name"], ""
         entry = index.get(name)
-        if entry is None:
-            from ppo_graph.serve.workbench.markup import h, page
+        if entry is None:  # any other name of a role (the one resolver): sent to its page
+            try:
+                found = await run(_find_role_job, name)
+            except LookupError as error:  # unknown (close matches) or ambiguous (candidates)
+                from ppo_graph.serve.workbench.markup import h, page
 
-            body = [
-                h("h1", None, "No such role"),
-                h("p", None, "See ", h("a", {"href": "/roles"}, "the roles"), "."),
-            ]
-            return _html(page("No such role", body, active="/roles"), status=404)
+                body = [
+                    h("h1", None, "No such role"),
+                    h("p", None, str(error)),
+                    h("p", None, "See ", h("a", {"href": "/roles"}, "the roles"), "."),
+                ]
+                return _html(page("No such role", body, active="/roles"), status=404)
+            target = found.href + (f".{suffix}" if suffix else "")
+            query = request.url.query
+            return RedirectResponse(target + (f"?{query}" if query else ""), status_code=303)
         asked = request.query_params.get("as_of", "")
         try:
             day = dates.parse_date(asked, "as_of") if asked else dates.local_today()
@@ -171,6 +178,12 @@ def _role_index_job(graph: Graph) -> dict[str, RoleEntry]:
     from ppo_graph.serve.workbench import roles
 
     return roles.role_index(graph)
+
+
+def _find_role_job(graph: Graph, name: str) -> RoleEntry:
+    from ppo_graph.serve.workbench import roles
+
+    return roles.find_role(graph, name)
 
 
 def _role_page_job(
