@@ -207,3 +207,18 @@ def test_the_workbench_sends_any_name_of_a_role_to_its_page(engine: KnowledgeGra
     assert missing.status_code == 404
     assert "unknown role" in missing.text and "Capacity Management Process Manager" in missing.text
     assert "Capacity Plan" not in missing.text  # an artefact is no role
+
+
+def test_whatif_role_takes_the_same_names(capsys: pytest.CaptureFixture[str]) -> None:
+    org = str(ROOT / "examples" / "org" / "org.ttl")
+    argv = ["org", "whatif", org, "--split", "Capacity Analyst", "Continuity Lead"]
+    answers = []
+    for role in ("ITSCM Process Manager", "ppod:ITServiceContinuityManagementProcessManager"):
+        code, out, err = run(
+            capsys, *argv, "--holder", "p12", "--role", role, "--format", "json", "--top", "0"
+        )
+        assert code == 0, err
+        answers.append(out)
+    assert answers[0] == answers[1] and "IT Service Continuity Management Process Manager" in out
+    code, _, err = run(capsys, *argv, "--holder", "p12", "--role", "ITSCM Proces Manager")
+    assert code == 2 and "--role: unknown role 'ITSCM Proces Manager'; close matches:" in err
