@@ -222,3 +222,19 @@ def test_whatif_role_takes_the_same_names(capsys: pytest.CaptureFixture[str]) ->
     assert answers[0] == answers[1] and "IT Service Continuity Management Process Manager" in out
     code, _, err = run(capsys, *argv, "--holder", "p12", "--role", "ITSCM Proces Manager")
     assert code == 2 and "--role: unknown role 'ITSCM Proces Manager'; close matches:" in err
+
+
+def test_the_endpoint_offers_the_themes_and_resolves_short_forms(engine: KnowledgeGraph) -> None:
+    from test_serve import make_client
+
+    client = make_client(engine)
+    listing = {q["name"]: q for q in client.get("/queries").json()}
+    (theme,) = listing["theme-duties"]["parameters"]
+    values = [v["value"] for v in theme["values"]]
+    assert "ppod:theme-risk" in values and not [v for v in values if "raci" in v]
+    answer = client.get("/queries/role-duties", params={"role": "ISM Owner", "format": "csv"})
+    by_curie = client.get(
+        "/queries/role-duties",
+        params={"role": "ppod:InformationSecurityManagementProcessOwner", "format": "csv"},
+    )
+    assert answer.status_code == 200 and answer.text == by_curie.text
