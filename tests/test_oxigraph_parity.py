@@ -57,6 +57,8 @@ EXTRA_CASES: list[tuple[str, dict[str, str]]] = [
         },
     ),
     ("role-comparison", {"a": "Capacity Management Process Owner", "b": "ppod:ProcessOwner"}),
+    ("process-duties", {"process": "ITSCM"}),
+    ("process-duties", {"process": "Demand Management"}),
     ("duty-search", {"phrase": "patters"}),
     ("duty-search", {"phrase": "organization’s"}),
     ("duty-search", {"phrase": '"} ; DROP ALL ; { "'}),

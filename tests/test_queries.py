@@ -108,7 +108,7 @@ def _duty_texts() -> dict[str, str]:
 
 def test_the_query_folders_are_not_empty() -> None:
     """The parametrised tests below would pass vacuously on an empty glob: count the files."""
-    assert len(QUESTION_FILES) == 23  # + role-comparison (issue 23)
+    assert len(QUESTION_FILES) == 24  # + role-comparison, process-duties (issue 23)
     assert len(CHECK_FILES) == 22  # + label-unique-, defect-review-missing-violation (issue 20)
     assert len(CHECK_FIXTURES) == 22
     assert len(REPORT_FILES) == 36  # + name-index, the one name resolver (issue 23)
@@ -162,6 +162,7 @@ GOLDEN_TESTED = {
     "services-without-role",
     "source-defect-kinds",
     "role-comparison",
+    "process-duties",
 }
 
 
@@ -700,6 +701,42 @@ def test_role_comparison(
     assert all(r["duty"].startswith(f"ppod:duty-{r['section']}-") for r in rows)
     if a is None:  # counted by hand: 7.10 b10-16 and 7.3's 11; 7.11 b1-2 and 7.4's 9; 7.10 b1-9
         assert Counter(r["side"] for r in rows) == {"only a": 18, "only b": 11, "both": 9}
+
+
+@pytest.mark.parametrize(
+    ("process", "owner", "manager"),
+    [
+        (None, "CapacityManagementProcessOwner", "CapacityManagementProcessManager"),
+        ("ITSCM", "ITServiceContinuityManagementProcessOwner",
+         "ITServiceContinuityManagementProcessManager"),
+        ("Demand Management", "DemandManagementProcessOwner", "DemandManagementProcessManager"),
+    ],
+    ids=["capacity", "itscm", "demand"],
+)  # fmt: skip
+def test_process_duties(union: Graph, process: str | None, owner: str, manager: str) -> None:
+    rows = ask(union, "process-duties", **({} if process is None else {"process": process}))
+    labels = {r: str(_sections().value(PPOD[r], RDFS.label)) for r in (owner, manager)}
+    owner_duties = _listed(owner) + _listed("ProcessOwner")
+    manager_duties = _listed(manager) + _listed("ProcessManager")
+    restated = _restated()
+    expected = [
+        (d, restated.get(d), "owner, manager" if d in restated else "owner") for d in owner_duties
+    ] + [(d, None, "manager") for d in manager_duties if d not in restated]
+    expected.sort(key=lambda row: _section_order(row[0]))
+    role_names = {
+        "owner": labels[owner],
+        "manager": labels[manager],
+        "owner, manager": f"{labels[owner]}, {labels[manager]}",
+    }
+    assert [(r["duty"], r["restatedAs"], r["roles"]) for r in rows] == [
+        (d, again, role_names[who]) for d, again, who in expected
+    ]
+    texts = _duty_texts()
+    assert all(r["text"] == texts[r["duty"]] for r in rows)
+    if process is None:  # 7.3's 11 + 7.4's 9 + 7.6's 23 (each with its 7.7 restatement) + 7.7 b1-2
+        assert len(rows) == 45 and rows[20]["restatedAs"] == "ppod:duty-7.7-03"
+    if process == "Demand Management":  # 7.14: two owner and seven manager bullets, none restated
+        assert len(rows) == 11 + 9 + 2 + 7 and {r["restatedAs"] for r in rows} == {None}
 
 
 def test_owner_duties_the_manager_lacks(answers: dict[str, list[Row]]) -> None:
