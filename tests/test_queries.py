@@ -108,7 +108,7 @@ def _duty_texts() -> dict[str, str]:
 
 def test_the_query_folders_are_not_empty() -> None:
     """The parametrised tests below would pass vacuously on an empty glob: count the files."""
-    assert len(QUESTION_FILES) == 24  # + role-comparison, process-duties (issue 23)
+    assert len(QUESTION_FILES) == 25  # + role-comparison, process-duties, duty-words (issue 23)
     assert len(CHECK_FILES) == 22  # + label-unique-, defect-review-missing-violation (issue 20)
     assert len(CHECK_FIXTURES) == 22
     assert len(REPORT_FILES) == 36  # + name-index, the one name resolver (issue 23)
@@ -163,6 +163,7 @@ GOLDEN_TESTED = {
     "source-defect-kinds",
     "role-comparison",
     "process-duties",
+    "duty-words",
 }
 
 
@@ -1004,6 +1005,50 @@ def test_duty_search(union: Graph, answers: dict[str, list[Row]]) -> None:
     # "patters" (7.14 b4) is found through the verbatim text, "patterns" through the correction.
     assert column(ask(union, "duty-search", phrase="patters"), "duty") == ["ppod:duty-7.14-04"]
     assert column(ask(union, "duty-search", phrase="PATTERNS of"), "duty") == ["ppod:duty-7.14-04"]
+
+
+def _words_found(words: str) -> list[str]:
+    """duty-words in plain Python over the sections' Turtle: every word, as a whole word, with or
+    without a plural "s"/"es" on either side, in the verbatim or the corrected text."""
+    graph = _sections()
+    wanted = []
+    for word in filter(None, re.split(r"[^a-z0-9]+", words.lower())):
+        wanted.append(
+            {word, word.removesuffix("s"), word.removesuffix("es")} if len(word) > 3 else {word}
+        )
+    found = []
+    for duty, text in graph.subject_objects(PPO.verbatimText):
+        haystack = f"{text} | {graph.value(duty, PPO.correctedText) or ''}".lower()
+        tokens = set(re.split(r"[^a-z0-9]+", haystack))
+        forms = tokens | {t[:-1] for t in tokens if t.endswith("s")}
+        forms |= {t[:-2] for t in tokens if t.endswith("es")}
+        if all(bare & forms for bare in wanted):
+            found.append(_curie(duty))
+    return sorted(found)
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        # 7.6 b5 / 7.7 b7 "... capacity requirements based on business plans"; 7.6 b6 / 7.7 b8
+        # "Production, regular review and revision of the Capacity Plan"
+        ("capacity plan", duties("7.6", 5, 6) + duties("7.7", 7, 8)),
+        ("  PLANS   Capacity ", duties("7.6", 5, 6) + duties("7.7", 7, 8)),  # order, case, plural
+        # "Ensuring (that) all changes are assessed": 7.6 b14, 7.7 b16, 7.12 b13
+        ("assessed change", duties("7.6", 14) + duties("7.7", 16) + duties("7.12", 13)),
+        ("patterns", duties("7.14", 4)),  # 7.14 b4 says "patters": found in the corrected text
+        ("(KPIs) indicators", duties("7.3", 2)),  # 7.3 b2: anything but a-z, 0-9 separates
+        ("(.*) [x]", []),  # regular-expression characters separate words, never match
+        ("a b c d e f g h capacity", []),  # nine words: nothing, never a broader answer
+    ],
+)
+def test_duty_words(union: Graph, words: str, expected: list[str]) -> None:
+    rows = ask(union, "duty-words", words=words)
+    assert sorted(column(rows, "duty")) == sorted(expected)
+    if len(words.split()) <= 8:  # (the Python has no word limit)
+        assert sorted(column(rows, "duty")) == _words_found(words)
+    texts = _duty_texts()
+    assert all(r["text"] == texts[r["duty"]] for r in rows)
 
 
 def test_cross_process_artefacts(answers: dict[str, list[Row]]) -> None:
