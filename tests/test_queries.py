@@ -108,7 +108,8 @@ def _duty_texts() -> dict[str, str]:
 
 def test_the_query_folders_are_not_empty() -> None:
     """The parametrised tests below would pass vacuously on an empty glob: count the files."""
-    assert len(QUESTION_FILES) == 25  # + role-comparison, process-duties, duty-words (issue 23)
+    assert len(QUESTION_FILES) == 26  # + role-comparison, process-duties, duty-words,
+    # interface-evidence (issue 23)
     assert len(CHECK_FILES) == 22  # + label-unique-, defect-review-missing-violation (issue 20)
     assert len(CHECK_FIXTURES) == 22
     assert len(REPORT_FILES) == 36  # + name-index, the one name resolver (issue 23)
@@ -164,6 +165,7 @@ GOLDEN_TESTED = {
     "role-comparison",
     "process-duties",
     "duty-words",
+    "interface-evidence",
 }
 
 
@@ -461,6 +463,49 @@ def test_interfaces_of_capacity_management(answers: dict[str, list[Row]]) -> Non
     assert len(rows) == len(expected) == 23
     got = {(r["direction"], r["otherProcess"], r["type"], r["stated"], r["duty"]) for r in rows}
     assert got == expected
+
+
+def test_interface_evidence(answers: dict[str, list[Row]]) -> None:
+    # computed from the reviewed Turtle as written (interfaces, processes, the ontology's class
+    # labels, the sections' texts), with rdflib's graph API, not SPARQL
+    graph = Graph()
+    for path in (data_dir() / "interfaces.ttl", data_dir() / "processes.ttl"):
+        graph.parse(path)
+    graph.parse(ontology_dir() / "ppo.ttl")
+    texts = _duty_texts()
+    expected = set()
+    for interface in graph.subjects(RDF.type, PPO.Interface):
+        (kind,) = set(graph.objects(interface, RDF.type)) - {PPO.Interface}
+        source = graph.value(interface, PPO.fromProcess)
+        target = graph.value(interface, PPO.toProcess)
+        stated = "stated" if graph.value(interface, PPO.stated) == Literal(True) else "implied"
+        for duty in graph.objects(interface, PPO.evidencedBy):
+            curie = _curie(duty)
+            expected.add(
+                (
+                    str(graph.value(source, RDFS.label)),
+                    str(graph.value(target, RDFS.label)),
+                    str(graph.value(kind, RDFS.label)),
+                    stated,
+                    curie,
+                    curie.removeprefix("ppod:duty-").rsplit("-", 1)[0],
+                    texts[curie],
+                )
+            )
+    rows = simplify_rows(answers["interface-evidence"])
+    assert len(rows) == len(expected) == 81
+    assert {tuple(r.values()) for r in rows} == expected
+    # by hand: Availability -> Change Management, implied by 7.8 b16, b17 and 7.9 b18, b19
+    assert [
+        (r["duty"], r["stated"], r["text"])
+        for r in rows
+        if (r["from"], r["to"]) == ("Availability Management", "Change Management")
+    ] == [
+        ("ppod:duty-7.8-16", "implied", texts["ppod:duty-7.8-16"]),
+        ("ppod:duty-7.8-17", "implied", "Attending CAB meetings when appropriate"),
+        ("ppod:duty-7.9-18", "implied", texts["ppod:duty-7.9-18"]),
+        ("ppod:duty-7.9-19", "implied", "Attending CAB meetings when appropriate"),
+    ]
 
 
 def test_processes_ranked_by_interfaces(answers: dict[str, list[Row]]) -> None:
