@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 from conftest import require_module
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib.namespace import SKOS
 
 from ppo_graph.backends.reference.namespaces import PPO, PPOD
 from ppo_graph.backends.reference.query import bind_params, prepared, run_query
@@ -108,8 +109,8 @@ def _duty_texts() -> dict[str, str]:
 
 def test_the_query_folders_are_not_empty() -> None:
     """The parametrised tests below would pass vacuously on an empty glob: count the files."""
-    assert len(QUESTION_FILES) == 26  # + role-comparison, process-duties, duty-words,
-    # interface-evidence (issue 23)
+    assert len(QUESTION_FILES) == 27  # + role-comparison, process-duties, duty-words,
+    # interface-evidence, measurement-coverage (issue 23)
     assert len(CHECK_FILES) == 22  # + label-unique-, defect-review-missing-violation (issue 20)
     assert len(CHECK_FIXTURES) == 22
     assert len(REPORT_FILES) == 36  # + name-index, the one name resolver (issue 23)
@@ -166,6 +167,7 @@ GOLDEN_TESTED = {
     "process-duties",
     "duty-words",
     "interface-evidence",
+    "measurement-coverage",
 }
 
 
@@ -625,6 +627,46 @@ def test_theme_matrix(answers: dict[str, list[Row]]) -> None:
     rows = simplify_rows(answers["theme-matrix"])
     names = ["process", "duties", "risk", "testing", "incidents", "cost", "suppliers", "training"]
     assert [tuple(r[n] for n in names) for r in rows] == expected
+
+
+def test_measurement_coverage(answers: dict[str, list[Row]]) -> None:
+    # computed from the text: a duty measures when its lower-cased verbatim text holds one of the
+    # monitoring-and-reporting theme's trigger phrases (themes.ttl), per the sections of each
+    # process's owner and manager (7.6-7.14 as the tutorial heads them)
+    themes = Graph().parse(ontology_dir() / "themes.ttl")
+    triggers = [
+        str(t).lower()
+        for t in themes.objects(PPOD["theme-monitoring-and-reporting"], SKOS.hiddenLabel)
+    ]
+    assert {"kpi", "measur", "monitor", "report", "threshold"} <= set(triggers)
+    sections = {
+        "Availability Management": ("7.8", "7.9"),
+        "Capacity Management": ("7.6", "7.7"),
+        "Demand Management": ("7.14",),
+        "IT Service Continuity Management": ("7.10", "7.11"),
+        "Information Security Management": ("7.12", "7.13"),
+    }
+    texts = _duty_texts()
+    expected = []
+    for process, numbers in sections.items():
+        listed = [
+            d for d, _ in texts.items() if d.rsplit("-", 1)[0][len("ppod:duty-") :] in numbers
+        ]
+        measuring = [d for d in listed if any(t in texts[d].lower() for t in triggers)]
+        expected.append(
+            (
+                process,
+                len(measuring),
+                len(listed),
+                (200 * len(measuring) + len(listed)) // (2 * len(listed)),
+            )
+        )
+    # (percent rounds halves up, as SPARQL's ROUND does: ISM's 4 of 32 is 13)
+    rows = simplify_rows(answers["measurement-coverage"])
+    names = ["process", "measuring", "duties", "percent"]
+    assert [tuple(r[n] for n in names) for r in rows] == expected
+    # by hand: Capacity 7.6 b7, b8, b9, b15, b19 and their restatements in 7.7 (10 of 48)
+    assert expected[1] == ("Capacity Management", 10, 48, 21)
 
 
 def test_theme_duties(union: Graph, answers: dict[str, list[Row]]) -> None:
