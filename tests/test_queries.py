@@ -1446,6 +1446,24 @@ def test_tables_fit_80_columns(answers: dict[str, list[Row]], name: str) -> None
     assert table.rstrip().endswith(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
 
 
+@pytest.mark.parametrize("name", [p.stem for p in QUESTION_FILES])
+def test_a_duty_is_never_shown_without_its_text(answers: dict[str, list[Row]], name: str) -> None:
+    """Every question that prints a duty id prints the duty's verbatim text beside it (the text
+    of the first duty column where a row shows two), and no column shows a bare IRI of a node
+    that has a label, other than duty ids."""
+    spec = default_catalogue().get(name)
+    duty_columns = [c for c in spec.columns if c == "duty" or c.endswith("Duty")]
+    if duty_columns:
+        assert "text" in spec.columns
+    texts = _duty_texts()
+    for row in simplify_rows(answers[name]):
+        if duty_columns:
+            assert row["text"] == texts[row[duty_columns[0]]]
+        for column_name, value in row.items():
+            if isinstance(value, str) and value.startswith("ppod:") and column_name != "affects":
+                assert value.startswith("ppod:duty-"), (column_name, value)
+
+
 def test_csv_json_and_markdown_carry_the_same_rows(union: Graph) -> None:
     spec = default_catalogue().get("cab-and-change-assessment")
     rows = run_query(union, spec)
@@ -1453,7 +1471,7 @@ def test_csv_json_and_markdown_carry_the_same_rows(union: Graph) -> None:
     as_json = json.loads(format_rows(rows, spec.columns, "json"))
     markdown = format_rows(rows, spec.columns, "md").splitlines()
     assert parsed == as_json == simplify_rows(rows)
-    assert markdown[0] == "| process | role | activity | duty |"
+    assert markdown[0] == "| process | role | activity | duty | text |"
     assert len(markdown) == len(rows) + 2
 
 
