@@ -116,6 +116,14 @@ def test_the_query_folders_are_not_empty() -> None:
     assert len(REPORT_FILES) == 36  # + name-index, the one name resolver (issue 23)
 
 
+def test_the_query_guide_lists_every_question_once() -> None:
+    """docs/query.md's table of questions and its count are the catalogue's."""
+    guide = (Path(__file__).resolve().parent.parent / "docs" / "query.md").read_text("utf-8")
+    listed = re.findall(r"(?m)^\| `([a-z0-9-]+)` \|", guide)
+    assert listed == [p.stem for p in QUESTION_FILES]
+    assert f"`queries/questions/` holds {len(QUESTION_FILES)} documented" in guide
+
+
 def test_the_catalogue_holds_every_file_once() -> None:
     catalogue = default_catalogue()
     assert len(catalogue) == len(QUESTION_FILES) + len(CHECK_FILES) + len(REPORT_FILES) >= 48
