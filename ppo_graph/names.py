@@ -33,9 +33,12 @@ TIERS = ("iri", "name", "short", "hidden")
 _ROLE_WORDS = {"owner": ("Owner", "Process Owner"), "manager": ("Manager", "Process Manager")}
 
 
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
 def key(name: str) -> str:
     """What a name is compared by: its letters and digits, case ignored."""
-    return re.sub(r"[\W_]+", "", name.casefold())
+    return _NOT_WORD.sub("", name.casefold())
 
 
 def _spaced(name: str) -> str:
@@ -90,6 +93,9 @@ class Resolver:
     shown: dict[str, str] = field(default_factory=dict)
     #: node -> its short forms, as made ("ITSCM Process Manager").
     forms: dict[str, set[str]] = field(default_factory=dict)
+    #: name -> the IRI it was resolved to (a CSV names the same few nodes thousands of times);
+    #: emptied whenever a name is added.
+    resolved: dict[str, str] = field(default_factory=dict, repr=False)
 
     def add(
         self,
@@ -105,6 +111,7 @@ class Resolver:
         k = key(name) if tier != "iri" else name
         if not k:
             return
+        self.resolved.clear()
         self.index[tier].setdefault(k, set()).add(node)
         if show and tier in ("name", "short"):
             self.shown.setdefault(_spaced(name), shown_as or name)
@@ -131,6 +138,12 @@ class Resolver:
 
     def resolve(self, name: str) -> str:
         """The IRI ``name`` stands for; :class:`AmbiguousName` or :class:`UnknownName` if none."""
+        if (known := self.resolved.get(name)) is not None:
+            return known
+        self.resolved[name] = found = self._resolve(name)
+        return found
+
+    def _resolve(self, name: str) -> str:
         text = name.strip()
         iri = expand_curie(text)
         tried = [("iri", iri or text), ("iri", text)] + [(t, key(text)) for t in TIERS[1:]]

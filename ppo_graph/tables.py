@@ -302,9 +302,28 @@ def format_csv(
         buffer.write("\ufeff")
     writer = csv.writer(buffer, lineterminator="\r\n" if excel else "\n")
     writer.writerow([csv_cell(c, excel=excel) for c in cols])
+    # Each distinct text made safe once: a RACI matrix has millions of cells and a few values.
+    safe = _SafeTexts(excel)
     for row in rows:
-        writer.writerow([csv_cell(row.get(c), excel=excel) for c in cols])
+        writer.writerow(
+            [
+                safe[v] if v is None or type(v) is str else csv_cell(v, excel=excel)
+                for v in map(row.get, cols)
+            ]
+        )
     return buffer.getvalue()
+
+
+class _SafeTexts(dict[str | None, str]):
+    """Text (or None) -> its CSV cell (:func:`csv_cell`), each worked out on first use."""
+
+    def __init__(self, excel: bool) -> None:
+        super().__init__()
+        self.excel = excel
+
+    def __missing__(self, text: str | None) -> str:
+        cell = self[text] = csv_cell(text, excel=self.excel)
+        return cell
 
 
 def format_json(rows: Sequence[Row], columns: Sequence[str] | None = None) -> str:
