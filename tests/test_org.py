@@ -208,7 +208,7 @@ def test_a_bad_raci_csv_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFix
         "org-raci",
         "org-roles",
         "org-current-members",
-        "org-current-assignments",
+        "org-assignments",
         "org-role-holders",
         "raci-role-duties",
         "raci-legend",

@@ -20,7 +20,7 @@ through a role of no process, such as a practitioner's post, for a generic duty 
 processes) lands on the duty's row with no process, added for it: shown, and counted for no
 process, as coverage counts it.
 
-How a cell is computed (the reports ``raci-role-duties``, ``org-current-assignments`` and
+How a cell is computed (the reports ``raci-role-duties``, ``org-assignments`` and
 ``org-current-members`` in ``queries/reports/``, put together by :mod:`ppo_graph.org.today`;
 only current memberships count, the rule of the ``org-*-violation`` checks):
 

@@ -4,9 +4,11 @@ assignments that reach people, read once from the catalogue's reports, and what 
 The rule is the organisation checks' (``queries/checks/org-*-violation.rq``): only current
 memberships count; a person is Responsible for every duty a role they hold today carries
 (listed for it or inherited: ``raci-role-duties``), and has the letter of every assignment of a
-duty to them or to a post they hold today (``org-current-assignments``). The first half is a join
-of people with roles' duties, done here with sets rather than in SPARQL: at 50k people it is half
-a million rows the query engine would build and this module would read back.
+duty to them or to a post they hold today (``org-assignments`` joined with
+``org-current-members``: :func:`current_assignments`). Both joins are done here with sets rather
+than in SPARQL: at 50k people the first is half a million rows the query engine would build and
+this module would read back, and at 35k the second took twice as long in SPARQL, where every
+membership met its assignments before the filter on the date.
 
 Coverage is counted per process (a *unit*: a duty and the process it is carried for). A duty
 listed for a process's own role is one unit; a generic duty (the owner's, manager's duties of
@@ -24,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -38,15 +40,39 @@ if TYPE_CHECKING:
     from ppo_graph.engine.protocol import Graph
 
 
+def current_assignments(
+    members: Iterable[dict[str, str]], assignments: Iterable[dict[str, str]]
+) -> list[dict[str, str]]:
+    """person, role, duty, letter: the letter of each assignment (``org-assignments``: target,
+    duty, letter) for every current membership (``org-current-members``) whose person (member)
+    or post (postNode) it is given to; an assignment to a person shows under each role they hold
+    today, one to a post under the role held through it; each row once. An assignment to someone
+    with no current membership reaches no one, as in the organisation checks."""
+    given: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for a in assignments:
+        given[a["target"]].append((a["duty"], a["letter"]))
+    seen: set[tuple[str, str, str, str]] = set()
+    found = []
+    for m in members:
+        person, role = m["person"], m["role"]
+        for target in {m["member"], m["postNode"]} - {""}:
+            for duty, letter in given.get(target, ()):
+                key = (person, role, duty, letter)
+                if key not in seen:
+                    seen.add(key)
+                    found.append({"person": person, "role": role, "duty": duty, "letter": letter})
+    return found
+
+
 @dataclass
 class Today:
     """The organisation as it stands today, as plain strings."""
 
-    #: org-current-members: person, name, role, roleLabel, post, team.
+    #: org-current-members: person, name, role, roleLabel, post, team, postId, member, postNode.
     members: list[dict[str, str]]
     #: raci-role-duties: role, roleLabel, process, processLabel, duty.
     role_duties: list[dict[str, str]]
-    #: org-current-assignments: person, role, duty, letter.
+    #: person, role, duty, letter (:func:`current_assignments`).
     assignments: list[dict[str, str]]
     #: graph-duties: duty, text, role (the role it is listed for), section, position.
     duties: list[dict[str, str]] = field(default_factory=list)
@@ -90,10 +116,11 @@ class Today:
         """The organisation as of ``as_of`` (None: :func:`ppo_graph.dates.current`, the local
         date unless ``--as-of`` says otherwise)."""
         bound = params(as_of)
+        members = list(kg.rows("org-current-members", bound, text=True))
         return cls(
-            list(kg.rows("org-current-members", bound, text=True)),
+            members,
             rows_of(kg, "raci-role-duties"),
-            list(kg.rows("org-current-assignments", bound, text=True)),
+            current_assignments(members, kg.rows("org-assignments", text=True)),
             rows_of(kg, "graph-duties"),
             bound[AS_OF_PARAM],
         )
