@@ -74,8 +74,11 @@ def _copied(store: ox.Store) -> ox.Store:
 
 #: Quads per batch written to an on-disk store, at most: a batch is sorted in memory before it is
 #: written, so one batch of a 2M-quad graph cost 1.3 GiB more at the peak than batches of 200k;
-#: a graph that fits one batch is written in one (compacting two runs cost 0.85 s more at 300k).
-WRITE_BATCH = 400_000
+#: but every batch after the first is a sorted run to compact, and that costs time (0.85 s at
+#: 300k quads in two batches, 6 s at 1M in three: a fifth of validating 35k people). So a graph
+#: up to this size (the 1M-triple organisation of the targets, 1.35 GiB at the peak) is written
+#: in one batch, and a larger one in batches of this size.
+WRITE_BATCH = 1_200_000
 
 
 #: The file a small graph's entry holds: its quads as N-Quads, read back into memory in one pass
