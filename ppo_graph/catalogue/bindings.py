@@ -59,6 +59,12 @@ def resolve_value(param: Param, raw: str, rows: Any, make: TermMaker) -> Any:
             raise UsageError(f"parameter {param.name}: {raw!r} is not an integer")
         if param.datatype is not None:
             return make.typed(raw.strip(), param.datatype)
+        words = len(re.findall(r"[a-z0-9]+", raw.lower()))
+        if param.max_words and words > param.max_words:
+            raise UsageError(
+                f"parameter {param.name}: {words} words given, at most {param.max_words} are "
+                "searched for (more would find nothing, silently): leave some out"
+            )
         return make.literal(raw)
     try:
         return make.iri(param_names(param, rows()).resolve(raw))

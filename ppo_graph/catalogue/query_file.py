@@ -37,7 +37,9 @@ _PARAM_RE = re.compile(
     re.VERBOSE,
 )
 _TYPE_IRI_RE = re.compile(r"^IRI of an? (?P<cls>\S+)$")
-_TYPE_LITERAL_RE = re.compile(r"^literal(?: (?P<dt>\S+))?$")
+_TYPE_LITERAL_RE = re.compile(
+    r"^literal(?: (?P<dt>[^\s,]+))?(?:, at most (?P<words>[1-9][0-9]*) words)?$"
+)
 _FIELD_RE = re.compile(r"^#\s?(?P<key>[a-z]+):\s*(?P<value>.*)$")
 _CONTINUATION_RE = re.compile(r"^#\s{2,}(?P<value>\S.*)$")
 
@@ -52,12 +54,16 @@ class Param:
     cls: str | None = None  # IRI of the class an IRI value must be an instance of
     datatype: str | None = None  # IRI of a literal value's datatype
     description: str = ""
+    #: A literal made of words (runs of letters and digits): at most this many ("literal, at
+    #: most 8 words"); a value with more is refused rather than answered with nothing.
+    max_words: int | None = None
 
     @property
     def type_text(self) -> str:
         if self.kind == "iri":
             return f"IRI of a {compact(self.cls or '')}"
-        return f"literal {compact(self.datatype)}" if self.datatype else "literal"
+        text = f"literal {compact(self.datatype)}" if self.datatype else "literal"
+        return f"{text}, at most {self.max_words} words" if self.max_words else text
 
 
 @dataclass(frozen=True)
@@ -148,12 +154,19 @@ def _parse_param(path: Path, line: int, value: str) -> Param:
         datatype = expand_curie(literal_type.group("dt")) if literal_type.group("dt") else None
         if literal_type.group("dt") and datatype is None:
             raise InputError(path, f"unknown datatype {literal_type.group('dt')!r}", line)
+        words = literal_type.group("words")
         return Param(
-            match.group("name"), default, "literal", datatype=datatype, description=match["desc"]
+            match.group("name"),
+            default,
+            "literal",
+            datatype=datatype,
+            description=match["desc"],
+            max_words=int(words) if words else None,
         )
     raise InputError(
         path,
-        f"param type must be 'IRI of a CLASS' or 'literal [DATATYPE]', not {type_text!r}",
+        f"param type must be 'IRI of a CLASS' or 'literal [DATATYPE][, at most N words]', not "
+        f"{type_text!r}",
         line,
     )
 
