@@ -117,10 +117,17 @@ def _tolerant_output() -> None:
                 reconfigure(errors="backslashreplace")
 
 
+#: The parser, built once per process: a notebook, the tests and ``ppo serve``'s own calls run
+#: many commands in one process, and building it took longer than a cached query. Parsing
+#: leaves it as it was (:class:`IntermixedParser` restores what it changes).
+_PARSER: list[argparse.ArgumentParser] = []
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     _tolerant_output()
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    if not _PARSER:
+        _PARSER.append(build_parser())
+    args = _PARSER[0].parse_args(argv)
     try:
         code: int = args.handler(args)
     except PPOError as err:
