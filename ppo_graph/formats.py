@@ -67,6 +67,19 @@ class PictureFormat(enum.StrEnum):
     DOT = "dot"
 
 
+class QuizFormat(enum.StrEnum):
+    """Formats of ``ppo quiz``: Moodle's two import formats, QTI 2.1 (a zip) and an Anki deck
+    (both need --out), CSV, a printable HTML exam and JSON."""
+
+    GIFT = "gift"
+    MOODLE = "moodle"
+    QTI = "qti"
+    ANKI = "anki"
+    CSV = "csv"
+    HTML = "html"
+    JSON = "json"
+
+
 def choices(*formats: enum.StrEnum) -> list[str]:
     """The values of ``formats`` for an argparse ``choices`` list, in order."""
     return [f.value for f in formats]

@@ -226,12 +226,14 @@ def test_run_writes_outputs_and_reports(
     for name in ("ppo-graph.trig", "validation.txt", "stats.txt", "answers.txt"):
         assert (out / name).is_file() and str(out / name) in text
     assert (out / "ppo-interfaces.html").is_file()
+    assert str(out / "quiz.gift") in text  # the sample quiz (issue 22), listed once
+    assert all((out / name).is_file() for name in ("quiz.gift", "quiz.html", "quiz-key.html"))
     assert "  validation  conforms" in text
     assert "Conforms" in (out / "validation.txt").read_text(encoding="utf-8")
     assert "Duties per role" in (out / "stats.txt").read_text(encoding="utf-8")
     answers = (out / "answers.txt").read_text(encoding="utf-8")
     assert "== CAB attendance and change assessment" in answers
-    assert len(text.splitlines()) <= 25, "a short summary; the answers live in answers.txt"
+    assert len(text.splitlines()) <= 26, "a short summary; the answers live in answers.txt"
     again = tmp_path / "out"  # run again into a folder that holds a run's outputs
     shutil.copytree(out, again)
     code, full, _ = run(capsys, "run", "--out", str(again), "--answers")

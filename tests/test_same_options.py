@@ -53,6 +53,7 @@ NOT_ROWS = {
     "org import": "writes the organisation's Turtle",
     "org export": "writes the CSV files ppo org import reads back (--out, --raci-out)",
     "role": "writes a role's description document (--out; md, html, docx, pdf)",
+    "quiz": "writes a quiz (--out; gift, moodle, qti, anki, csv, html, json)",
 }
 SUFFIX = {"table": "txt", "text": "txt", "turtle": "ttl"}
 

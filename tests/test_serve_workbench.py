@@ -31,6 +31,7 @@ PAGES = [
     "/graph",
     "/validation",
     "/ontology",
+    "/quiz",
 ]
 ROLE = "Capacity Management Process Manager"
 ORG = ROOT / "examples" / "org"
@@ -294,3 +295,28 @@ def test_without_an_organisation_no_holders_section(client: TestClient) -> None:
         page = client.get(path).text
         assert 'id="held-by"' not in page and "Nobody holds" not in page
         assert 'id="own-duties"' in page
+
+
+def test_the_quiz_page_holds_the_quiz_of_its_seed(
+    client: TestClient, graph: KnowledgeGraph
+) -> None:
+    """/quiz (issue 22): the questions of ppo quiz for the seed, count and kinds asked, each with
+    its key and explanation for the page's script; bad parameters are answered 400."""
+    import html
+    import re
+
+    from ppo_graph.quiz import generate
+
+    kinds = ["role", "abbreviation"]
+    response = client.get("/quiz", params={"seed": 4, "count": 6, "kinds": kinds})
+    assert response.status_code == 200
+    expected = generate(graph, seed=4, count=6, kinds=kinds)
+    page = response.text
+    keys = re.findall(r'<li class="question" id="q-([^"]+)" data-key="([A-H])"', page)
+    assert keys == [(q.id, q.letter) for q in expected]
+    explanations = re.findall(r'<p class="explanation" hidden>(.*?)</p>', page)
+    assert [html.unescape(e) for e in explanations] == [q.explanation for q in expected]
+    assert links(page).urls.count("/assets/quiz.js") == 1
+    for bad in ({"count": "0"}, {"seed": "x"}, {"kinds": "riddle"}):
+        answer = client.get("/quiz", params=bad)
+        assert answer.status_code == 400 and 'id="error"' in answer.text

@@ -124,3 +124,42 @@ def test_workbench_in_chromium(
     assert hosts == {"127.0.0.1"}, sorted(url for url in requests if "127.0.0.1" not in url)
     assert any(url.endswith("/assets/codemirror.js") for url in requests)
     assert shutil.which("chromium")
+
+
+def test_quiz_in_chromium(base: str, browser_page: tuple[Any, list[str], list[str]]) -> None:
+    """The quiz page (issue 22): answer four questions right, one wrong and leave one; the score
+    says 4 / 6, each question is marked with its right answer and shows its explanation; Try
+    again clears it all. Nothing is fetched from another host, no console error."""
+    from ppo_graph.quiz import generate
+    from ppo_graph.quiz.model import LETTERS
+
+    page, requests, errors = browser_page
+    expected = generate(KnowledgeGraph.open([ORG]), seed=4, count=6)
+    page.goto(f"{base}/quiz?seed=4&count=6")
+    page.wait_for_selector("#questions > li.question")
+    items = page.locator("#questions > li.question")
+    assert items.count() == 6
+    assert page.locator(".explanation:visible").count() == 0  # hidden until checked
+    for at, q in enumerate(expected[:4]):
+        items.nth(at).locator(f'input[value="{q.letter}"]').check()
+    wrong = next(LETTERS[i] for i in range(len(expected[4].options)) if i != expected[4].key)
+    items.nth(4).locator(f'input[value="{wrong}"]').check()
+    page.click("#check")
+    page.wait_for_selector("#score:visible")
+    assert page.locator("#score").inner_text() == "Score: 4 / 6"
+    assert page.locator(".explanation").all_inner_texts() == [q.explanation for q in expected]
+    classes = [items.nth(i).get_attribute("class") for i in range(6)]
+    assert classes == ["question right"] * 4 + ["question wrong"] * 2
+    verdicts = page.locator(".verdict").all_inner_texts()
+    assert verdicts[:4] == ["Right."] * 4
+    assert verdicts[4] == f"Wrong: the answer is {expected[4].letter}. {expected[4].answer}."
+    assert verdicts[5].startswith("Not answered: the answer is ")
+    page.click("#retry")
+    assert page.locator("#score:visible").count() == 0
+    assert page.locator(".explanation:visible").count() == 0
+    assert page.locator("#questions input:checked").count() == 0
+
+    assert errors == [], "\n".join(errors)
+    hosts = {urlparse(url).hostname for url in requests if not url.startswith(("data:", "blob:"))}
+    assert hosts == {"127.0.0.1"}
+    assert any(url.endswith("/assets/quiz.js") for url in requests)

@@ -103,9 +103,9 @@ class MainJob:
 
 
 def main_job(out: Path, *, cache: bool | None = None, organisation: bool = True) -> MainJob:
-    """``ppo run``: write the reasoned graph, its validation, counts, every answer and the
-    interface picture into ``out`` (and, with ``organisation``, the example organisation's
-    validation, RACI matrix and gaps); each file written whole or not at all."""
+    """``ppo run``: write the reasoned graph, its validation, counts, every answer, the
+    interface picture and a sample quiz into ``out`` (and, with ``organisation``, the example
+    organisation's validation, RACI matrix and gaps); each file written whole or not at all."""
     import io
 
     from ppo_graph.build import serialize_store
@@ -113,6 +113,7 @@ def main_job(out: Path, *, cache: bool | None = None, organisation: bool = True)
     from ppo_graph.engine import KnowledgeGraph
     from ppo_graph.engine.answers import answer_all, run_checks
     from ppo_graph.output import atomic_write
+    from ppo_graph.quiz import sample_files as quiz_files
     from ppo_graph.report import format_text as validation_text
     from ppo_graph.stats import compute
     from ppo_graph.stats import format_text as stats_text
@@ -139,6 +140,10 @@ def main_job(out: Path, *, cache: bool | None = None, organisation: bool = True)
     save("answers.txt", answers.getvalue(), "every canned question's answer")
     picture = write_default_picture(kg, out)
     written.append((picture, "the interactive interface picture (open it in a browser)"))
+    quiz, what = quiz_files(kg)
+    for name, content in quiz.items():
+        atomic_write(out / name, content)
+    written.append((out / "quiz.gift", what))
     org = example_organisation(save, cache=cache) if organisation else None
 
     how = "from the cache" if kg.from_cache else f"{kg.reasoner} reasoner"

@@ -30,6 +30,7 @@ NAVIGATION = (
     ("/graph", "Interface graph"),
     ("/validation", "Validation"),
     ("/ontology", "Ontology"),
+    ("/quiz", "Quiz"),
 )
 
 

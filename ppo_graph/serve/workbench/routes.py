@@ -9,6 +9,8 @@
 - ``/graph``: the interactive interface page ``ppo viz`` writes;
 - ``/validation``: what ``ppo validate --checks`` reports; ``/ontology``: the ontology's
   documentation;
+- ``/quiz``: a quiz of ``ppo quiz`` to take offline (``?seed=N&count=N&kinds=KIND``), its
+  answers marked by ``static/quiz.js``;
 - ``/assets/NAME``: the package's own scripts and styles, CodeMirror among them.
 
 Every page is sent with a Content-Security-Policy header that allows nothing from another host.
@@ -35,6 +37,7 @@ from ppo_graph.serve.workbench.markup import GRAPH_CSP, PAGE_CSP
 
 if TYPE_CHECKING:
     from ppo_graph.engine.protocol import Graph
+    from ppo_graph.serve.workbench.quiz_page import QuizRequest
     from ppo_graph.serve.workbench.roles import RoleEntry
 
 T = TypeVar("T")
@@ -150,6 +153,18 @@ def workbench_routes(current: Callable[[], Any], run: Runner) -> list[Route]:
     async def ontology_route(request: Request) -> Response:
         return _html(await ontology_page.get(current(), run))
 
+    async def quiz_route(request: Request) -> Response:
+        from ppo_graph.serve.workbench.quiz_page import QuizRequest
+
+        try:
+            asked = QuizRequest.parse(request.query_params, request.query_params.getlist("kinds"))
+        except UsageError as error:
+            return _bad_request(str(error), active="/quiz")
+        try:
+            return _html(await run(_quiz_job, asked))
+        except UsageError as error:  # no question of these kinds in this graph
+            return _bad_request(str(error), active="/quiz")
+
     async def static(request: Request) -> Response:
         found = asset(request.path_params["name"])
         if found is None:
@@ -169,6 +184,7 @@ def workbench_routes(current: Callable[[], Any], run: Runner) -> list[Route]:
         Route("/graph", interface_graph),
         Route("/validation", validation_route),
         Route("/ontology", ontology_route),
+        Route("/quiz", quiz_route),
         Route("/assets/{name}", static),
         Route("/favicon.ico", lambda request: Response(status_code=204)),
     ]
@@ -203,12 +219,18 @@ def _role_document_job(graph: Graph, entry: RoleEntry, day: dt.date, suffix: str
     return content.encode("utf-8") if isinstance(content, str) else content
 
 
-def _bad_request(message: str) -> HTMLResponse:
+def _bad_request(message: str, active: str = "/roles") -> HTMLResponse:
     """A page that says what was wrong with the request, status 400."""
     from ppo_graph.serve.workbench.markup import h, page
 
     body = [h("h1", None, "Bad request"), h("p", {"id": "error"}, message)]
-    return _html(page("Bad request", body, active="/roles"), status=400)
+    return _html(page("Bad request", body, active=active), status=400)
+
+
+def _quiz_job(graph: Graph, asked: QuizRequest) -> str:
+    from ppo_graph.serve.workbench.quiz_page import quiz_page, quiz_questions
+
+    return quiz_page(quiz_questions(graph, asked), asked)
 
 
 def _validation_job(graph: Graph) -> str:
