@@ -10,6 +10,7 @@ A file that starts with a UTF-8 byte-order mark is read as Jena reads it: the ma
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -66,6 +67,13 @@ def _keys(violations: list[dict[str, Any]]) -> list[Key]:
 
 def _reference(extra: list[Path], *, reasoning: bool) -> tuple[bool, list[Key]]:
     """pySHACL on the files as rdflib reads them (literals as written), reasoned by owlrl."""
+    return _reference_once(tuple(extra), reasoning)
+
+
+@functools.cache
+def _reference_once(extra: tuple[Path, ...], reasoning: bool) -> tuple[bool, list[Key]]:
+    """:func:`_reference`, worked out once per session for each input (owlrl and pySHACL are
+    the slow reference; both --shacl choices are compared with the same answer)."""
     graph = Graph()
     for path in [*shipped_graph_files(), *extra]:
         graph.parse(path)
