@@ -146,6 +146,7 @@ def _write(path: Path | None, text: str, what: str) -> None:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from ppo_graph.engine import KnowledgeGraph
+    from ppo_graph.memory import no_gc
     from ppo_graph.org.csvfile import Reading, parse_columns, read_all
     from ppo_graph.org.rdf import DEFAULT_BASE, to_turtle
     from ppo_graph.output import refuse_overwriting
@@ -161,12 +162,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     kg = KnowledgeGraph.open(
         extensions, reasoning=bool(extensions), cache=None if extensions else False
     )
-    try:
-        people, raci, pairs = read_all(kg, args.people, args.raci, args.segregation, read)
-    finally:  # the notes (ignored columns, near names) also explain a refusal
-        for note in read.notes:
-            print(note, file=sys.stderr)
-    text = to_turtle(people, raci, pairs, base=args.base or DEFAULT_BASE, organisation=args.name)
+    with no_gc():  # rows and terms by the million, no cycles among them
+        try:
+            people, raci, pairs = read_all(kg, args.people, args.raci, args.segregation, read)
+        finally:  # the notes (ignored columns, near names) also explain a refusal
+            for note in read.notes:
+                print(note, file=sys.stderr)
+        text = to_turtle(
+            people, raci, pairs, base=args.base or DEFAULT_BASE, organisation=args.name
+        )
     what = f"{len({r.person for r in people})} people, {len(people)} memberships"
     what += f", {len(raci)} RACI assignments"
     _write(args.out, text, what + (f", {len(pairs)} incompatible role pairs" if pairs else ""))

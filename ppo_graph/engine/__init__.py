@@ -33,6 +33,7 @@ from ppo_graph.engine import cache as cache_module
 from ppo_graph.engine import isolation
 from ppo_graph.engine.protocol import CatalogueRows, ValidatorName
 from ppo_graph.errors import UsageError
+from ppo_graph.memory import no_gc
 from ppo_graph.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH
 from ppo_graph.paths import shapes_file, shipped_graph_files
 from ppo_graph.report import ValidationReport
@@ -192,7 +193,7 @@ class KnowledgeGraph(CatalogueRows):
         reference, ``"fast"`` refuses such input with an error; ``progress`` gets a line for each
         slow step (default: stderr, when it is a terminal).
         """
-        with fast_reasoner.no_gc():
+        with no_gc():
             return cls._open(extra, reasoning, cache, reasoner, shipped, progress)
 
     @classmethod

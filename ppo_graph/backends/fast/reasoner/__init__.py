@@ -23,7 +23,7 @@ The modules: ``coding`` (terms, and the IRIs the rules name, as integers),
 them in order, and the result).
 """
 
-from ppo_graph.backends.fast.reasoner.closure import Closure, no_gc, reason
+from ppo_graph.backends.fast.reasoner.closure import Closure, reason
 from ppo_graph.backends.fast.reasoner.coding import Terms, oxigraph_terms
 from ppo_graph.backends.fast.reasoner.coverage import Unsupported
 
@@ -35,7 +35,6 @@ __all__ = [
     "Closure",
     "Terms",
     "Unsupported",
-    "no_gc",
     "oxigraph_terms",
     "reason",
 ]

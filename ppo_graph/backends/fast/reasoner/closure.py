@@ -3,10 +3,8 @@ and the inconsistency checks, and what was added (trivial tautologies left out).
 
 from __future__ import annotations
 
-import gc
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ppo_graph.backends.fast.reasoner.coding import Term, Terms, Triple, code
@@ -14,6 +12,7 @@ from ppo_graph.backends.fast.reasoner.coverage import refuse_uncovered
 from ppo_graph.backends.fast.reasoner.inconsistencies import clashes, ill_typed_literals
 from ppo_graph.backends.fast.reasoner.instances import close_instances
 from ppo_graph.backends.fast.reasoner.schema import close_schema
+from ppo_graph.memory import no_gc
 
 
 @dataclass
@@ -45,19 +44,6 @@ class Closure:
             return found
 
         return "".join(f"{nt(s)} {nt(p)} {nt(o)} .\n" for s, p, o in self.inferred_ids).encode()
-
-
-@contextmanager
-def no_gc() -> Iterator[None]:
-    """Millions of small tuples and no cycles among them: the cyclic garbage collector would
-    only rescan them again and again (3x the run time at a million triples), so it pauses."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def reason(triples: Iterable[Triple], terms: Terms) -> Closure:
