@@ -7,6 +7,7 @@ opens on demand (``<details>``, which needs no script, and prints open)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from html import escape
 
 from ppo_graph.org.raci import ROW_HEAD, Matrix
@@ -29,6 +30,28 @@ td.has-C { background: #d5e3f5; } td.has-I { background: #eee; }
 dl.legend dt { font-weight: bold; float: left; width: 1.5em; }
 @media print { details > *:not(summary) { display: block; } }
 """
+
+
+#: What marks a table's cells as text for Excel: a page that shows a table from
+#: :func:`table_html` carries it in its style sheet.
+TEXT_CELLS_CSS = 'th, td { mso-number-format: "\\@"; }'
+
+
+def table_html(
+    head: Sequence[str], rows: Iterable[Sequence[object]], *, table_id: str, cls: str = ""
+) -> str:
+    """A plain table of text (an answer key, a list), written here so that every HTML table of
+    the package is made one way: every header and cell escaped (:func:`html.escape`, quotes
+    too); the page's style sheet marks the cells as text (:data:`TEXT_CELLS_CSS`)."""
+    klass = f' class="{escape(cls)}"' if cls else ""
+    header = "".join(f"<th>{escape(str(h))}</th>" for h in head)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>\n" for row in rows
+    )
+    return (
+        f'<table{klass} id="{escape(table_id)}">\n<thead><tr>{header}</tr></thead>\n'
+        f"<tbody>\n{body}</tbody>\n</table>\n"
+    )
 
 
 def text_cell(short: str, full: str) -> str:

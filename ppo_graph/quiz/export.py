@@ -12,6 +12,7 @@ import html
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
+from ppo_graph.org.html import TEXT_CELLS_CSS, table_html
 from ppo_graph.quiz.model import LETTERS, Question
 
 #: The title every format gives the quiz.
@@ -185,7 +186,8 @@ def _page(title: str, body: str) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{EXAM_CSP}">\n'
-        f"<title>{e(title)}</title>\n<style>{_EXAM_STYLE}</style>\n</head>\n<body>\n"
+        f"<title>{e(title)}</title>\n<style>{_EXAM_STYLE}{TEXT_CELLS_CSS}\n</style>\n</head>\n"
+        f"<body>\n"
         f"{body}</body>\n</html>\n"
     )
 
@@ -209,17 +211,17 @@ def exam_body(questions: Sequence[Question], seed: int) -> str:
 
 def key_body(questions: Sequence[Question], seed: int) -> str:
     e = html.escape
-    rows = "".join(
-        f"<tr><td>{n}</td><td>{q.letter}</td><td>{e(q.answer)}</td><td>{e(q.explanation)}</td>"
-        f"<td>{e(q.kind)}, {e(q.difficulty)}</td></tr>\n"
+    rows = (
+        (n, q.letter, q.answer, q.explanation, f"{q.kind}, {q.difficulty}")
         for n, q in enumerate(questions, 1)
+    )
+    table = table_html(
+        ("#", "key", "answer", "why", "kind"), rows, table_id="answer-key", cls="key"
     )
     return (
         '<section class="key">\n'
         f'<h1>Answer key</h1>\n<p class="meta">{e(heading(questions, seed))}.</p>\n'
-        '<table class="key" id="answer-key">\n<thead><tr><th>#</th><th>key</th><th>answer</th>'
-        "<th>why</th><th>kind</th></tr></thead>\n"
-        f"<tbody>\n{rows}</tbody>\n</table>\n</section>\n"
+        f"{table}</section>\n"
     )
 
 
