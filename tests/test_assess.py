@@ -443,9 +443,17 @@ def small_assessments(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, P
     return made[0], made[1]
 
 
+@pytest.fixture(scope="module")
+def small_union(small_assessments: tuple[Path, Path]) -> tuple[Graph, KnowledgeGraph]:
+    """The example organisation with the two small assessments, reasoned, as rdflib holds it,
+    and an engine over exactly those triples."""
+    union = KnowledgeGraph.open([ORG, *small_assessments]).rdflib_graph("union")
+    return union, KnowledgeGraph.from_rdflib(union)
+
+
 @pytest.mark.parametrize("name", QUESTIONS)
 def test_the_questions_give_the_same_rows_on_rdflib(
-    small_assessments: tuple[Path, Path], name: str
+    small_assessments: tuple[Path, Path], small_union: tuple[Graph, KnowledgeGraph], name: str
 ) -> None:
     """The engine against rdflib, the reference, on the example organisation with the two
     small assessments (tests/test_oxigraph_parity.py compares them on the shipped graph, where
@@ -455,9 +463,7 @@ def test_the_questions_give_the_same_rows_on_rdflib(
     from ppo_graph.assess.rdf import assessment_of
     from ppo_graph.backends.reference.query import default_catalogue
 
-    kg = KnowledgeGraph.open([ORG, *small_assessments])
-    union = kg.rdflib_graph("union")
-    engine = KnowledgeGraph.from_rdflib(union)
+    union, engine = small_union
     params = {
         "assessment-risks": {"assessment": assessment_of(small_assessments[1])},  # by its IRI
         "assessment-responsible": {"asOf": "2026-01-15"},

@@ -17,8 +17,10 @@ one); ``coverage`` assessed / total.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 from ppo_graph.assess.answers import Answer
 from ppo_graph.assess.model import GENERIC_GROUP, Catalogue
@@ -65,7 +67,7 @@ class Score:
             "level": self.level,
             "name": compact(self.name) if self.name else "",
             "label": self.label,
-            "mean": None if mean is None else round(mean, 2),
+            "mean": None if mean is None else float(two_places(mean)),
             "assessed": self.assessed,
             "total": self.total,
             "coverage": round(self.coverage, 3),
@@ -119,13 +121,20 @@ def compute(answers: Sequence[Answer], catalogue: Catalogue) -> Scores:
     return Scores(list(answers), groups)
 
 
+def two_places(value: float) -> str:
+    """``value`` with two decimals, a tie rounded up (as JavaScript's toFixed rounds, so the
+    workbench page shows the same figures)."""
+    return str(Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
 def percent(value: float) -> str:
-    return f"{round(value * 100)}%"
+    """A fraction as a whole percentage, a tie rounded up (as the workbench page rounds)."""
+    return f"{math.floor(value * 100 + 0.5)}%"
 
 
 def mean_text(score: Score) -> str:
     mean = score.mean
-    return "-" if mean is None else f"{mean:.2f}"
+    return "-" if mean is None else two_places(mean)
 
 
 def summary_text(scores: Scores, *, title: str = "") -> str:
