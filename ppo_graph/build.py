@@ -119,3 +119,22 @@ def serialize(reasoned: Reasoned, fmt: str = "turtle") -> str:
     from ppo_graph.backends import reference_backend
 
     return reference_backend().serialize(reasoned, fmt)
+
+
+def turtle_document(triples: Any, prefixes: dict[str, str], comments: list[str]) -> str:
+    """``triples`` (pyoxigraph ``Triple``s) as Turtle by pyoxigraph's serialiser, opened by the
+    ``comments`` (``#`` lines) and ``prefixes`` in the order given (the serialiser's own prefix
+    lines come in an order of its choosing): the files ``ppo org import`` and ``ppo assess
+    score --ttl`` write."""
+    import pyoxigraph as ox
+
+    body = (ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b"").decode()
+    lines = body.split("\n")
+    while lines and lines[0].startswith("@prefix "):
+        lines.pop(0)
+    header = [
+        *(f"# {line}" for line in comments),
+        *(f"@prefix {name}: <{iri}> ." for name, iri in prefixes.items()),
+        "",
+    ]
+    return "\n".join(header + lines)

@@ -272,12 +272,27 @@ def test_run_reports_on_the_example_organisation(
     assert "UNEXPECTED" not in summary
 
 
+def test_run_writes_a_sample_self_assessment(plain_run: tuple[int, str, Path]) -> None:
+    """Issue 22: the example organisation's processes assessed with made-up ratings, one line in
+    the summary; the answers are examples/assess/answers.csv, scored as ppo assess score does."""
+    _, text, out = plain_run
+    folder = out / "assessment"
+    assert f"{folder}  " in text and "a sample self-assessment of examples/org's 5" in text
+    answers = (folder / "answers.csv").read_text(encoding="utf-8")
+    assert answers == (ROOT / "examples" / "assess" / "answers.csv").read_text(encoding="utf-8")
+    report = (folder / "report.html").read_text(encoding="utf-8")
+    assert report.startswith("<!DOCTYPE html>") and '<table id="by-process">' in report
+    assert (folder / "chart.svg").read_text(encoding="utf-8").startswith("<svg")
+    assert "ppo:SelfAssessment" in (folder / "assessment.ttl").read_text(encoding="utf-8")
+
+
 def test_run_without_the_organisation(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     out = tmp_path / "out"
     code, text, _ = run(capsys, "run", "--no-org", "--out", str(out))
     assert code == 0 and "example org" not in text
     assert (out / "validation.txt").is_file()
     assert not any((out / name).exists() for name in ORG_FILES)
+    assert not (out / "assessment").exists()
 
 
 def test_run_fails_on_an_example_organisation_with_unexpected_problems(

@@ -109,14 +109,17 @@ def _duty_texts() -> dict[str, str]:
 
 def test_the_query_folders_are_not_empty() -> None:
     """The parametrised tests below would pass vacuously on an empty glob: count the files."""
-    assert len(QUESTION_FILES) == 27  # + role-comparison, process-duties, duty-words,
-    # interface-evidence, measurement-coverage (issue 23)
+    assert len(QUESTION_FILES) == 30  # + role-comparison, process-duties, duty-words,
+    # interface-evidence, measurement-coverage (issue 23); + assessment-risks, -responsible,
+    # -diff (issue 22)
     assert len(CHECK_FILES) == 23  # + label-unique-, defect-review-missing-violation (issue 20),
     # restatement-unrecorded-violation (the pairs recorded, the rule in one place)
     assert len(CHECK_FIXTURES) == 23
     # the quiz's reports (issue 22) are counted apart, so that other groups can count theirs
     quiz = [p for p in REPORT_FILES if p.stem.startswith("quiz-")]
     assert len(quiz) == 5  # quiz-terms, -duties, -duty-carriers, -duty-artefacts, -interfaces
+    assess = [p for p in REPORT_FILES if p.stem.startswith("assess-")]
+    assert len(assess) == 2  # assess-duties, assess-scale (issue 22)
     others = [p for p in REPORT_FILES if not p.stem.startswith(("quiz-", "assess-"))]
     assert len(others) == 36  # + name-index, the one name resolver (issue 23)
 
@@ -181,6 +184,9 @@ GOLDEN_TESTED = {
     "duty-words",
     "interface-evidence",
     "measurement-coverage",
+    "assessment-risks",  # issue 22: on the sample assessments (examples/assess)
+    "assessment-responsible",
+    "assessment-diff",
 }
 
 
@@ -258,6 +264,199 @@ def test_services_without_a_role_holder(
     rows = org_engine.ask("services-without-role", role="Demand Management Process Manager")
     assert [r["service"] for r in rows] == ["Payments", "Retail banking"]
     assert answers["services-without-role"] == []
+
+
+# -- the self-assessment questions (issue 22), on the sample assessments (examples/assess) -----
+
+ASSESS = Path(__file__).resolve().parent.parent / "examples" / "assess"
+#: The short role names examples/org/people.csv uses, as the tutorial names the roles.
+PEOPLE_ROLES = {
+    "ISM Owner": "Information Security Management Process Owner",
+    "ISM Manager": "Information Security Management Process Manager",
+    "ITSCM Owner": "IT Service Continuity Management Process Owner",
+    "ITSCM Manager": "IT Service Continuity Management Process Manager",
+    "Capacity Manager": "Capacity Management Process Manager",
+    "Availability Manager": "Availability Management Process Manager",
+}
+
+
+@pytest.fixture(scope="module")
+def assessments(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The two sample answers files scored as RDF: answers-earlier.csv as of 2025-06-30 and
+    answers.csv as of 2026-01-15 (ppo assess score --ttl)."""
+    from ppo_graph.cli import main
+
+    folder = tmp_path_factory.mktemp("assessments")
+    made = []
+    for name, date in (("answers-earlier", "2025-06-30"), ("answers", "2026-01-15")):
+        ttl = folder / f"{name}.ttl"
+        argv = ["assess", "score", str(ASSESS / f"{name}.csv"), "--date", date, "--ttl",
+                str(ttl), "--out", str(folder / f"{name}.txt")]  # fmt: skip
+        assert main(argv) == 0
+        made.append(ttl)
+    return made[0], made[1]
+
+
+def ratings(name: str) -> dict[str, int]:
+    """duty CURIE -> rating, read from a sample answers file by hand (a pair's row rates both)."""
+    found: dict[str, int] = {}
+    with (ASSESS / name).open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            for duty in row["duty"].split():
+                if row["rating"]:
+                    found[duty] = int(row["rating"])
+    return found
+
+
+@functools.cache
+def _turtle_as_written() -> Graph:
+    """Sections, processes, artefacts and interfaces as written: no reasoning, no query."""
+    graph = Graph()
+    for name in ("processes.ttl", "artefacts.ttl", "interfaces.ttl"):
+        graph.parse(data_dir() / name)
+    return graph + _sections()
+
+
+def _expected_risks(ratings: dict[str, int], threshold: int) -> set[tuple[Any, ...]]:
+    """The crossings of the duties rated at or below ``threshold``, from the Turtle as written:
+    (duty, rating, how, through, otherProcess, link, otherDuty)."""
+    turtle = _turtle_as_written()
+
+    def process_of(duty: Any) -> Any:
+        role = turtle.value(duty, PPO.isDutyOf)
+        return turtle.value(role, PPO.ownsProcess) or turtle.value(role, PPO.managesProcess)
+
+    def label(node: Any) -> str:
+        return str(turtle.value(node, RDFS.label))
+
+    actions = ((PPO.produces, "produces"), (PPO.maintains, "maintains"),
+               (PPO.contributesTo, "contributes to"))  # fmt: skip
+    uses = ((PPO.uses, "uses"), (PPO.reviews, "reviews"), (PPO.contributesTo, "contributes to"))
+    expected: set[tuple[Any, ...]] = set()
+    for curie, rating in ratings.items():
+        duty = PPOD[curie.removeprefix("ppod:")]
+        p = process_of(duty)
+        if rating > threshold or p is None:
+            continue
+        for feeds, how in actions:
+            for a in turtle.objects(duty, feeds):
+                for takes, link in uses:
+                    for other in turtle.subjects(takes, a):
+                        q = process_of(other)
+                        if q is not None and q != p:
+                            expected.add((curie, rating, how, label(a), label(q), link,
+                                          _curie(other)))  # fmt: skip
+                owner = turtle.value(a, PPO.ownedByProcess)
+                if owner is not None and owner != p:
+                    expected.add((curie, rating, how, label(a), label(owner), "owns", None))
+        for interface in turtle.subjects(PPO.evidencedBy, duty):
+            q = turtle.value(interface, PPO.toProcess)
+            if turtle.value(interface, PPO.fromProcess) == p and q != p:
+                expected.add((curie, rating, "evidences", label(interface), label(q),
+                              "interface", None))  # fmt: skip
+    return expected
+
+
+def _risk_rows(rows: list[Row]) -> set[tuple[Any, ...]]:
+    columns = ("duty", "rating", "how", "through", "otherProcess", "link", "otherDuty")
+    return {tuple(r[c] for c in columns) for r in rows}
+
+
+def test_assessment_risks(assessments: tuple[Path, Path], answers: dict[str, list[Row]]) -> None:
+    graph = KnowledgeGraph.open(list(assessments), cache=False)
+    rows = graph.ask("assessment-risks")  # the latest: answers.csv
+    got = _risk_rows(rows)
+    assert got == _expected_risks(ratings("answers.csv"), 2) and len(got) > 10
+    # the weak ISM help with the BIA (7.12-05, rated 1 in the sample) crosses to ITSCM twice:
+    # through the BIA ITSCM owns, and through the continuity interface it evidences
+    assert ("ppod:duty-7.12-05", 1, "contributes to", "Business Impact Analysis",
+            "IT Service Continuity Management", "owns", None) in got  # fmt: skip
+    assert ("ppod:duty-7.12-05", 1, "evidences", "Information Security Management → IT "
+            "Service Continuity Management (continuity)", "IT Service Continuity Management",
+            "interface", None) in got  # fmt: skip
+    assert [r["rating"] for r in rows] == sorted(r["rating"] for r in rows)
+    assert all(r["text"] == _duty_texts()[r["duty"]] for r in rows)
+    # the earlier assessment, by its IRI, with a threshold of 0
+    earlier = graph.ask("assessment-risks", assessment=_iri(assessments[0]), threshold="0")
+    assert _risk_rows(earlier) == _expected_risks(ratings("answers-earlier.csv"), 0)
+    assert answers["assessment-risks"] == []  # the shipped graph has no assessment
+
+
+def _iri(ttl: Path) -> str:
+    return str(next(Graph().parse(ttl).subjects(RDF.type, PPO.SelfAssessment)))
+
+
+def test_assessment_responsible(
+    assessments: tuple[Path, Path], answers: dict[str, list[Row]]
+) -> None:
+    graph = KnowledgeGraph.open([EXAMPLE_ORG, *assessments], cache=False)
+    day = "2026-01-15"
+    rows = graph.ask("assessment-responsible", asOf=day)
+    # by hand: who holds the duty's role on the day (people.csv), or is assigned R for it, or
+    # holds a post assigned R (raci.csv)
+    org = EXAMPLE_ORG.parent
+    with (org / "people.csv").open(encoding="utf-8") as handle:
+        people = [r for r in csv.DictReader(handle)
+                  if r["from"] <= day and (not r["to"] or r["to"] >= day)]  # fmt: skip
+    with (org / "raci.csv").open(encoding="utf-8") as handle:
+        responsible = [r for r in csv.DictReader(handle) if r["letter"] == "R"]
+    turtle = _sections()
+    expected = set()
+    for curie, rating in ratings("answers.csv").items():
+        if rating > 2:
+            continue
+        duty = PPOD[curie.removeprefix("ppod:")]
+        role = str(turtle.value(turtle.value(duty, PPO.isDutyOf), RDFS.label))
+        who = {(p["person"], p["name"]) for p in people
+               if PEOPLE_ROLES.get(p["role"], p["role"]) == role}  # fmt: skip
+        for r in responsible:
+            if r["duty"] == curie:
+                who |= {(p["person"], p["name"]) for p in people
+                        if r["who"] in (p["person"], p["post"])}  # fmt: skip
+        if not who:
+            expected.add((curie, rating, None, None))
+        expected |= {(curie, rating, person, name) for person, name in who}
+    got = {(r["duty"], r["rating"], r["person"], r["name"]) for r in rows}
+    assert got == expected
+    # 7.6-05 (rated 0): the Capacity owner, Amara Okafor, and Bruno Lindqvist, assigned R
+    assert {g[3] for g in got if g[0] == "ppod:duty-7.6-05"} == {"Amara Okafor", "Bruno Lindqvist"}
+    # 7.13-06: the ISM manager today is Hiro Tanaka; Ines Moreau left the post in 2024
+    assert {g[3] for g in got if g[0] == "ppod:duty-7.13-06"} == {"Hiro Tanaka"}
+    # nobody holds the Demand Manager's role: its low-rated duties (7.14-03, 0) have nobody
+    assert ("ppod:duty-7.14-03", 0, None, None) in got
+    assert answers["assessment-responsible"] == []
+
+
+def expected_diff(before: dict[str, int], after: dict[str, int]) -> dict[str, tuple[Any, ...]]:
+    """duty -> (earlier rating, later rating, change) for each duty rated differently."""
+    expected: dict[str, tuple[Any, ...]] = {}
+    for duty in before.keys() | after.keys():
+        old, new = before.get(duty), after.get(duty)
+        if old == new:
+            continue
+        if old is None or new is None:
+            change = "newly rated" if old is None else "no longer rated"
+        else:
+            change = f"{'+' if new > old else ''}{new - old}"
+        expected[duty] = (old, new, change)
+    return expected
+
+
+def test_assessment_diff(assessments: tuple[Path, Path], answers: dict[str, list[Row]]) -> None:
+    graph = KnowledgeGraph.open(list(assessments), cache=False)
+    expected = expected_diff(ratings("answers-earlier.csv"), ratings("answers.csv"))
+    rows = graph.ask("assessment-diff")  # earliest against latest
+    assert {r["duty"]: (r["earlierRating"], r["laterRating"], r["change"]) for r in rows} == (
+        expected
+    )
+    assert len(rows) == len(expected) > 20
+    # the other way round, by the assessments' IRIs: every change negated
+    back = graph.ask("assessment-diff", earlier=_iri(assessments[1]), later=_iri(assessments[0]))
+    assert len(back) == len(rows)
+    assert all(r["text"] == _duty_texts()[r["duty"]] for r in rows)
+    # one assessment against itself: nothing
+    assert graph.ask("assessment-diff", later="earliest") == []
+    assert answers["assessment-diff"] == []
 
 
 def test_role_duties_own_then_inherited(answers: dict[str, list[Row]]) -> None:

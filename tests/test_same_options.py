@@ -41,6 +41,12 @@ ROW_COMMANDS: dict[str, list[str]] = {
     ],
     "org whatif": [str(ORG / "org.ttl"), "--merge", "Head of Capacity", "Head of Demand"],
     "raci": [str(ORG / "org.ttl")],
+    "assess form": ["--processes", "Demand Management"],
+    "assess score": [str(ROOT / "examples" / "assess" / "answers.csv")],
+    "assess diff": [
+        str(ROOT / "examples" / "assess" / "answers-earlier.csv"),
+        str(ROOT / "examples" / "assess" / "answers.csv"),
+    ],
 }
 #: Commands that print no rows: files of their own kind, a server, a report of the cache.
 NOT_ROWS = {

@@ -32,6 +32,8 @@ PAGES = [
     "/validation",
     "/ontology",
     "/quiz",
+    "/assess",
+    "/assess?process=ITSCM&role=Process%20Owner",
 ]
 ROLE = "Capacity Management Process Manager"
 ORG = ROOT / "examples" / "org"
@@ -320,3 +322,32 @@ def test_the_quiz_page_holds_the_quiz_of_its_seed(
     for bad in ({"count": "0"}, {"seed": "x"}, {"kinds": "riddle"}):
         answer = client.get("/quiz", params=bad)
         assert answer.status_code == 400 and 'id="error"' in answer.text
+
+
+def test_the_assessment_page_holds_the_statements_of_the_form(
+    client: TestClient, graph: KnowledgeGraph
+) -> None:
+    """/assess (issue 22): the statements ppo assess form gives for the processes and roles
+    asked, each with its duties, a 0-5 choice and blank selected, the data the page's script
+    scores by; an unknown name is answered 400 with the resolver's close matches."""
+    import html
+    import re
+
+    from ppo_graph.assess.model import chosen_nodes, load
+
+    response = client.get("/assess", params={"process": "ITSCM", "role": "Process Owner"})
+    assert response.status_code == 200
+    page = response.text
+    expected = load(graph).statements(chosen_nodes(graph, ["Process Owner"], ["ITSCM"]))
+    duties = [
+        html.unescape(d) for d in re.findall(r'<tr class="statement" data-duties="([^"]*)"', page)
+    ]
+    assert duties == ["\n".join(d.duty_id for d in s.duties) for s in expected]
+    assert len(duties) == 11 + 16 + 11 - 9  # 7.3's 11, ITSCM's owner 16 and manager 11, 9 pairs
+    said = [html.unescape(s) for s in re.findall(r'<span class="said">(.*?)</span>', page)]
+    assert said == [s.text for s in expected]
+    assert page.count('type="radio"') == 7 * len(expected)  # blank and 0 to 5
+    assert page.count('value="" checked') == len(expected)  # not assessed, until rated
+    assert links(page).urls.count("/assets/assess.js") == 1
+    answer = client.get("/assess", params={"process": "Capacty Management"})
+    assert answer.status_code == 400 and "Capacity Management" in answer.text

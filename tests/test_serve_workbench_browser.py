@@ -163,3 +163,65 @@ def test_quiz_in_chromium(base: str, browser_page: tuple[Any, list[str], list[st
     hosts = {urlparse(url).hostname for url in requests if not url.startswith(("data:", "blob:"))}
     assert hosts == {"127.0.0.1"}
     assert any(url.endswith("/assets/quiz.js") for url in requests)
+
+
+def test_assessment_in_chromium(
+    base: str, browser_page: tuple[Any, list[str], list[str]], tmp_path: Path
+) -> None:
+    """The self-assessment page (issue 22): rate four of Demand Management's nine statements,
+    see the scores the page computes, download the answers and score them with ppo assess
+    score: the same figures, the ratings and evidence as given. Nothing from another host."""
+    import csv
+    import io
+    import json
+    from contextlib import redirect_stdout
+
+    from ppo_graph.cli import main
+    from ppo_graph.tables import unescape_cell
+
+    page, requests, errors = browser_page
+    page.goto(f"{base}/assess?process=Demand%20Management")
+    page.wait_for_selector("#statements tr.statement")
+    rows = page.locator("#statements tr.statement")
+    assert rows.count() == 9  # 7.14's nine duties, none restated
+    overall = page.locator("#overall")
+    assert overall.inner_text() == (
+        "Overall: mean - of 5 over 0 assessed statement(s) of 9 (0% coverage); 9 not assessed."
+    )
+    rated = {0: 1, 1: 3, 3: 2, 4: 4}
+    for at, level in rated.items():
+        rows.nth(at).locator(f'td.rating input[value="{level}"]').check()
+    rows.nth(1).locator("input.evidence").fill('=SUM(A1), "minutes"')
+    # by hand: (1 + 3 + 2 + 4) / 4 = 2.50 over 4 of 9 statements, 4 / 9 = 44%
+    expected = (
+        "Overall: mean 2.50 of 5 over 4 assessed statement(s) of 9 (44% coverage); 5 not assessed."
+    )
+    page.wait_for_function(f"() => document.getElementById('overall').textContent === {expected!r}")
+    cells = page.locator("#by-process tbody tr td").all_inner_texts()
+    assert cells == ["Demand Management", "2.50", "4", "9", "44%"]
+    owner = page.locator("#by-role tbody tr", has_text="Demand Management Process Owner")
+    assert owner.locator("td").all_inner_texts()[1:] == ["2.00", "2", "2", "100%"]  # (1+3)/2
+
+    with page.expect_download() as caught:
+        page.click("#download-csv")
+    saved = tmp_path / "answers.csv"
+    caught.value.save_as(saved)
+    table = list(csv.DictReader(io.StringIO(saved.read_text(encoding="utf-8"), newline="")))
+    assert [r["rating"] for r in table] == ["1", "3", "", "2", "4", "", "", "", ""]
+    assert unescape_cell(table[1]["evidence"]) == '=SUM(A1), "minutes"'
+    assert table[1]["evidence"].startswith("'=")  # a spreadsheet will not run it
+    text = io.StringIO()
+    with redirect_stdout(text):
+        assert main(["assess", "score", str(saved)]) == 0
+    assert expected in text.getvalue()  # the command's figures are the page's
+    text = io.StringIO()
+    with redirect_stdout(text):
+        assert main(["assess", "score", str(saved), "--format", "json"]) == 0
+    scores = {(r["level"], r["label"]): r for r in json.loads(text.getvalue())}
+    process = scores[("process", "Demand Management")]
+    assert (process["mean"], process["assessed"], process["total"]) == ("2.5", "4", "9")
+
+    assert errors == [], "\n".join(errors)
+    hosts = {urlparse(url).hostname for url in requests if not url.startswith(("data:", "blob:"))}
+    assert hosts == {"127.0.0.1"}
+    assert any(url.endswith("/assets/assess.js") for url in requests)

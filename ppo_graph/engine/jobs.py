@@ -145,6 +145,8 @@ def main_job(out: Path, *, cache: bool | None = None, organisation: bool = True)
         atomic_write(out / name, content)
     written.append((out / "quiz.gift", what))
     org = example_organisation(save, cache=cache) if organisation else None
+    if organisation:
+        written.append(sample_assessment(out / "assessment", cache=cache))
 
     how = "from the cache" if kg.from_cache else f"{kg.reasoner} reasoner"
     counts = stats.counts
@@ -177,6 +179,17 @@ def main_job(out: Path, *, cache: bool | None = None, organisation: bool = True)
     lines.append(f"\nDone in {time.perf_counter() - started:.1f}s.")
     failed = not report.ok or bool(found) or (org is not None and org.unexpected > 0)
     return MainJob(lines, answers.getvalue(), failed)
+
+
+def sample_assessment(folder: Path, cache: bool | None = None) -> tuple[Path, str]:
+    """A sample self-assessment of the example organisation's processes (made-up ratings):
+    its answers, report, chart and RDF, as ``ppo assess score`` writes them, in ``folder``."""
+    from ppo_graph.assess.sample import write_sample
+    from ppo_graph.engine import KnowledgeGraph
+    from ppo_graph.paths import example_org_dir
+
+    kg = KnowledgeGraph.open([example_org_dir() / "org.ttl"], cache=cache)
+    return write_sample(kg, folder, current())
 
 
 def example_organisation(

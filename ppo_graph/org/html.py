@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from html import escape
+from typing import NamedTuple
 
 from ppo_graph.org.raci import ROW_HEAD, Matrix
 
@@ -37,16 +38,43 @@ dl.legend dt { font-weight: bold; float: left; width: 1.5em; }
 TEXT_CELLS_CSS = 'th, td { mso-number-format: "\\@"; }'
 
 
+class Cell(NamedTuple):
+    """A cell of :func:`table_html` with a class of its own, or several lines (each escaped,
+    joined by ``<br>``)."""
+
+    value: object
+    cls: str = ""
+
+
 def table_html(
-    head: Sequence[str], rows: Iterable[Sequence[object]], *, table_id: str, cls: str = ""
+    head: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    table_id: str,
+    cls: str = "",
+    classes: Sequence[str] = (),
 ) -> str:
-    """A plain table of text (an answer key, a list), written here so that every HTML table of
-    the package is made one way: every header and cell escaped (:func:`html.escape`, quotes
-    too); the page's style sheet marks the cells as text (:data:`TEXT_CELLS_CSS`)."""
+    """A plain table of text (an answer key, a page of scores), written here so that every HTML
+    table of the package is made one way: every header and cell escaped (:func:`html.escape`,
+    quotes too), a cell that is a tuple or list as lines; ``classes`` gives each column's cells a
+    class, a :class:`Cell` its own. The page's style sheet marks the cells as text
+    (:data:`TEXT_CELLS_CSS`)."""
+
+    def cell(value: object, column: int) -> str:
+        klass = classes[column] if column < len(classes) else ""
+        if isinstance(value, Cell):
+            klass = value.cls or klass
+            value = value.value
+        if isinstance(value, tuple | list):
+            text = "<br>".join(escape(str(v)) for v in value)
+        else:
+            text = escape(str(value))
+        return f'<td class="{escape(klass)}">{text}</td>' if klass else f"<td>{text}</td>"
+
     klass = f' class="{escape(cls)}"' if cls else ""
     header = "".join(f"<th>{escape(str(h))}</th>" for h in head)
     body = "".join(
-        "<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>\n" for row in rows
+        "<tr>" + "".join(cell(c, i) for i, c in enumerate(row)) + "</tr>\n" for row in rows
     )
     return (
         f'<table{klass} id="{escape(table_id)}">\n<thead><tr>{header}</tr></thead>\n'

@@ -186,18 +186,13 @@ def to_turtle(
         for named in (node(subject),)
         for predicate, value in pairs
     )
-    body = (ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b"").decode()
-    # The serialiser's own prefix lines come in an order of its choosing: ours, in a fixed one.
-    lines = body.split("\n")
-    while lines and lines[0].startswith("@prefix "):
-        lines.pop(0)
-    header = [
-        "# An organisation mapped onto the PPO roles: written by `ppo org import`.",
-        "# Edit the CSV and import again rather than this file.",
-        *(f"@prefix {name}: <{iri}> ." for name, iri in prefixes.items()),
-        "",
+    from ppo_graph.build import turtle_document
+
+    comments = [
+        "An organisation mapped onto the PPO roles: written by `ppo org import`.",
+        "Edit the CSV and import again rather than this file.",
     ]
-    return "\n".join(header + lines)
+    return turtle_document(triples, prefixes, comments)
 
 
 def rows_of(kg: Graph, report: str) -> list[dict[str, str]]:

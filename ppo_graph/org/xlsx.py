@@ -13,7 +13,7 @@ dropped. This module is the package's only writer of XLSX and the only importer 
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ppo_graph.errors import UsageError
@@ -90,13 +90,22 @@ def _cell(value: object) -> object:
     return display(value)
 
 
-def rows_xlsx(rows: Sequence[Row], columns: Sequence[str], title: str = "rows") -> bytes:
+def rows_xlsx(
+    rows: Sequence[Row],
+    columns: Sequence[str],
+    title: str = "rows",
+    *,
+    whole_numbers: Mapping[str, tuple[int, int]] | None = None,
+) -> bytes:
     """The workbook of any command's rows (``--format xlsx``): one sheet named ``title``, the
     header row bold and frozen with an autofilter, then a row per row; numbers are numbers,
-    every text a string cell (:func:`put_row`)."""
+    every text a string cell (:func:`put_row`). ``whole_numbers``: columns whose cells Excel
+    accepts only as a whole number in the range given, or blank (data validation: the
+    self-assessment's rating, 0 to 5)."""
     require_openpyxl()
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
 
     book = Workbook()
     sheet = book.active
@@ -109,6 +118,20 @@ def rows_xlsx(rows: Sequence[Row], columns: Sequence[str], title: str = "rows") 
         widths = [max(w, len(str(v))) for w, v in zip(widths, values, strict=True)]
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = min(max(width, 6) + 2, 80)
+    for column, (low, high) in (whole_numbers or {}).items():
+        letter = get_column_letter(list(columns).index(column) + 1)
+        check = DataValidation(
+            type="whole",
+            operator="between",
+            formula1=str(low),
+            formula2=str(high),
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=f"{column}: {low} to {high}",
+            error=f"A whole number from {low} to {high}, or blank.",
+        )
+        check.add(f"{letter}2:{letter}{max(len(rows), 1) + 1}")
+        sheet.add_data_validation(check)
     book.properties.title = title
     buffer = io.BytesIO()
     book.save(buffer)

@@ -63,6 +63,7 @@ class PPO(DefinedNamespace):
     RiskInterface: URIRef
     Role: URIRef
     Schedule: URIRef
+    SelfAssessment: URIRef
     Service: URIRef
     ServiceLevelInterface: URIRef
     ShortenedList: URIRef
@@ -86,6 +87,7 @@ class PPO(DefinedNamespace):
     correctedText: URIRef
     correction: URIRef
     coversService: URIRef
+    evidence: URIRef
     evidencedBy: URIRef
     forDuty: URIRef
     fromProcess: URIRef

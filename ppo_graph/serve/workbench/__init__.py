@@ -6,6 +6,7 @@
 - :mod:`.roles`: the role index and the printable role pages;
 - :mod:`.validation`: the report of ``ppo validate --checks``;
 - :mod:`.ontology`: the ontology's documentation (pyLODE style);
+- :mod:`.assess_page`: the self-assessment form, scored in the page (``static/assess.js``);
 - :mod:`.quiz_page`: a quiz of ``ppo quiz`` to take in the browser (``static/quiz.js``);
 - :mod:`.assets`: the static files, CodeMirror 5 (MIT) vendored among them.
 """

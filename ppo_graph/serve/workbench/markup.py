@@ -31,6 +31,7 @@ NAVIGATION = (
     ("/validation", "Validation"),
     ("/ontology", "Ontology"),
     ("/quiz", "Quiz"),
+    ("/assess", "Assess"),
 )
 
 

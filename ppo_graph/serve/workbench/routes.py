@@ -11,6 +11,8 @@
   documentation;
 - ``/quiz``: a quiz of ``ppo quiz`` to take offline (``?seed=N&count=N&kinds=KIND``), its
   answers marked by ``static/quiz.js``;
+- ``/assess``: the self-assessment form of ``ppo assess form`` (``?process=NAME&role=NAME``),
+  scored as it is filled in and its answers downloaded by ``static/assess.js``;
 - ``/assets/NAME``: the package's own scripts and styles, CodeMirror among them.
 
 Every page is sent with a Content-Security-Policy header that allows nothing from another host.
@@ -37,6 +39,7 @@ from ppo_graph.serve.workbench.markup import GRAPH_CSP, PAGE_CSP
 
 if TYPE_CHECKING:
     from ppo_graph.engine.protocol import Graph
+    from ppo_graph.serve.workbench.assess_page import AssessRequest
     from ppo_graph.serve.workbench.quiz_page import QuizRequest
     from ppo_graph.serve.workbench.roles import RoleEntry
 
@@ -165,6 +168,18 @@ def workbench_routes(current: Callable[[], Any], run: Runner) -> list[Route]:
         except UsageError as error:  # no question of these kinds in this graph
             return _bad_request(str(error), active="/quiz")
 
+    async def assess_route(request: Request) -> Response:
+        from ppo_graph.serve.workbench.assess_page import AssessRequest
+
+        asked = AssessRequest(
+            tuple(request.query_params.getlist("process")),
+            tuple(request.query_params.getlist("role")),
+        )
+        try:
+            return _html(await run(_assess_job, asked))
+        except UsageError as error:  # a name that names no process or role
+            return _bad_request(str(error), active="/assess")
+
     async def static(request: Request) -> Response:
         found = asset(request.path_params["name"])
         if found is None:
@@ -185,6 +200,7 @@ def workbench_routes(current: Callable[[], Any], run: Runner) -> list[Route]:
         Route("/validation", validation_route),
         Route("/ontology", ontology_route),
         Route("/quiz", quiz_route),
+        Route("/assess", assess_route),
         Route("/assets/{name}", static),
         Route("/favicon.ico", lambda request: Response(status_code=204)),
     ]
@@ -231,6 +247,13 @@ def _quiz_job(graph: Graph, asked: QuizRequest) -> str:
     from ppo_graph.serve.workbench.quiz_page import quiz_page, quiz_questions
 
     return quiz_page(quiz_questions(graph, asked), asked)
+
+
+def _assess_job(graph: Graph, asked: AssessRequest) -> str:
+    from ppo_graph.serve.workbench.assess_page import assess_data, assess_page
+
+    catalogue, statements = assess_data(graph, asked)
+    return assess_page(catalogue, statements, asked)
 
 
 def _validation_job(graph: Graph) -> str:
