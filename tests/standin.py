@@ -208,7 +208,8 @@ def standin(auth: Any = None, tamper: Tamper | None = None) -> Iterator[StandIn]
                 return self._query(form)
             if url.path == "/store" and "graph" in form:
                 return self._graph(ox.NamedNode(form["graph"][0]), body)
-            return 404, b"no such endpoint", "text/plain", {}
+            header = self.headers.get("Authorization")  # careless: echoed back
+            return 404, f"no such endpoint, Authorization: {header}".encode(), "text/plain", {}
 
         def _query(self, form: dict[str, list[str]]) -> tuple[int, bytes, str, dict[str, str]]:
             text = form.get("query", [""])[0]

@@ -165,6 +165,7 @@ class Authenticator:
         self._scheme: str | None = None
         self._digest: dict[str, str] = {}
         self._count = 0
+        self._pid = os.getpid()
 
     @property
     def scheme(self) -> str | None:
@@ -177,6 +178,10 @@ class Authenticator:
         if creds.token:
             return f"Bearer {creds.token}"
         with self._lock:
+            if self._pid != os.getpid():  # a forked worker: its own nonce, not its parent's
+                self._pid = os.getpid()
+                if self._scheme == "digest":
+                    self._scheme, self._digest, self._count = None, {}, 0
             if self._scheme == "basic":
                 return f"Basic {_basic(creds.user or '', creds.password or '')}"
             if self._scheme == "digest":
@@ -186,8 +191,9 @@ class Authenticator:
 
     def challenged(self, headers: Iterable[str], *, sent: bool) -> bool:
         """Take the store's 401 challenge; whether sending the request again may succeed: a
-        scheme learnt (Digest preferred), or a Digest nonce gone stale. ``sent``: the request
-        carried an answer already (then only a stale nonce is worth another try)."""
+        scheme learnt (Digest preferred), or a new Digest nonce (the last one gone stale, or
+        used by another process or thread). ``sent``: the request carried an answer already
+        (then the same nonce offered again means the credentials were refused)."""
         if self.creds.token:
             return False  # a token goes with every request: a 401 means it was refused
         offered = challenges(headers)
@@ -195,7 +201,7 @@ class Authenticator:
         with self._lock:
             if digest is not None and _digest_usable(digest):
                 stale = digest.get("stale", "").lower() == "true"
-                if sent and not stale:
+                if sent and not stale and digest.get("nonce") == self._digest.get("nonce"):
                     return False
                 self._scheme, self._digest, self._count = "digest", dict(digest), 0
                 return True
