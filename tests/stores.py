@@ -176,8 +176,8 @@ Striping = 0
 ServerPort = 127.0.0.1:{sql_port}
 ServerThreads = 10
 CheckpointInterval = 0
-NumberOfBuffers = 10000
-MaxDirtyBuffers = 6000
+NumberOfBuffers = {buffers}
+MaxDirtyBuffers = {dirty}
 DirsAllowed = {folder}
 
 [HTTPServer]
@@ -188,21 +188,32 @@ MaxClientConnections = 5
 
 [SPARQL]
 ResultSetMaxRows = 1000000
-MaxQueryExecutionTime = 120
+MaxQueryExecutionTime = {max_seconds}
 """
 
 
 @contextmanager
-def virtuoso_store(folder: Path) -> Iterator[Store]:
+def virtuoso_store(
+    folder: Path, *, buffers: int = 10000, max_seconds: int = 120
+) -> Iterator[Store]:
     """A :class:`Store`: Virtuoso with a new database in ``folder`` (``/sparql`` for queries,
     ``/sparql-graph-crud`` for the Graph Store Protocol), the anonymous SPARQL user allowed to
-    update. Skips naming the install line where ``virtuoso-t`` is missing (fails under CI)."""
+    update. Skips naming the install line where ``virtuoso-t`` is missing (fails under CI).
+    ``buffers`` (8 KiB pages: 10000 is 80 MB) and ``max_seconds`` (its MaxQueryExecutionTime, 0
+    for none) are raised for larger data by bench/store.py."""
     binary = require_tool("virtuoso-t", VIRTUOSO_INSTALL)
     require_tool("isql-vt", VIRTUOSO_INSTALL)
     sql_port, http_port = free_port(), free_port()
     ini = folder / "virtuoso.ini"
     ini.write_text(
-        VIRTUOSO_INI.format(folder=folder, sql_port=sql_port, http_port=http_port),
+        VIRTUOSO_INI.format(
+            folder=folder,
+            sql_port=sql_port,
+            http_port=http_port,
+            buffers=buffers,
+            dirty=buffers * 3 // 5,
+            max_seconds=max_seconds,
+        ),
         encoding="utf-8",
     )
     base = f"http://127.0.0.1:{http_port}"
