@@ -12,7 +12,8 @@ What makes it a stand-in rather than a store:
   uses) and :class:`Bearer` (RFC 6750). A refused request gets 401 with a challenge, its body
   echoing the ``Authorization`` header it got (a careless store: the client must not print it).
 * ``tamper``: a function that may change the SPARQL JSON of an answer (drop a row, rewrite a
-  number) before it is sent, given the query text;
+  number) before it is sent, given the query text; ``headers``: what headers to send with the
+  answer to a query text;
 * ``log``: every request as (method, path, whether it carried ``Authorization``, status).
 """
 
@@ -140,6 +141,8 @@ class StandIn:
         self.auth = auth
         self.tamper = tamper
         self.log: list[tuple[str, str, bool, int]] = []
+        #: the query text -> headers to send with its answer
+        self.headers: Callable[[str], dict[str, str]] = lambda text: {}
         self.lock = threading.Lock()
         self.base = ""
 
@@ -228,7 +231,8 @@ def standin(auth: Any = None, tamper: Tamper | None = None) -> Iterator[StandIn]
             data = json.loads(bytes(result.serialize(format=ox.QueryResultsFormat.JSON) or b""))
             if state.tamper is not None:
                 data = state.tamper(text, data)
-            return 200, json.dumps(data).encode(), "application/sparql-results+json", {}
+            kind = "application/sparql-results+json"
+            return 200, json.dumps(data).encode(), kind, state.headers(text)
 
         def _graph(
             self, graph: ox.NamedNode, body: bytes

@@ -51,6 +51,7 @@ def store(loaded: StandIn) -> Iterator[StandIn]:
     """The loaded stand-in, honest again after each test."""
     yield loaded
     loaded.tamper = None
+    loaded.headers = lambda text: {}
 
 
 def check(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -367,3 +368,19 @@ def test_blank_node_labels_of_any_form_are_read(store: StandIn) -> None:
     rows = list(RemoteStore(Endpoints.of(store.base)).query(query))
     assert len(rows) >= 2
     assert all(isinstance(r["s"], ox.BlankNode) and r["s"] == r["t"] for r in rows)
+
+
+def test_incomplete_answers_are_refused(store: StandIn, capsys: pytest.CaptureFixture[str]) -> None:
+    """Virtuoso answers a query stopped at its time limit with 200, the rows found so far and
+    ``X-SQL-State: S1TAT`` (as virtuoso-opensource 7.2 does, seen by hand with a timeout): an
+    error for ``ppo query`` (exit 2), a failed query for ``ppo store check``, never an answer."""
+    title = f"# title: {default_catalogue().get('roles').title}"
+    stopped = {"X-SQL-State": "S1TAT", "X-SQL-Message": "RC...: Returning incomplete results"}
+    store.headers = lambda text: stopped if title in text else {}
+    store.tamper = on_query("roles", lambda data: {**data, "results": {"bindings": []}})
+    code, out, _ = check(capsys, store.base, *SOME)
+    assert code == 1 and named(out) == ["roles"]
+    assert "stopped the query at its time limit and sent incomplete results" in out
+    capsys.readouterr()
+    assert main(["query", "roles", "--store", store.base]) == 2
+    assert "(X-SQL-State S1TAT); raise the store's limit" in capsys.readouterr().err

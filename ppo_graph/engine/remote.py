@@ -176,6 +176,7 @@ def _exchange(
         try:
             with _OPENER.open(request, timeout=timeout or None) as response:
                 kind = str(response.headers.get("Content-Type", "")).split(";")[0].strip().lower()
+                _refuse_incomplete(response.headers, shown, what)
                 return int(response.status), bytes(response.read()), kind
         except urllib.error.HTTPError as exc:
             challenge = (exc.headers.get_all("WWW-Authenticate") or []) if exc.headers else []
@@ -199,6 +200,18 @@ def _exchange(
         except OSError as exc:
             raise StoreUnreachable(f"cannot reach {what} at {shown}: {exc}") from None
     raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def _refuse_incomplete(headers: Any, shown: str, what: str) -> None:
+    """A store that stopped a query at its time limit and answered 200 with the rows found so
+    far (Virtuoso's "anytime" answers: ``X-SQL-State: S1TAT``) is an error, not an answer."""
+    state = str(headers.get("X-SQL-State") or "")
+    if state.upper().startswith("S1TAT"):
+        raise StoreError(
+            f"{what} at {shown} stopped the query at its time limit and sent incomplete results "
+            f"(X-SQL-State {state}); raise the store's limit (Virtuoso: MaxQueryExecutionTime "
+            "in virtuoso.ini's [SPARQL] section)"
+        )
 
 
 def _status_error(
