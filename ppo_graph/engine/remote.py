@@ -279,25 +279,36 @@ class HTTPStatusError(StoreError):
         return (type(self), (self.status, str(self)))
 
 
-def _blank_nodes_renamed(body: bytes) -> bytes:
-    """SPARQL JSON with each blank node label renamed to one pyoxigraph reads (Virtuoso sends
-    ``nodeID://b10007``, which it does not), the same label to the same name; pyoxigraph reads
-    the rows lazily, so a bad label would only fail at the row that has it."""
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+#: xsd:boolean's other lexical forms and their canonical ones (Virtuoso writes "1" and "0").
+_BOOLEAN_CANONICAL = {"1": "true", "0": "false"}
+
+
+def _results_normalised(body: bytes) -> bytes:
+    """SPARQL JSON as pyoxigraph reads it and the engine in process would answer it:
+
+    - each blank node label renamed to one pyoxigraph reads (Virtuoso sends
+      ``nodeID://b10007``, which it does not), the same label to the same name; pyoxigraph reads
+      the rows lazily, so a bad label would only fail at the row that has it;
+    - an xsd:boolean in its canonical form: Virtuoso keeps booleans as 1 and 0 and writes
+      ``"1"^^xsd:boolean``, the same value as ``"true"^^xsd:boolean`` but not the same term."""
     import hashlib
     import json
 
     data = json.loads(body)
 
-    def rename(term: dict[str, Any]) -> None:
+    def normalise(term: dict[str, Any]) -> None:
         if term.get("type") == "bnode":
             term["value"] = "b" + hashlib.sha1(str(term["value"]).encode()).hexdigest()[:20]
+        elif term.get("datatype") == XSD_BOOLEAN and term.get("value") in _BOOLEAN_CANONICAL:
+            term["value"] = _BOOLEAN_CANONICAL[term["value"]]
         for part in ("subject", "predicate", "object"):  # a quoted triple's terms
             if isinstance(term.get(part), dict):
-                rename(term[part])
+                normalise(term[part])
 
     for binding in data.get("results", {}).get("bindings", []):
         for term in binding.values():
-            rename(term)
+            normalise(term)
     return json.dumps(data).encode("utf-8")
 
 
@@ -357,8 +368,8 @@ class RemoteStore:
                     f"parse: {exc}"
                 ) from None
         try:
-            if b'"bnode"' in body:  # labels are the result's own: named so that any parse
-                body = _blank_nodes_renamed(body)
+            if b'"bnode"' in body or b"XMLSchema#boolean" in body:  # (a "\/" may be escaped)
+                body = _results_normalised(body)
             return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
         except (SyntaxError, ValueError) as exc:
             raise StoreError(
