@@ -54,6 +54,9 @@ RESULTS_JSON = "application/sparql-results+json"
 #: What a query asks the store for: SPARQL JSON for SELECT and ASK, N-Triples for CONSTRUCT and
 #: DESCRIBE (the store answers with the one its query form gives).
 QUERY_ACCEPT = f"{RESULTS_JSON}, {NTRIPLES};q=0.9"
+#: The same for CONSTRUCT and DESCRIBE, N-Triples first: Virtuoso, offered SPARQL JSON first,
+#: writes a graph as a table of ?s ?p ?o.
+GRAPH_ACCEPT = f"{NTRIPLES}, {RESULTS_JSON};q=0.9"
 #: Seconds to wait for an upload or a download (a query has its own --timeout).
 TRANSFER_TIMEOUT = 300.0
 #: A request body larger than this, to a store that has credentials but has not yet challenged,
@@ -312,6 +315,28 @@ def _results_normalised(body: bytes) -> bytes:
     return json.dumps(data).encode("utf-8")
 
 
+def _query_form(text: str) -> str | None:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first of them in the text (the prologue has none,
+    and a sub-select comes after its query's own form)."""
+    from ppo_graph.catalogue.sparql_text import tokens
+
+    for kind, value in tokens(text):
+        if kind == "word" and value.upper() in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            return value.upper()
+    return None
+
+
+def _ask_from_table(body: bytes) -> bytes:
+    """An ASK's answer as SPARQL JSON's boolean: Virtuoso answers ASK with a one-column table
+    (``?__ASK_RETVAL``, 1 or 0) rather than ``{"boolean": ...}``."""
+    import json
+
+    data = json.loads(body)
+    rows = data.get("results", {}).get("bindings", [])
+    values = [str(term.get("value", "")) for row in rows[:1] for term in row.values()]
+    return json.dumps({"head": {}, "boolean": values[:1] in (["1"], ["true"])}).encode("utf-8")
+
+
 class RemoteTriples(list[Any]):
     """A CONSTRUCT or DESCRIBE result from the store: its ``pyoxigraph.Triple`` objects, parsed
     from the N-Triples it sent (what an in-process ``QueryTriples`` iterates over)."""
@@ -341,6 +366,7 @@ class RemoteStore:
         form = urllib.parse.urlencode(
             {"query": text, "default-graph-uri": served, "named-graph-uri": served}
         )
+        query_form = _query_form(text)
         try:
             _, body, kind = _exchange(
                 self.endpoints.query_url,
@@ -348,7 +374,9 @@ class RemoteStore:
                 body=form.encode("utf-8"),
                 headers={
                     "Content-Type": "application/x-www-form-urlencoded",
-                    "Accept": QUERY_ACCEPT,
+                    "Accept": GRAPH_ACCEPT
+                    if query_form in ("CONSTRUCT", "DESCRIBE")
+                    else QUERY_ACCEPT,
                 },
                 timeout=self.timeout,
                 what="the SPARQL store",
@@ -368,6 +396,8 @@ class RemoteStore:
                     f"parse: {exc}"
                 ) from None
         try:
+            if query_form == "ASK" and b'"boolean"' not in body:
+                body = _ask_from_table(body)
             if b'"bnode"' in body or b"XMLSchema#boolean" in body:  # (a "\/" may be escaped)
                 body = _results_normalised(body)
             return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
