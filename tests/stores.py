@@ -178,6 +178,7 @@ ServerThreads = 10
 CheckpointInterval = 0
 NumberOfBuffers = {buffers}
 MaxDirtyBuffers = {dirty}
+MaxVectorSize = {max_rows}
 DirsAllowed = {folder}
 
 [HTTPServer]
@@ -187,20 +188,22 @@ ServerThreads = 5
 MaxClientConnections = 5
 
 [SPARQL]
-ResultSetMaxRows = 1000000
+ResultSetMaxRows = {max_rows}
 MaxQueryExecutionTime = {max_seconds}
 """
 
 
 @contextmanager
 def virtuoso_store(
-    folder: Path, *, buffers: int = 10000, max_seconds: int = 120
+    folder: Path, *, buffers: int = 10000, max_seconds: int = 120, max_rows: int = 1_000_000
 ) -> Iterator[Store]:
     """A :class:`Store`: Virtuoso with a new database in ``folder`` (``/sparql`` for queries,
     ``/sparql-graph-crud`` for the Graph Store Protocol), the anonymous SPARQL user allowed to
     update. Skips naming the install line where ``virtuoso-t`` is missing (fails under CI).
-    ``buffers`` (8 KiB pages: 10000 is 80 MB) and ``max_seconds`` (its MaxQueryExecutionTime, 0
-    for none) are raised for larger data by bench/store.py."""
+    ``buffers`` (8 KiB pages: 10000 is 80 MB), ``max_seconds`` (its MaxQueryExecutionTime, 0
+    for none) and ``max_rows`` (ResultSetMaxRows, and MaxVectorSize, without which 7.2 cannot
+    send a graph of more triples over the Graph Store Protocol: error FRVEC) are raised for
+    larger data by bench/store.py."""
     binary = require_tool("virtuoso-t", VIRTUOSO_INSTALL)
     require_tool("isql-vt", VIRTUOSO_INSTALL)
     sql_port, http_port = free_port(), free_port()
@@ -213,6 +216,7 @@ def virtuoso_store(
             buffers=buffers,
             dirty=buffers * 3 // 5,
             max_seconds=max_seconds,
+            max_rows=max_rows,
         ),
         encoding="utf-8",
     )

@@ -41,6 +41,14 @@ def register(subparsers: Any) -> None:
     )
     add_input_files(load)
     add_store_options(load, what="the SPARQL store to upload into")
+    load.add_argument(
+        "--timeout",
+        type=float,
+        default=300.0,
+        metavar="SECONDS",
+        help="how long the store may take to answer the upload (default: 300; 0 for no limit): "
+        "a store ingesting millions of triples in one request may need more",
+    )
     load.set_defaults(handler=load_command)
 
     store = subparsers.add_parser(
@@ -112,10 +120,12 @@ def load_command(args: argparse.Namespace) -> int:
     endpoints = store_endpoints(args)
     if endpoints is None:
         raise UsageError("give --store URL: the SPARQL store to upload into")
+    if args.timeout < 0:
+        raise UsageError("--timeout must be 0 (no limit) or more")
     kg = open_graph(_here(args))  # the graph to upload
     for message in kg.inconsistencies:
         print(f"warning: OWL RL inconsistency: {message}", file=sys.stderr)
-    count = upload(kg, endpoints)
+    count = upload(kg, endpoints, args.timeout or None)
     print(
         f"ppo load: {count:,} triples ({kg.asserted_count:,} asserted + {kg.inferred_count:,} "
         f"inferred, {kg.reasoner} reasoning) now in graph <{endpoints.graph}> at "

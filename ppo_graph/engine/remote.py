@@ -206,14 +206,23 @@ def _exchange(
 
 
 def _refuse_incomplete(headers: Any, shown: str, what: str) -> None:
-    """A store that stopped a query at its time limit and answered 200 with the rows found so
-    far (Virtuoso's "anytime" answers: ``X-SQL-State: S1TAT``) is an error, not an answer."""
+    """An answer the store says it cut short is an error, not rows: Virtuoso answers 200 with
+    the rows found so far when a query reaches its time limit (``X-SQL-State: S1TAT``), and
+    with the first ResultSetMaxRows rows when there are that many or more
+    (``X-SPARQL-MaxRows: N``), as 7.2 does."""
     state = str(headers.get("X-SQL-State") or "")
     if state.upper().startswith("S1TAT"):
         raise StoreError(
             f"{what} at {shown} stopped the query at its time limit and sent incomplete results "
             f"(X-SQL-State {state}); raise the store's limit (Virtuoso: MaxQueryExecutionTime "
             "in virtuoso.ini's [SPARQL] section)"
+        )
+    cap = headers.get("X-SPARQL-MaxRows")
+    if cap is not None:
+        raise StoreError(
+            f"{what} at {shown} sent its row limit's worth of results, {cap} rows, so perhaps not "
+            "all (X-SPARQL-MaxRows); raise the store's limit (Virtuoso: ResultSetMaxRows in "
+            "virtuoso.ini's [SPARQL] section)"
         )
 
 
@@ -423,13 +432,15 @@ class RemoteStore:
                 ) from None
         return 0
 
-    def put_graph(self, ntriples: bytes) -> None:
-        """Replace the named graph with these triples in one request (Graph Store Protocol PUT)."""
+    def put_graph(self, ntriples: bytes, timeout: float | None = TRANSFER_TIMEOUT) -> None:
+        """Replace the named graph with these triples in one request (Graph Store Protocol PUT),
+        waiting ``timeout`` seconds for the store's answer (None: no limit)."""
         _request(
             self.endpoints.graph_url(),
             method="PUT",
             body=ntriples,
             headers={"Content-Type": NTRIPLES},
+            timeout=timeout,
             what="the graph store",
             auth=self.auth,
         )
@@ -521,9 +532,12 @@ class RemoteGraph(CatalogueRows):
         return report
 
 
-def upload(kg: KnowledgeGraph, endpoints: Endpoints) -> int:
-    """Replace the store's named graph with the engine's asserted and inferred triples (one PUT);
-    returns how many triples the store then reports for it."""
+def upload(
+    kg: KnowledgeGraph, endpoints: Endpoints, timeout: float | None = TRANSFER_TIMEOUT
+) -> int:
+    """Replace the store's named graph with the engine's asserted and inferred triples (one PUT,
+    the store given ``timeout`` seconds to take it; None: no limit); returns how many triples the
+    store then reports for it."""
     import pyoxigraph as ox
 
     from ppo_graph.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH
@@ -539,5 +553,5 @@ def upload(kg: KnowledgeGraph, endpoints: Endpoints) -> int:
             for name in (ASSERTED_GRAPH, INFERRED_GRAPH)
         )
     store = RemoteStore(endpoints, timeout=TRANSFER_TIMEOUT)
-    store.put_graph(body)
+    store.put_graph(body, timeout)
     return store.count()
