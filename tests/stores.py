@@ -98,7 +98,7 @@ def oxigraph_binary() -> str:
 
 
 @contextmanager
-def _no_proxy() -> Iterator[None]:
+def no_proxy() -> Iterator[None]:
     """Loopback needs no proxy: ``NO_PROXY`` set meanwhile (for ``ppo``'s own requests)."""
     old = {k: os.environ.get(k) for k in ("NO_PROXY", "no_proxy")}
     os.environ.update(NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost")
@@ -152,7 +152,7 @@ def oxigraph_store(folder: Path) -> Iterator[Store]:
     """A :class:`Store`: an Oxigraph server storing in ``folder`` (``/query``, ``/store``)."""
     base = f"http://127.0.0.1:{free_port()}"
     argv = [oxigraph_binary(), "serve", "--location", str(folder / "db"), "--bind", base[7:]]
-    with _no_proxy(), _running(argv, folder, f"{base}/query?query=ASK%7B%7D", "oxigraph serve"):
+    with no_proxy(), _running(argv, folder, f"{base}/query?query=ASK%7B%7D", "oxigraph serve"):
         yield Store("oxigraph", base, f"{base}/query", f"{base}/store", folder)
 
 
@@ -231,7 +231,7 @@ def virtuoso_store(
         auth_gsp_url=f"{base}/sparql-graph-crud-auth",
     )
     argv = [binary, "-f", "-c", str(ini)]
-    with _no_proxy(), _running(argv, folder, f"{base}/sparql?query=ASK%7B%7D", "virtuoso-t"):
+    with no_proxy(), _running(argv, folder, f"{base}/sparql?query=ASK%7B%7D", "virtuoso-t"):
         # the HTTP port opens a moment before the SQL one: try until the grant is made
         deadline = time.monotonic() + START_TIMEOUT
         while True:
@@ -258,7 +258,7 @@ def load_examples(store: Store) -> None:
 
     from ppo_graph.cli import main
 
-    with _no_proxy():
+    with no_proxy():
         for graph, files in (
             (None, []),
             (BROKEN_GRAPH, [FIXTURES / "broken.ttl"]),
