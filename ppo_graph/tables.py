@@ -52,6 +52,8 @@ _INTEGER_TYPES = frozenset(
 )
 _FLOAT_TYPES = frozenset({XSD_NS + "double", XSD_NS + "float"})
 _NUMBER_TYPES = _INTEGER_TYPES | _FLOAT_TYPES | {XSD_NS + "decimal"}
+#: Every numeric datatype: xsd:decimal and the integers derived from it, xsd:float, xsd:double.
+NUMBER_TYPES = _NUMBER_TYPES
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 #: The first characters that make a spreadsheet read a cell as a formula (OWASP).
 FORMULA_STARTERS = frozenset("=+-@\t\r")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set everything up and run every check: ruff (lint and format), mypy and the full pytest suite.
-# Extra arguments go to pytest. Tests needing java, chromium or graphviz skip (naming what to
-# install) when those are missing, except under CI=true, where they fail.
+# Extra arguments go to pytest. Tests needing java, chromium, graphviz or virtuoso skip (naming
+# what to install) when those are missing, except under CI=true, where they fail.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh dev

@@ -251,3 +251,37 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     fuzz = sys.modules.get("test_fuzz")
     if fuzz is not None and fuzz.COUNTS["loader"]:
         terminalreporter.write_line(fuzz.summary())
+
+
+# Real SPARQL stores (tests/stores.py): one server of each make per session (per xdist worker).
+
+
+@pytest.fixture(scope="session")
+def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A running Oxigraph server (a ``stores.Store``), empty at first; shared by the session."""
+    from stores import oxigraph_store
+
+    with oxigraph_store(tmp_path_factory.mktemp("oxigraph")) as store:
+        yield store
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A running Virtuoso (a ``stores.Store``), empty at first, the anonymous SPARQL user allowed
+    to update; shared by the session. Skips naming the install where Virtuoso is missing."""
+    from stores import virtuoso_store
+
+    with virtuoso_store(tmp_path_factory.mktemp("virtuoso")) as store:
+        yield store
+
+
+@pytest.fixture(scope="session", params=["oxigraph", "virtuoso"])
+def loaded_store(request: pytest.FixtureRequest) -> Any:
+    """Each store in turn (a ``stores.Store``) holding, uploaded by ``ppo load``: the shipped
+    graph in the default named graph (``DEFAULT_GRAPH``), ``tests/fixtures/broken.ttl`` with it
+    in ``stores.BROKEN_GRAPH`` and the example organisation with it in ``stores.ORG_GRAPH``."""
+    from stores import load_examples
+
+    store = request.getfixturevalue(request.param)
+    load_examples(store)
+    return store

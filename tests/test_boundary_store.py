@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
-from test_store import NO_PROXY, oxigraph_server
+from stores import NO_PROXY, oxigraph_server
 
 from ppo_graph.cli import main
 from ppo_graph.engine.boundary import MalformedQuery, QueryRefused, check_query

@@ -214,7 +214,7 @@ def test_load_in_any_order(
 
     uploaded: list[tuple[int, str]] = []
 
-    def upload(kg: Any, endpoints: Any) -> int:
+    def upload(kg: Any, endpoints: Any, timeout: float | None = None) -> int:
         uploaded.append((len(kg), endpoints.gsp_url))
         return len(kg)
 

@@ -60,6 +60,8 @@ NOT_ROWS = {
     "org export": "writes the CSV files ppo org import reads back (--out, --raci-out)",
     "role": "writes a role's description document (--out; md, html, docx, pdf)",
     "quiz": "writes a quiz (--out; gift, moodle, qti, anki, csv, html, json)",
+    "store check": "prints rows, with the same options, but needs a store: "
+    "tests/test_store_check.py runs each format against a stand-in",
 }
 SUFFIX = {"table": "txt", "text": "txt", "turtle": "ttl"}
 

@@ -18,6 +18,7 @@ import pytest
 from conftest import require_module, require_tool
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
+from stores import no_proxy
 from test_serve import CONSTRUCT, GRAPH_TYPES, RESULT_TYPES, result_values
 
 from ppo_graph.backends.fast.sparql import bind, with_values
@@ -64,17 +65,8 @@ def ppo_serve(log: Path, *extra: str) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``http://127.0.0.1:PORT/sparql`` of a ``ppo serve`` started for this module."""
-    with ppo_serve(tmp_path_factory.mktemp("serve") / "stderr.txt") as base:
-        old = {k: os.environ.get(k) for k in ("NO_PROXY", "no_proxy")}
-        os.environ.update(NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost")
-        try:
-            yield f"{base}/sparql"
-        finally:
-            for key, value in old.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
+    with ppo_serve(tmp_path_factory.mktemp("serve") / "stderr.txt") as base, no_proxy():
+        yield f"{base}/sparql"
 
 
 def _wait_for_health(base: str, server: subprocess.Popen[bytes], log: Path) -> None:

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
-from test_store import free_port
+from stores import free_port
 
 from ppo_graph.engine import KnowledgeGraph
 from ppo_graph.errors import UsageError

@@ -28,7 +28,7 @@ Kind = Lit["question", "check", "report"]
 #: Columns every check must return, so a failing check names the node, property and value.
 CHECK_COLUMNS = ("focus", "property", "value", "message")
 
-_HEADER_KEYS = ("title", "question", "param", "columns", "method")
+_HEADER_KEYS = ("title", "question", "param", "columns", "method", "portability")
 _REQUIRED_KEYS = ("title", "question", "columns")
 _PARAM_RE = re.compile(
     r"""^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*=\s*
@@ -80,6 +80,8 @@ class QuerySpec:
     method: str
     text: str
     remote: bool = False  # a user's query allowed to use SERVICE or FROM (--allow-remote)
+    #: Where the query avoids a construct some SPARQL store gets wrong, and why (``# portability:``)
+    portability: str = ""
 
 
 @dataclass(frozen=True)
@@ -308,6 +310,7 @@ def parse_query_file(
         method=one("method", ""),
         text=text,
         remote=remote,
+        portability=one("portability", ""),
     )
 
 

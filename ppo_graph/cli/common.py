@@ -59,16 +59,20 @@ def add_as_of(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_store_options(parser: argparse.ArgumentParser, *, what: str) -> None:
-    """--store URL and the options that name a SPARQL store's endpoints and graph."""
+def add_store_options(
+    parser: argparse.ArgumentParser, *, what: str, with_store: bool = True
+) -> None:
+    """--store URL and the options that name a SPARQL store's endpoints, graph and user
+    (``with_store=False``: the command takes the URL as an argument of its own)."""
     from ppo_graph.engine.remote import DEFAULT_GRAPH
 
-    parser.add_argument(
-        "--store",
-        metavar="URL",
-        help=f"{what} (URL/query for SPARQL, URL/store for the Graph Store Protocol, as Oxigraph "
-        "server names them; see --query-url and --gsp-url)",
-    )
+    if with_store:
+        parser.add_argument(
+            "--store",
+            metavar="URL",
+            help=f"{what} (URL/query for SPARQL, URL/store for the Graph Store Protocol, as "
+            "Oxigraph server names them; see --query-url and --gsp-url)",
+        )
     parser.add_argument(
         "--graph",
         metavar="IRI",
@@ -87,20 +91,35 @@ def add_store_options(parser: argparse.ArgumentParser, *, what: str) -> None:
         help="the store's Graph Store Protocol endpoint, when it is not --store URL/store "
         "(Fuseki: URL/DATASET/data; GraphDB: URL/repositories/REPO/rdf-graphs/service)",
     )
+    parser.add_argument(
+        "--store-user",
+        metavar="NAME",
+        help="send every request to the store as this user, by HTTP Basic or Digest as the store "
+        "asks; the password comes from the environment variable PPO_STORE_PASSWORD, else from "
+        "~/.netrc (or $NETRC), never from the command line. Without it, a bearer token in "
+        "PPO_STORE_TOKEN is sent, if set",
+    )
 
 
 def store_endpoints(args: argparse.Namespace) -> Any:
     """The :class:`~ppo_graph.engine.remote.Endpoints` the store options name, or None without them."""
+    from ppo_graph.engine.auth import credentials
     from ppo_graph.engine.remote import Endpoints
     from ppo_graph.errors import UsageError
 
     given = [args.store, args.query_url, args.gsp_url]
     if not any(given):
-        if args.graph:
-            raise UsageError("--graph names a graph in a store: give --store URL too")
+        for option, value in (("--graph", args.graph), ("--store-user", args.store_user)):
+            if value:
+                raise UsageError(f"{option} goes with a store: give --store URL too")
         return None
+    urls = [url for url in (args.query_url, args.gsp_url, args.store) if url]
     return Endpoints.of(
-        args.store, query_url=args.query_url, gsp_url=args.gsp_url, graph=args.graph
+        args.store,
+        query_url=args.query_url,
+        gsp_url=args.gsp_url,
+        graph=args.graph,
+        credentials=credentials(args.store_user, urls),
     )
 
 
@@ -109,7 +128,8 @@ def open_graph(args: argparse.Namespace, extra: Sequence[Path] | None = None) ->
     with ``--store`` (commands that take it), the store's graph (:mod:`ppo_graph.engine.remote`)."""
     from ppo_graph.engine import KnowledgeGraph
 
-    if any(getattr(args, name, None) for name in ("store", "query_url", "gsp_url", "graph")):
+    store_options = ("store", "query_url", "gsp_url", "graph", "store_user")
+    if any(getattr(args, name, None) for name in store_options):
         from ppo_graph.engine.remote import RemoteGraph
         from ppo_graph.errors import UsageError
 

@@ -15,7 +15,9 @@ names resolved by queries in the store) and the rows compare equal.
 Endpoints, from ``--store BASE`` (Oxigraph server's names, ``oxigraph serve``): ``BASE/query``
 for queries and ``BASE/store`` for the Graph Store Protocol; ``--query-url`` and ``--gsp-url``
 name them for stores that use other paths (Fuseki: ``/DATASET/query`` and ``/DATASET/data``).
-Only the standard library speaks HTTP here.
+Every request carries the store's credentials, if any (:mod:`ppo_graph.engine.auth`: Basic or
+Digest as the store asks, or a bearer token), and no message shows them. Only the standard
+library speaks HTTP here.
 """
 
 from __future__ import annotations
@@ -29,6 +31,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ppo_graph.backends.fast.sparql import QueryTimeout
+from ppo_graph.engine.auth import (
+    PASSWORD_ENV,
+    TOKEN_ENV,
+    Authenticator,
+    Credentials,
+    challenges,
+)
 from ppo_graph.engine.protocol import CatalogueRows, ValidatorName
 from ppo_graph.errors import StoreError as StoreError  # re-exported: the store client raises it
 from ppo_graph.errors import UsageError
@@ -45,17 +54,25 @@ RESULTS_JSON = "application/sparql-results+json"
 #: What a query asks the store for: SPARQL JSON for SELECT and ASK, N-Triples for CONSTRUCT and
 #: DESCRIBE (the store answers with the one its query form gives).
 QUERY_ACCEPT = f"{RESULTS_JSON}, {NTRIPLES};q=0.9"
+#: The same for CONSTRUCT and DESCRIBE, N-Triples first: Virtuoso, offered SPARQL JSON first,
+#: writes a graph as a table of ?s ?p ?o.
+GRAPH_ACCEPT = f"{NTRIPLES}, {RESULTS_JSON};q=0.9"
 #: Seconds to wait for an upload or a download (a query has its own --timeout).
 TRANSFER_TIMEOUT = 300.0
+#: A request body larger than this, to a store that has credentials but has not yet challenged,
+#: is preceded by a HEAD to the same URL, so that the body is not sent twice.
+PROBE_ABOVE = 64 * 1024
 
 
 @dataclass(frozen=True)
 class Endpoints:
-    """Where a store answers: its query URL, its Graph Store Protocol URL, and the named graph."""
+    """Where a store answers: its query URL, its Graph Store Protocol URL, and the named graph;
+    and whom to send requests as (``credentials``, never shown)."""
 
     query_url: str
     gsp_url: str
     graph: str = DEFAULT_GRAPH
+    credentials: Credentials | None = field(default=None, compare=False)
 
     @classmethod
     def of(
@@ -65,18 +82,29 @@ class Endpoints:
         query_url: str | None = None,
         gsp_url: str | None = None,
         graph: str | None = None,
+        credentials: Credentials | None = None,
     ) -> Endpoints:
-        """``--store BASE`` gives ``BASE/query`` and ``BASE/store``; the others override them."""
+        """``--store BASE`` gives ``BASE/query`` and ``BASE/store``; the others override them.
+        A URL with a user or password in it is refused (without showing it)."""
         base = (store or "").rstrip("/")
         if not base and not (query_url and gsp_url):
             raise UsageError("give --store URL (or both --query-url and --gsp-url)")
         found = cls(
-            query_url or f"{base}/query", gsp_url or f"{base}/store", graph or DEFAULT_GRAPH
+            query_url or f"{base}/query",
+            gsp_url or f"{base}/store",
+            graph or DEFAULT_GRAPH,
+            credentials,
         )
         for url in (found.query_url, found.gsp_url):
             parts = urllib.parse.urlsplit(url)
             if parts.scheme not in ("http", "https") or not parts.netloc:
-                raise UsageError(f"{url!r} is not an http(s) URL of a SPARQL store")
+                raise UsageError(f"{shown_url(url)!r} is not an http(s) URL of a SPARQL store")
+            if "@" in parts.netloc:
+                raise UsageError(
+                    f"{shown_url(url)}: put no user name or password in the store's URL; give "
+                    f"--store-user NAME with the password in {PASSWORD_ENV} or ~/.netrc, or a "
+                    f"bearer token in {TOKEN_ENV}"
+                )
         if not _is_absolute_iri(found.graph):
             raise UsageError(f"--graph {found.graph!r} is not an absolute IRI")
         return found
@@ -85,6 +113,13 @@ class Endpoints:
         """The Graph Store Protocol URL of the named graph (indirect identification)."""
         joiner = "&" if "?" in self.gsp_url else "?"
         return f"{self.gsp_url}{joiner}{urllib.parse.urlencode({'graph': self.graph})}"
+
+
+def shown_url(url: str) -> str:
+    """A URL as messages show it: without its query string or any user information."""
+    parts = urllib.parse.urlsplit(url.split("?")[0])
+    netloc = parts.netloc.rpartition("@")[2]
+    return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
 def _is_absolute_iri(text: str) -> bool:
@@ -105,11 +140,12 @@ def _request(
     headers: Mapping[str, str] | None = None,
     timeout: float | None = TRANSFER_TIMEOUT,
     what: str = "the store",
+    auth: Authenticator | None = None,
 ) -> tuple[int, bytes]:
     """(status, body) of one HTTP exchange; :class:`StoreError` naming the URL when the store is
     unreachable or answers with an error status (the store's own message included)."""
     status, data, _ = _exchange(
-        url, method=method, body=body, headers=headers, timeout=timeout, what=what
+        url, method=method, body=body, headers=headers, timeout=timeout, what=what, auth=auth
     )
     return status, data
 
@@ -122,34 +158,126 @@ def _exchange(
     headers: Mapping[str, str] | None = None,
     timeout: float | None = TRANSFER_TIMEOUT,
     what: str = "the store",
+    auth: Authenticator | None = None,
 ) -> tuple[int, bytes, str]:
-    """:func:`_request`, with the response's media type (lower case, no parameters)."""
-    request = urllib.request.Request(url, data=body, method=method, headers=dict(headers or {}))
-    shown = url.split("?")[0]
-    try:
-        with urllib.request.urlopen(request, timeout=timeout or None) as response:
-            kind = str(response.headers.get("Content-Type", "")).split(";")[0].strip().lower()
-            return int(response.status), bytes(response.read()), kind
-    except urllib.error.HTTPError as exc:
-        detail = exc.read().decode("utf-8", "replace").strip()
-        if len(detail) > 600:
-            detail = detail[:600] + " ..."
-        raise HTTPStatusError(
-            exc.code,
-            f"{what} at {shown} answered {exc.code} {exc.reason}"
-            + (f": {detail}" if detail else ""),
-        ) from None
-    except TimeoutError:
-        raise QueryTimeout(
-            f"{what} at {shown} did not answer within {timeout:g} s; give --timeout SECONDS "
-            "(0 for no limit)"
-        ) from None
-    except urllib.error.URLError as exc:
-        if isinstance(exc.reason, TimeoutError):
-            raise StoreError(f"{what} at {shown} did not answer within {timeout:g} s") from None
-        raise StoreError(f"cannot reach {what} at {shown}: {exc.reason}") from None
-    except OSError as exc:
-        raise StoreError(f"cannot reach {what} at {shown}: {exc}") from None
+    """:func:`_request`, with the response's media type (lower case, no parameters). With
+    ``auth``, a 401 challenge is answered and the request sent again (twice at most: a Digest
+    nonce may go stale); a large body is preceded by a HEAD while the scheme is unknown."""
+    shown = shown_url(url)
+    if auth is not None and auth.scheme is None and body is not None and len(body) > PROBE_ABOVE:
+        try:
+            _exchange(url, method="HEAD", headers=headers, timeout=timeout, what=what, auth=auth)
+        except HTTPStatusError as exc:
+            if exc.status == 401:
+                raise
+    for attempt in range(3):
+        answer = auth.header(method, url) if auth is not None else None
+        sent = dict(headers or {})
+        if answer is not None:
+            sent["Authorization"] = answer
+        request = urllib.request.Request(url, data=body, method=method, headers=sent)
+        try:
+            with _OPENER.open(request, timeout=timeout or None) as response:
+                kind = str(response.headers.get("Content-Type", "")).split(";")[0].strip().lower()
+                _refuse_incomplete(response.headers, shown, what)
+                return int(response.status), bytes(response.read()), kind
+        except urllib.error.HTTPError as exc:
+            challenge = (exc.headers.get_all("WWW-Authenticate") or []) if exc.headers else []
+            detail = exc.read().decode("utf-8", "replace").strip()
+            exc.close()
+            retry = exc.code == 401 and auth is not None and attempt < 2
+            if retry and auth is not None and auth.challenged(challenge, sent=answer is not None):
+                continue
+            raise _status_error(exc, shown, what, detail, challenge, auth) from None
+        except TimeoutError:
+            raise QueryTimeout(
+                f"{what} at {shown} did not answer within {timeout:g} s; give --timeout SECONDS "
+                "(0 for no limit)"
+            ) from None
+        except urllib.error.URLError as exc:
+            if isinstance(exc.reason, TimeoutError):
+                raise StoreUnreachable(
+                    f"{what} at {shown} did not answer within {timeout:g} s"
+                ) from None
+            raise StoreUnreachable(f"cannot reach {what} at {shown}: {exc.reason}") from None
+        except OSError as exc:
+            raise StoreUnreachable(f"cannot reach {what} at {shown}: {exc}") from None
+    raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def _refuse_incomplete(headers: Any, shown: str, what: str) -> None:
+    """An answer the store says it cut short is an error, not rows: Virtuoso answers 200 with
+    the rows found so far when a query reaches its time limit (``X-SQL-State: S1TAT``), and
+    with the first ResultSetMaxRows rows when there are that many or more
+    (``X-SPARQL-MaxRows: N``), as 7.2 does."""
+    state = str(headers.get("X-SQL-State") or "")
+    if state.upper().startswith("S1TAT"):
+        raise StoreError(
+            f"{what} at {shown} stopped the query at its time limit and sent incomplete results "
+            f"(X-SQL-State {state}); raise the store's limit (Virtuoso: MaxQueryExecutionTime "
+            "in virtuoso.ini's [SPARQL] section)"
+        )
+    cap = headers.get("X-SPARQL-MaxRows")
+    if cap is not None:
+        raise StoreError(
+            f"{what} at {shown} sent its row limit's worth of results, {cap} rows, so perhaps not "
+            "all (X-SPARQL-MaxRows); raise the store's limit (Virtuoso: ResultSetMaxRows in "
+            "virtuoso.ini's [SPARQL] section)"
+        )
+
+
+def _status_error(
+    exc: urllib.error.HTTPError,
+    shown: str,
+    what: str,
+    detail: str,
+    challenge: list[str],
+    auth: Authenticator | None,
+) -> HTTPStatusError:
+    """The error for a store's error status, naming the URL and never a secret."""
+    if auth is not None:
+        detail = auth.creds.scrub(detail)
+    if len(detail) > 600:
+        detail = detail[:600] + " ..."
+    message = f"{what} at {shown} answered {exc.code} {exc.reason}"
+    if exc.code == 401 and auth is not None:
+        message += f": {auth.refused()}"
+    elif exc.code == 401:
+        offered = challenges(challenge)
+        schemes = ", ".join(
+            f"{scheme.capitalize()}" + (f' realm "{p["realm"]}"' if "realm" in p else "")
+            for scheme, p in offered.items()
+        )
+        message += (
+            f" ({schemes or 'no scheme named'}): it wants credentials: give --store-user NAME "
+            f"(the password in "
+            f"{PASSWORD_ENV} or ~/.netrc) or a bearer token in {TOKEN_ENV}"
+        )
+    elif detail:
+        message += f": {detail}"
+    return HTTPStatusError(exc.code, message)
+
+
+class _NoCredentialsElsewhere(urllib.request.HTTPRedirectHandler):
+    """Redirects followed as urllib does, but the ``Authorization`` header only to the same
+    scheme, host and port."""
+
+    def redirect_request(
+        self, req: urllib.request.Request, fp: Any, code: int, msg: str, headers: Any, newurl: str
+    ) -> urllib.request.Request | None:
+        new = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if new is not None:
+            before, after = urllib.parse.urlsplit(req.full_url), urllib.parse.urlsplit(newurl)
+            if (before.scheme, before.netloc) != (after.scheme, after.netloc):
+                new.remove_header("Authorization")
+        return new
+
+
+_OPENER = urllib.request.build_opener(_NoCredentialsElsewhere())
+
+
+class StoreUnreachable(StoreError):
+    """The store could not be reached (no answer at all)."""
 
 
 class HTTPStatusError(StoreError):
@@ -161,6 +289,61 @@ class HTTPStatusError(StoreError):
 
     def __reduce__(self) -> Any:  # kept whole across a worker process's pipe
         return (type(self), (self.status, str(self)))
+
+
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+#: xsd:boolean's other lexical forms and their canonical ones (Virtuoso writes "1" and "0").
+_BOOLEAN_CANONICAL = {"1": "true", "0": "false"}
+
+
+def _results_normalised(body: bytes) -> bytes:
+    """SPARQL JSON as pyoxigraph reads it and the engine in process would answer it:
+
+    - each blank node label renamed to one pyoxigraph reads (Virtuoso sends
+      ``nodeID://b10007``, which it does not), the same label to the same name; pyoxigraph reads
+      the rows lazily, so a bad label would only fail at the row that has it;
+    - an xsd:boolean in its canonical form: Virtuoso keeps booleans as 1 and 0 and writes
+      ``"1"^^xsd:boolean``, the same value as ``"true"^^xsd:boolean`` but not the same term."""
+    import hashlib
+    import json
+
+    data = json.loads(body)
+
+    def normalise(term: dict[str, Any]) -> None:
+        if term.get("type") == "bnode":
+            term["value"] = "b" + hashlib.sha1(str(term["value"]).encode()).hexdigest()[:20]
+        elif term.get("datatype") == XSD_BOOLEAN and term.get("value") in _BOOLEAN_CANONICAL:
+            term["value"] = _BOOLEAN_CANONICAL[term["value"]]
+        for part in ("subject", "predicate", "object"):  # a quoted triple's terms
+            if isinstance(term.get(part), dict):
+                normalise(term[part])
+
+    for binding in data.get("results", {}).get("bindings", []):
+        for term in binding.values():
+            normalise(term)
+    return json.dumps(data).encode("utf-8")
+
+
+def _query_form(text: str) -> str | None:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first of them in the text (the prologue has none,
+    and a sub-select comes after its query's own form)."""
+    from ppo_graph.catalogue.sparql_text import tokens
+
+    for kind, value in tokens(text):
+        if kind == "word" and value.upper() in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            return value.upper()
+    return None
+
+
+def _ask_from_table(body: bytes) -> bytes:
+    """An ASK's answer as SPARQL JSON's boolean: Virtuoso answers ASK with a one-column table
+    (``?__ASK_RETVAL``, 1 or 0) rather than ``{"boolean": ...}``."""
+    import json
+
+    data = json.loads(body)
+    rows = data.get("results", {}).get("bindings", [])
+    values = [str(term.get("value", "")) for row in rows[:1] for term in row.values()]
+    return json.dumps({"head": {}, "boolean": values[:1] in (["1"], ["true"])}).encode("utf-8")
 
 
 class RemoteTriples(list[Any]):
@@ -176,6 +359,8 @@ class RemoteStore:
     def __init__(self, endpoints: Endpoints, timeout: float | None = None) -> None:
         self.endpoints = endpoints
         self.timeout = timeout
+        creds = endpoints.credentials
+        self.auth = Authenticator(creds) if creds is not None else None
 
     def query(self, text: str, use_default_graph_as_union: bool = True, **options: Any) -> Any:
         """Run query text on the named graph; a malformed query is a SyntaxError carrying the
@@ -190,6 +375,7 @@ class RemoteStore:
         form = urllib.parse.urlencode(
             {"query": text, "default-graph-uri": served, "named-graph-uri": served}
         )
+        query_form = _query_form(text)
         try:
             _, body, kind = _exchange(
                 self.endpoints.query_url,
@@ -197,10 +383,13 @@ class RemoteStore:
                 body=form.encode("utf-8"),
                 headers={
                     "Content-Type": "application/x-www-form-urlencoded",
-                    "Accept": QUERY_ACCEPT,
+                    "Accept": GRAPH_ACCEPT
+                    if query_form in ("CONSTRUCT", "DESCRIBE")
+                    else QUERY_ACCEPT,
                 },
                 timeout=self.timeout,
                 what="the SPARQL store",
+                auth=self.auth,
             )
         except HTTPStatusError as exc:
             if exc.status == 400:
@@ -216,6 +405,10 @@ class RemoteStore:
                     f"parse: {exc}"
                 ) from None
         try:
+            if query_form == "ASK" and b'"boolean"' not in body:
+                body = _ask_from_table(body)
+            if b'"bnode"' in body or b"XMLSchema#boolean" in body:  # (a "\/" may be escaped)
+                body = _results_normalised(body)
             return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
         except (SyntaxError, ValueError) as exc:
             raise StoreError(
@@ -224,27 +417,42 @@ class RemoteStore:
             ) from None
 
     def count(self) -> int:
-        """How many triples the named graph holds."""
+        """How many triples the named graph holds (the count in whatever numeric form the store
+        writes it: 12, "12"^^xsd:int, 12.0)."""
+        from decimal import Decimal, InvalidOperation
+
         result = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         for solution in result:
-            return int(solution["n"].value)
+            try:
+                return int(Decimal(solution["n"].value))
+            except (InvalidOperation, ValueError):
+                raise StoreError(
+                    f"the SPARQL store at {shown_url(self.endpoints.query_url)} counted the "
+                    f"triples as {solution['n']}, not a number"
+                ) from None
         return 0
 
-    def put_graph(self, ntriples: bytes) -> None:
-        """Replace the named graph with these triples in one request (Graph Store Protocol PUT)."""
+    def put_graph(self, ntriples: bytes, timeout: float | None = TRANSFER_TIMEOUT) -> None:
+        """Replace the named graph with these triples in one request (Graph Store Protocol PUT),
+        waiting ``timeout`` seconds for the store's answer (None: no limit)."""
         _request(
             self.endpoints.graph_url(),
             method="PUT",
             body=ntriples,
             headers={"Content-Type": NTRIPLES},
+            timeout=timeout,
             what="the graph store",
+            auth=self.auth,
         )
 
     def get_graph(self) -> bytes:
         """The named graph as N-Triples (Graph Store Protocol GET)."""
         try:
             _, body = _request(
-                self.endpoints.graph_url(), headers={"Accept": NTRIPLES}, what="the graph store"
+                self.endpoints.graph_url(),
+                headers={"Accept": NTRIPLES},
+                what="the graph store",
+                auth=self.auth,
             )
         except HTTPStatusError as exc:
             if exc.status == 404:
@@ -324,9 +532,12 @@ class RemoteGraph(CatalogueRows):
         return report
 
 
-def upload(kg: KnowledgeGraph, endpoints: Endpoints) -> int:
-    """Replace the store's named graph with the engine's asserted and inferred triples (one PUT);
-    returns how many triples the store then reports for it."""
+def upload(
+    kg: KnowledgeGraph, endpoints: Endpoints, timeout: float | None = TRANSFER_TIMEOUT
+) -> int:
+    """Replace the store's named graph with the engine's asserted and inferred triples (one PUT,
+    the store given ``timeout`` seconds to take it; None: no limit); returns how many triples the
+    store then reports for it."""
     import pyoxigraph as ox
 
     from ppo_graph.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH
@@ -342,5 +553,5 @@ def upload(kg: KnowledgeGraph, endpoints: Endpoints) -> int:
             for name in (ASSERTED_GRAPH, INFERRED_GRAPH)
         )
     store = RemoteStore(endpoints, timeout=TRANSFER_TIMEOUT)
-    store.put_graph(body)
+    store.put_graph(body, timeout)
     return store.count()

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ppo_graph.backends.fast.sparql import in_order_of_appearance, is_select_star, syntax_error
 from ppo_graph.engine.boundary import MalformedQuery, QueryRefused
-from ppo_graph.errors import PPOError
+from ppo_graph.errors import PPOError, StoreError
 from ppo_graph.namespaces import PREFIXES
 from ppo_graph.serve.negotiation import (
     GRAPH_FORMATS,
@@ -120,7 +120,7 @@ def answer_canned(graph: Graph, name: str, params: dict[str, str], request: Requ
     try:
         rows = graph.rows(spec, params)
     except PPOError as exc:
-        if type(exc).__name__ in ("StoreError", "HTTPStatusError"):
+        if isinstance(exc, StoreError):  # the store failed (502), not the request (400)
             raise
         raise Refused(400, str(exc)) from None
     columns = list(rows[0]) if rows else list(spec.columns)
