@@ -111,8 +111,8 @@ def test_the_query_folders_are_not_empty() -> None:
     """The parametrised tests below would pass vacuously on an empty glob: count the files."""
     assert len(QUESTION_FILES) == 27  # + role-comparison, process-duties, duty-words,
     # interface-evidence, measurement-coverage (issue 23)
-    assert len(CHECK_FILES) == 22  # + label-unique-, defect-review-missing-violation (issue 20)
-    assert len(CHECK_FIXTURES) == 22
+    assert len(CHECK_FILES) == 25  # + crosswalk-incomplete-, -row-, -disagreement- (issue 21)
+    assert len(CHECK_FIXTURES) == 25
     assert len(REPORT_FILES) == 36  # + name-index, the one name resolver (issue 23)
 
 
@@ -1218,7 +1218,7 @@ def _expected_rows(fixture: Path) -> Counter[tuple[str, str, Any]]:
     for line in fixture.read_text(encoding="utf-8").splitlines():
         if line.startswith("# expect:"):
             focus, prop, value = (part.strip() for part in line[9:].split(" | "))
-            curie = re.fullmatch(r"[a-z]+:\S+", value)
+            curie = re.fullmatch(r"[a-z][a-z0-9]*:\S+", value)
             parsed = None if value == "-" else value if curie else json.loads(value)
             expected[(focus, prop, parsed)] += 1
     return expected
