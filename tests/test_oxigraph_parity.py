@@ -66,6 +66,12 @@ EXTRA_CASES: list[tuple[str, dict[str, str]]] = [
     ("duty-search", {"phrase": "organization’s"}),
     ("duty-search", {"phrase": '"} ; DROP ALL ; { "'}),
     ("duty-search", {"phrase": "\\u0022 \\ '"}),
+    ("itil4-practices-of-role", {"role": "ISM Owner"}),
+    ("iso20000-clause-evidence", {"clause": "8.7"}),
+    ("iso20000-clause-evidence", {"clause": "Capacity management"}),
+    ("crosswalk-mappings", {"scheme": "iso20000:scheme"}),
+    ("crosswalk-mappings", {"scheme": "cobit2019:scheme"}),
+    ("role-page-mappings", {"role": "ppod:ProcessOwner"}),
 ]
 CASES: list[tuple[str, dict[str, str]]] = [(spec.name, {}) for spec in CATALOGUE] + EXTRA_CASES
 
@@ -131,7 +137,8 @@ ORG_QUESTIONS = ("artefact-accountable", "team-duties", "services-without-role")
 def test_every_canned_query_is_compared() -> None:
     assert {name for name, _ in CASES} == set(CATALOGUE.names())
     assert len(CASES) == len(CATALOGUE) + len(EXTRA_CASES) >= 60
-    assert len(CATALOGUE.names("report")) == 36  # + name-index (issue 23)
+    assert len(CATALOGUE.names("report")) == 38  # + name-index (issue 23); + crosswalk-mappings,
+    # role-page-mappings (issue 21)
 
 
 @pytest.mark.parametrize("case", CASES, ids=_case_id)
