@@ -39,6 +39,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ppo_graph.errors import InputError
 from ppo_graph.namespaces import (
@@ -52,7 +53,11 @@ from ppo_graph.namespaces import (
     SKOS_NS,
     SSSOM_NS,
     XSD_NS,
+    local_name,
 )
+
+if TYPE_CHECKING:
+    from ppo_graph.engine.protocol import Graph
 
 #: Changes whenever the RDF made of a table changes (part of the cache key).
 VERSION = "1"
@@ -149,24 +154,19 @@ _PREFIX = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 @dataclass(frozen=True)
 class Framework:
     """A framework the crosswalk maps to: its name on the command line and in file names, its
-    title, its concept scheme and the class of its terms."""
+    title and its concept scheme."""
 
     name: str
     title: str
     scheme: str
-    term_class: str
     #: What its terms are called, for page and table headings.
     terms: str
 
 
 FRAMEWORKS: dict[str, Framework] = {
-    "itil4": Framework("itil4", "ITIL 4", ITIL4_NS + "scheme", "ITIL4Practice", "practices"),
-    "iso20000": Framework(
-        "iso20000", "ISO/IEC 20000-1:2018", ISO20000_NS + "scheme", "ISO20000Clause", "clauses"
-    ),
-    "cobit2019": Framework(
-        "cobit2019", "COBIT 2019", COBIT2019_NS + "scheme", "COBITObjective", "objectives"
-    ),
+    "itil4": Framework("itil4", "ITIL 4", ITIL4_NS + "scheme", "practices and roles"),
+    "iso20000": Framework("iso20000", "ISO/IEC 20000-1:2018", ISO20000_NS + "scheme", "clauses"),
+    "cobit2019": Framework("cobit2019", "COBIT 2019", COBIT2019_NS + "scheme", "objectives"),
 }
 
 
@@ -178,8 +178,8 @@ class Mapping:
     line: int
     cells: dict[str, str]
     iris: dict[str, list[str]] = field(default_factory=dict)
-    #: The cells as written, in the header's order.
-    written: list[str] = field(default_factory=list)
+    #: The row's text as written in the file (its line, or lines if a quoted cell spans two).
+    source: str = ""
 
     @property
     def subject(self) -> str:
@@ -281,18 +281,19 @@ def _rows(
 ) -> Iterator[Mapping]:
     reader = csv.reader(lines, delimiter="\t", quotechar='"', strict=True)
     seen: dict[tuple[str, str, str], int] = {}
-    start = header_line
+    start = 0
     while True:
         try:
             cells = next(reader)
         except StopIteration:
             return
-        except csv.Error as exc:
+        except csv.Error as exc:  # named by the line the row starts on
+            hint = ' (a cell that starts with " is quoted up to its closing ")'
             raise InputError(
-                path, f"cannot read the row: {exc}", header_line + reader.line_num
+                path, f"cannot read the row: {exc}{hint}", header_line + start + 1
             ) from exc
-        line = start + 1
-        start = header_line + reader.line_num
+        line, source = header_line + start + 1, "".join(lines[start : reader.line_num])
+        start = reader.line_num
         if not cells or all(not c.strip() for c in cells):
             continue  # a blank line, as pandas skips it
         if len(cells) != len(columns):
@@ -300,7 +301,7 @@ def _rows(
                 path, f"the row has {len(cells)} cells, the header {len(columns)} columns", line
             )
         values = {c: v.strip() for c, v in zip(columns, cells, strict=True)}
-        row = Mapping(line, values | propagated, written=cells)
+        row = Mapping(line, values | propagated, source=source)
         _check_row(path, row, prefixes)
         key = (row.subject, row.predicate, row.object)
         if key in seen:
@@ -597,20 +598,232 @@ def table_path(framework: str) -> Path:
 
 
 def filtered_table(mapping_set: MappingSet, keep: Iterable[str]) -> str:
-    """The table as written (its metadata block and header as in the file), with only the rows
-    whose subject is one of ``keep`` (IRIs), for ``ppo crosswalk --format sssom --by ...``."""
+    """The table as written, with only the rows whose subject is one of ``keep`` (IRIs): its
+    metadata block, header and rows exactly as the file has them (``ppo crosswalk --format sssom
+    --by ...``)."""
     wanted = set(keep)
     lines = [*mapping_set.header_lines, "\t".join(mapping_set.columns)]
-    out = io_rows([row for row in mapping_set.rows if row.subject in wanted], mapping_set.columns)
-    return "\n".join(lines) + "\n" + out
+    kept = "".join(row.source for row in mapping_set.rows if row.subject in wanted)
+    return "\n".join(lines) + "\n" + kept
 
 
-def io_rows(rows: list[Mapping], columns: list[str]) -> str:
-    """Rows as TSV lines, quoted where a cell needs it (as the csv module and pandas read)."""
-    import io
+# --- the crosswalk in the graph: rows, terms and the coverage matrix --------------------------
 
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter="\t", quotechar='"', lineterminator="\n")
+#: The kinds of subject a row maps (``--by``), as the ``crosswalk-mappings`` report names them.
+KINDS = ("duty", "role", "process")
+#: How a sssom:NoTermFound target is shown.
+NO_TERM_LABEL = "(no term found)"
+
+
+@dataclass(frozen=True)
+class Mapped:
+    """One row of the crosswalk as the ``crosswalk-mappings`` report gives it, as text."""
+
+    kind: str
+    subject: str
+    subject_label: str
+    text: str
+    group: str
+    group_label: str
+    group_kind: str
+    predicate: str
+    target: str
+    target_label: str
+    notation: str
+    confidence: str
+    author: str
+    date: str
+    comment: str
+
+    @property
+    def match(self) -> str:
+        """The mapping property's local name (``broadMatch``)."""
+        return self.predicate.removeprefix(SKOS_NS)
+
+    @property
+    def target_name(self) -> str:
+        """The target as people read it: its code and label, or "(no term found)"."""
+        if self.target == NO_TERM_FOUND:
+            return NO_TERM_LABEL
+        return " ".join(x for x in (self.notation, self.target_label) if x) or self.target
+
+
+@dataclass(frozen=True)
+class Term:
+    """A term of a framework (the ``crosswalk-terms`` report), as text."""
+
+    iri: str
+    label: str
+    notation: str
+    group: str
+    cls: str
+
+    @property
+    def name(self) -> str:
+        return " ".join(x for x in (self.notation, self.label) if x) or self.iri
+
+
+def natural_key(text: str) -> tuple[Any, ...]:
+    """Numbers in order: clause 8.7.2 before 10.1, BAI04 before BAI10."""
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part)
+        for part in re.split(r"(\d+)", text)
+        if part
+    )
+
+
+@dataclass
+class Coverage:
+    """One framework's crosswalk as the graph holds it: its terms and rows, and the coverage
+    matrix of the v3 processes (and generic roles) against the terms their duties map to."""
+
+    framework: Framework
+    terms: list[Term]
+    rows: list[Mapped]
+
+    def of_kind(self, kind: str) -> list[Mapped]:
+        return [row for row in self.rows if row.kind == kind]
+
+    @property
+    def groups(self) -> list[tuple[str, str]]:
+        """The matrix's rows: (IRI, label) of each process the duties' roles own or manage, by
+        label, then each generic role with duties of its own."""
+        seen = {(r.group_kind != "process", r.group_label, r.group) for r in self.of_kind("duty")}
+        return [(iri, label) for _, label, iri in sorted(seen) if iri]
+
+    @property
+    def columns(self) -> list[Term]:
+        """The matrix's columns: every term a duty maps to, in the order of the framework's codes
+        (then names), then "(no term found)" when a duty has such a row."""
+        mapped = {r.target for r in self.of_kind("duty")}
+        columns = [t for t in self.sorted_terms() if t.iri in mapped]
+        if NO_TERM_FOUND in mapped:
+            columns.append(Term(NO_TERM_FOUND, NO_TERM_LABEL, "", "", ""))
+        return columns
+
+    def sorted_terms(self) -> list[Term]:
+        return sorted(self.terms, key=lambda t: (natural_key(t.notation), t.label, t.iri))
+
+    def cell(self, group: str, target: str) -> list[Mapped]:
+        """The duty rows of a group that map to a target, in source order."""
+        rows = [r for r in self.of_kind("duty") if r.group == group and r.target == target]
+        return sorted(rows, key=lambda r: (natural_key(local_name(r.subject)), r.match))
+
+    def count(self, group: str, target: str) -> int:
+        """How many duties of the group map to the target (a cell of the matrix)."""
+        return len({r.subject for r in self.cell(group, target)})
+
+    def untouched(self) -> list[Term]:
+        """The terms no duty maps to."""
+        mapped = {r.target for r in self.of_kind("duty")}
+        return [t for t in self.sorted_terms() if t.iri not in mapped]
+
+    def own_rows(self, subject: str) -> list[Mapped]:
+        """A role's or process's own rows."""
+        return [r for r in self.rows if r.subject == subject and r.kind != "duty"]
+
+    def lowest_confidence(self, count: int = 10) -> list[Mapped]:
+        """The rows a reviewer should look at first: the lowest confidence, then by subject."""
+        rated = [r for r in self.rows if _NUMBER.fullmatch(r.confidence)]
+        return sorted(
+            rated, key=lambda r: (float(r.confidence), natural_key(local_name(r.subject)))
+        )[:count]
+
+
+def framework(name: str) -> Framework:
+    """The framework of a name (``itil4``, ``iso20000``, ``cobit2019``); a UsageError for another."""
+    from ppo_graph.errors import UsageError
+
+    found = FRAMEWORKS.get(name)
+    if found is None:
+        raise UsageError(f"no framework {name!r} (one of {', '.join(FRAMEWORKS)})")
+    return found
+
+
+def coverage(graph: Graph, name: str) -> Coverage:
+    """The crosswalk of framework ``name`` in ``graph`` (the reports ``crosswalk-mappings`` and
+    ``crosswalk-terms``)."""
+    found = framework(name)
+    params = {"scheme": found.scheme}
+    rows = [
+        Mapped(
+            **{
+                field: row[column]
+                for field, column in zip(_MAPPED_FIELDS, _MAPPED_COLUMNS, strict=True)
+            }
+        )
+        for row in graph.rows("crosswalk-mappings", params, text=True)
+    ]
+    terms = [
+        Term(row["term"], row["label"], row["notation"], row["group"], row["class"])
+        for row in graph.rows("crosswalk-terms", params, text=True)
+    ]
+    return Coverage(found, terms, rows)
+
+
+_MAPPED_FIELDS = tuple(Mapped.__dataclass_fields__)
+_MAPPED_COLUMNS = (
+    "kind", "subject", "subjectLabel", "text", "group", "groupLabel", "groupKind", "predicate",
+    "target", "targetLabel", "notation", "confidence", "author", "date", "comment",
+)  # fmt: skip
+
+
+def table_rows(cov: Coverage, by: str) -> tuple[list[str], list[dict[str, Any]]]:
+    """The columns and rows ``ppo crosswalk --by BY`` prints: the duty (with its text), role or
+    process; the match; the target (code and name); the confidence (a number); the comment."""
+    from ppo_graph.namespaces import compact
+
+    head = ["duty", "text"] if by == "duty" else [by]
+    columns = [*head, "match", "target", "confidence", "comment"]
+    rows = []
+    for row in sorted(cov.of_kind(by), key=lambda r: (_subject_order(r), r.target_name, r.match)):
+        subject = (
+            {"duty": compact(row.subject), "text": row.text}
+            if by == "duty"
+            else {by: row.subject_label or compact(row.subject)}
+        )
+        confidence: Any = float(row.confidence) if _NUMBER.fullmatch(row.confidence) else ""
+        rows.append(
+            subject
+            | {
+                "match": row.match,
+                "target": row.target_name,
+                "confidence": confidence,
+                "comment": row.comment,
+            }
+        )
+    return columns, rows
+
+
+def _subject_order(row: Mapped) -> tuple[Any, ...]:
+    """Duties in source order (section, then bullet), others by name."""
+    if row.kind == "duty":
+        return natural_key(local_name(row.subject))
+    return ((1, 0, row.subject_label),)
+
+
+def text_table(columns: list[str], rows: list[dict[str, Any]], width: int = 80) -> str:
+    """The rows of :func:`table_rows` for a terminal: each subject once (a duty with its text),
+    then one line per mapping (match, target, confidence) and its comment, wrapped to ``width``."""
+    import textwrap
+
+    subject_columns = columns[: columns.index("match")]
+    out: list[str] = []
+    last: tuple[Any, ...] | None = None
     for row in rows:
-        writer.writerow(row.written)
-    return buffer.getvalue()
+        subject = tuple(row[c] for c in subject_columns)
+        if subject != last:
+            if last is not None:
+                out.append("")
+            out += textwrap.wrap("  ".join(str(x) for x in subject if x), width) or [""]
+            last = subject
+        confidence = f"  ({row['confidence']})" if row["confidence"] != "" else ""
+        out += textwrap.wrap(
+            f"{row['match']}: {row['target']}{confidence}",
+            width,
+            initial_indent="  ",
+            subsequent_indent="    ",
+        )
+        out += textwrap.wrap(row["comment"], width, initial_indent="    ", subsequent_indent="    ")
+    out.append(f"({len(rows)} row{'' if len(rows) == 1 else 's'})")
+    return "\n".join(out) + "\n"

@@ -30,6 +30,7 @@ ROW_COMMANDS: dict[str, list[str]] = {
     "interfaces": [],
     "queries": [],
     "query": ["role-duties", "-p", f"role={ROLE}"],
+    "crosswalk": ["--to", "itil4", "--by", "role"],
     "org gaps": [str(ORG / "org.ttl")],
     "org diff": [
         str(ORG / "people.csv"),
@@ -54,7 +55,7 @@ NOT_ROWS = {
     "org export": "writes the CSV files ppo org import reads back (--out, --raci-out)",
     "role": "writes a role's description document (--out; md, html, docx, pdf)",
 }
-SUFFIX = {"table": "txt", "text": "txt", "turtle": "ttl"}
+SUFFIX = {"table": "txt", "text": "txt", "turtle": "ttl", "sssom": "sssom.tsv"}
 
 
 def leaf_parsers(parser: argparse.ArgumentParser, path: str = "") -> dict[str, Any]:

@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "ppo_graph.cli.store",
     "ppo_graph.cli.raci",
     "ppo_graph.cli.role",
+    "ppo_graph.cli.crosswalk",
 )
 
 
