@@ -72,6 +72,7 @@ EXTRA_CASES: list[tuple[str, dict[str, str]]] = [
     ("crosswalk-mappings", {"scheme": "iso20000:scheme"}),
     ("crosswalk-mappings", {"scheme": "cobit2019:scheme"}),
     ("role-page-mappings", {"role": "ppod:ProcessOwner"}),
+    ("crosswalk-terms", {"scheme": "iso20000:scheme"}),
 ]
 CASES: list[tuple[str, dict[str, str]]] = [(spec.name, {}) for spec in CATALOGUE] + EXTRA_CASES
 
@@ -137,8 +138,8 @@ ORG_QUESTIONS = ("artefact-accountable", "team-duties", "services-without-role")
 def test_every_canned_query_is_compared() -> None:
     assert {name for name, _ in CASES} == set(CATALOGUE.names())
     assert len(CASES) == len(CATALOGUE) + len(EXTRA_CASES) >= 60
-    assert len(CATALOGUE.names("report")) == 38  # + name-index (issue 23); + crosswalk-mappings,
-    # role-page-mappings (issue 21)
+    assert len(CATALOGUE.names("report")) == 39  # + name-index (issue 23); + crosswalk-mappings,
+    # crosswalk-terms, role-page-mappings (issue 21)
 
 
 @pytest.mark.parametrize("case", CASES, ids=_case_id)

@@ -118,8 +118,8 @@ def test_the_query_folders_are_not_empty() -> None:
     # cobit-objective-raci (issue 21)
     assert len(CHECK_FILES) == 25  # + crosswalk-incomplete-, -row-, -disagreement- (issue 21)
     assert len(CHECK_FIXTURES) == 25
-    assert len(REPORT_FILES) == 38  # + name-index, the one name resolver (issue 23);
-    # + crosswalk-mappings, role-page-mappings (issue 21)
+    assert len(REPORT_FILES) == 39  # + name-index, the one name resolver (issue 23);
+    # + crosswalk-mappings, crosswalk-terms, role-page-mappings (issue 21)
 
 
 def test_the_query_guide_lists_every_question_once() -> None:
