@@ -487,3 +487,24 @@ def test_hostile_text_is_escaped_on_both_pages() -> None:
         assert "<script>alert" not in page and "<img src=x" not in page
         assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&lt;img" in page
         assert html_table(page, "matrix").rows[1][1] == "1"
+
+
+def test_the_guide_counts_the_tables_rows() -> None:
+    """docs/crosswalk.md's table of row counts is the tables' (read with csv)."""
+    guide = (Path(__file__).resolve().parent.parent / "docs" / "crosswalk.md").read_text("utf-8")
+    listed = {
+        name: tuple(int(n) for n in numbers.split(" | "))
+        for name, numbers in re.findall(r"(?m)^\| `([a-z0-9]+)` \| ([0-9 |]+?) \|$", guide)
+    }
+    roles = {
+        "ppod:" + str(r).removeprefix(str(PPOD))
+        for r in set(_sections().objects(None, PPO.isDutyOf))
+    }
+    counted = {}
+    for name in crosswalk.FRAMEWORKS:
+        rows = _table(name)
+        duties = sum(r["subject_id"] in _duty_group() for r in rows)
+        role_rows = sum(r["subject_id"] in roles for r in rows)
+        none = sum(r["object_id"] == "sssom:NoTermFound" for r in rows)
+        counted[name] = (duties, role_rows, len(rows) - duties - role_rows, none)
+    assert listed == counted
