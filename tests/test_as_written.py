@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from rdflib import BNode, Dataset, Graph, Literal
 
 from ppo_graph.backends.fast.parse import BOM, AsWritten, triples
+from ppo_graph.backends.reference.load import parse_into
 from ppo_graph.backends.reference.reason import reason
 from ppo_graph.backends.reference.validate import load_shapes, validate
 from ppo_graph.cli import main
@@ -68,7 +69,7 @@ def _reference(extra: list[Path], *, reasoning: bool) -> tuple[bool, list[Key]]:
     """pySHACL on the files as rdflib reads them (literals as written), reasoned by owlrl."""
     graph = Graph()
     for path in [*shipped_graph_files(), *extra]:
-        graph.parse(path)
+        parse_into(graph, path)  # rdflib's reading, and the crosswalk's tables as RDF
     data = reason(graph).union() if reasoning else graph
     report = validate(data, load_shapes())
     rows = [
