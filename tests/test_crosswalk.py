@@ -508,3 +508,24 @@ def test_the_guide_counts_the_tables_rows() -> None:
         none = sum(r["object_id"] == "sssom:NoTermFound" for r in rows)
         counted[name] = (duties, role_rows, len(rows) - duties - role_rows, none)
     assert listed == counted
+
+
+def test_an_edited_table_is_a_cache_miss(tmp_path: Path) -> None:
+    """The cache key holds each table's content: a table edited after a graph was cached is read
+    again, not answered from the cache."""
+    from ppo_graph.paths import ontology_dir
+
+    table = tmp_path / "mine.sssom.tsv"
+    table.write_text(GOOD, encoding="utf-8")
+    tbox = [p for p in sorted(ontology_dir().glob("*.ttl")) if p.name != "shapes.ttl"]
+    files = [*tbox, FIXTURES / "crosswalk" / "itil4.ttl", table]
+    query = f"SELECT ?c WHERE {{ ?m <{RDFS.comment}> ?c }} ORDER BY ?c"
+    first = KnowledgeGraph.open(files, shipped=False)
+    assert not first.from_cache
+    assert KnowledgeGraph.open(files, shipped=False).from_cache
+    table.write_text(GOOD.replace("is the practice's purpose", "names the practice"), "utf-8")
+    again = KnowledgeGraph.open(files, shipped=False)
+    assert not again.from_cache
+    comments = {str(r["c"].value) for r in again.query(query)}
+    assert any(c.endswith("names the practice") for c in comments)
+    assert not any(c.endswith("is the practice's purpose") for c in comments)
