@@ -26,9 +26,12 @@ row gives no plain triple. Both engines load a ``.sssom.tsv`` file through it
 (:mod:`ppo_graph.backends.fast.parse`, :mod:`ppo_graph.backends.reference.load`); the cache key
 holds the file's content and :data:`VERSION`.
 
-Nothing here knows which duties exist: the rules that need the graph (every duty mapped, every
-target defined, role and process rows agreeing with their duties' rows) are the checks
-``queries/checks/crosswalk-*-violation.rq``.
+Nothing in the reader knows which duties exist: the rules that need the graph (every duty
+mapped, every target defined, role and process rows agreeing with their duties' rows) are the
+checks ``queries/checks/crosswalk-*-violation.rq``. What the graph holds comes back through the
+reports ``crosswalk-mappings`` and ``crosswalk-terms`` (:func:`coverage`, any graph with
+``rows``): the rows ``ppo crosswalk`` prints (:func:`table_rows`, :func:`text_table`) and the
+coverage matrix of the page it writes and the workbench shows (:class:`Coverage`).
 """
 
 from __future__ import annotations
