@@ -29,6 +29,18 @@ class MatrixFormat(enum.StrEnum):
     XLSX = "xlsx"
 
 
+class CrosswalkFormat(enum.StrEnum):
+    """Formats of ``ppo crosswalk``: its rows, the coverage matrix page, the SSSOM table."""
+
+    TABLE = "table"
+    CSV = "csv"
+    JSON = "json"
+    MD = "md"
+    XLSX = "xlsx"
+    HTML = "html"
+    SSSOM = "sssom"
+
+
 class ReportFormat(enum.StrEnum):
     """Formats for a command's report (``ppo validate``, ``ppo stats``, ``ppo cache info``);
     ``turtle``, the SHACL report graph, is ``ppo validate``'s only."""

@@ -21,6 +21,13 @@ OWL_NS = "http://www.w3.org/2002/07/owl#"
 XSD_NS = "http://www.w3.org/2001/XMLSchema#"
 SH_NS = "http://www.w3.org/ns/shacl#"
 SKOS_NS = "http://www.w3.org/2004/02/skos/core#"
+#: The crosswalk's targets (ontology/crosswalk.ttl, data/crosswalk/): IRIs of this project for
+#: frameworks that publish none, and the SSSOM vocabularies the mappings are written in.
+ITIL4_NS = PPOD_NS + "itil4/"
+ISO20000_NS = PPOD_NS + "iso20000-1-2018/"
+COBIT2019_NS = PPOD_NS + "cobit2019/"
+SSSOM_NS = "https://w3id.org/sssom/"
+SEMAPV_NS = "https://w3id.org/semapv/vocab/"
 
 PREFIXES: dict[str, str] = {
     "ppo": PPO_NS,
@@ -35,6 +42,11 @@ PREFIXES: dict[str, str] = {
     "xsd": XSD_NS,
     "sh": SH_NS,
     "ppos": PPOS_NS,
+    "itil4": ITIL4_NS,
+    "iso20000": ISO20000_NS,
+    "cobit2019": COBIT2019_NS,
+    "sssom": SSSOM_NS,
+    "semapv": SEMAPV_NS,
 }
 
 #: The named graphs that keep asserted and inferred triples apart (stores, builds, the cache).

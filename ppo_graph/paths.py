@@ -52,7 +52,9 @@ def source_text() -> Path:
 
 
 def shipped_graph_files() -> list[Path]:
-    """The Turtle files that make up the knowledge graph (TBox + data), shapes excluded."""
+    """The files that make up the knowledge graph (TBox + data), shapes excluded: the Turtle,
+    and the crosswalk's SSSOM tables (``data/crosswalk/*.sssom.tsv``, read as the RDF they stand
+    for by :mod:`ppo_graph.crosswalk`)."""
     onto = sorted(p for p in ontology_dir().glob("*.ttl") if p.name != "shapes.ttl")
-    data = sorted(data_dir().rglob("*.ttl"))
+    data = sorted([*data_dir().rglob("*.ttl"), *data_dir().rglob("*.sssom.tsv")])
     return onto + data

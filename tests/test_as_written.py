@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from rdflib import BNode, Dataset, Graph, Literal
 
 from ppo_graph.backends.fast.parse import BOM, AsWritten, triples
+from ppo_graph.backends.reference.load import parse_into
 from ppo_graph.backends.reference.reason import reason
 from ppo_graph.backends.reference.validate import load_shapes, validate
 from ppo_graph.cli import main
@@ -76,7 +77,7 @@ def _reference_once(extra: tuple[Path, ...], reasoning: bool) -> tuple[bool, lis
     the slow reference; both --shacl choices are compared with the same answer)."""
     graph = Graph()
     for path in [*shipped_graph_files(), *extra]:
-        graph.parse(path)
+        parse_into(graph, path)  # rdflib's reading, and the crosswalk's tables as RDF
     data = reason(graph).union() if reasoning else graph
     report = validate(data, load_shapes())
     rows = [

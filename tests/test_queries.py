@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import require_module
+from conftest import current_memberships, require_module
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
@@ -38,7 +38,10 @@ from ppo_graph.engine import KnowledgeGraph
 from ppo_graph.engine.answers import answer_all, run_checks
 from ppo_graph.engine.boundary import check_query
 from ppo_graph.errors import InputError, UsageError
+from ppo_graph.namespaces import compact
 from ppo_graph.notebook import Session
+from ppo_graph.org.names import role_names
+from ppo_graph.org.rdf import rows_of
 from ppo_graph.paths import data_dir, ontology_dir, queries_dir, source_text
 from ppo_graph.tables import Row, format_rows, simplify_rows
 
@@ -109,19 +112,22 @@ def _duty_texts() -> dict[str, str]:
 
 def test_the_query_folders_are_not_empty() -> None:
     """The parametrised tests below would pass vacuously on an empty glob: count the files."""
-    assert len(QUESTION_FILES) == 30  # + role-comparison, process-duties, duty-words,
+    assert len(QUESTION_FILES) == 35  # + role-comparison, process-duties, duty-words,
     # interface-evidence, measurement-coverage (issue 23); + assessment-risks, -responsible,
-    # -diff (issue 22)
-    assert len(CHECK_FILES) == 23  # + label-unique-, defect-review-missing-violation (issue 20),
-    # restatement-unrecorded-violation (the pairs recorded, the rule in one place)
-    assert len(CHECK_FIXTURES) == 23
+    # -diff (issue 22); + itil4-practices-of-role, iso20000-clause-evidence,
+    # duties-without-itil4-home, itil4-practices-untouched, cobit-objective-raci (issue 21)
+    assert len(CHECK_FILES) == 26  # + label-unique-, defect-review-missing-violation (issue 20),
+    # restatement-unrecorded-violation (the pairs recorded, the rule in one place);
+    # + crosswalk-incomplete-, -row-, -disagreement- (issue 21)
+    assert len(CHECK_FIXTURES) == 26
     # the quiz's reports (issue 22) are counted apart, so that other groups can count theirs
     quiz = [p for p in REPORT_FILES if p.stem.startswith("quiz-")]
     assert len(quiz) == 5  # quiz-terms, -duties, -duty-carriers, -duty-artefacts, -interfaces
     assess = [p for p in REPORT_FILES if p.stem.startswith("assess-")]
     assert len(assess) == 2  # assess-duties, assess-scale (issue 22)
     others = [p for p in REPORT_FILES if not p.stem.startswith(("quiz-", "assess-"))]
-    assert len(others) == 36  # + name-index, the one name resolver (issue 23)
+    assert len(others) == 39  # + name-index, the one name resolver (issue 23);
+    # + crosswalk-mappings, crosswalk-terms, role-page-mappings (issue 21)
 
 
 def test_the_query_guide_lists_every_question_once() -> None:
@@ -187,6 +193,11 @@ GOLDEN_TESTED = {
     "assessment-risks",  # issue 22: on the sample assessments (examples/assess)
     "assessment-responsible",
     "assessment-diff",
+    "itil4-practices-of-role",
+    "iso20000-clause-evidence",
+    "duties-without-itil4-home",
+    "itil4-practices-untouched",
+    "cobit-objective-raci",
 }
 
 
@@ -1421,6 +1432,238 @@ def test_roles(answers: dict[str, list[Row]]) -> None:
     assert owners == {"Process Owner"}
 
 
+# -- the crosswalk (issue 21): answers derived from the SSSOM tables as written (read with csv,
+# the metadata lines skipped), the targets' Turtle and the sections' Turtle, not from SPARQL ---
+
+CROSSWALK = data_dir() / "crosswalk"
+MATCHES = ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
+
+
+@functools.cache
+def _table(framework: str) -> tuple[dict[str, str], ...]:
+    """The rows of data/crosswalk/FRAMEWORK.sssom.tsv, CURIEs as the table writes them."""
+    lines = (CROSSWALK / f"{framework}.sssom.tsv").read_text("utf-8").splitlines()
+    return tuple(csv.DictReader([x for x in lines if not x.startswith("#")], delimiter="\t"))
+
+
+@functools.cache
+def _terms(framework: str) -> Graph:
+    """The targets of a framework, data/crosswalk/FRAMEWORK.ttl, as written."""
+    return Graph().parse(CROSSWALK / f"{framework}.ttl")
+
+
+def _term(framework: str, curie: str) -> URIRef:
+    """A CURIE of a table as an IRI, by the prefixes of the framework's Turtle (one they lack,
+    such as sssom:, gives an IRI that names no target)."""
+    prefix, _, local = curie.partition(":")
+    namespaces = dict(_terms(framework).namespaces())
+    return URIRef(str(namespaces.get(prefix, "urn:unknown:")) + local)
+
+
+def _term_label(framework: str, curie: str) -> str:
+    return str(_terms(framework).value(_term(framework, curie), RDFS.label))
+
+
+def _is_a(framework: str, curie: str, cls: str) -> bool:
+    return (_term(framework, curie), RDF.type, PPO[cls]) in _terms(framework)
+
+
+def _duty_rows(framework: str) -> list[dict[str, str]]:
+    """The rows of a table whose subject is a duty of the sections."""
+    return [r for r in _table(framework) if r["subject_id"] in _duty_texts()]
+
+
+def _carried(role: str) -> list[str]:
+    """The duties a role carries: those listed for it and for every role it specialises."""
+    node = PPOD[role.removeprefix("ppod:")]
+    roles = list(_sections().transitive_objects(node, PPO.specialises))
+    return sorted({d for r in roles for d in _listed(_curie(r))}, key=_section_order)
+
+
+def _roles() -> dict[str, str]:
+    """Every role the sections list duties for: CURIE -> label."""
+    return {
+        _curie(r): str(_sections().value(r, RDFS.label))
+        for r in set(_sections().objects(None, PPO.isDutyOf))
+    }
+
+
+@pytest.mark.parametrize(
+    "role", [None, "ISM Owner", "ppod:ProcessPractitioner"], ids=["default", "ism-owner", "generic"]
+)
+def test_itil4_practices_of_role(union: Graph, role: str | None) -> None:
+    rows = ask(union, "itil4-practices-of-role", **({} if role is None else {"role": role}))
+    curie = {None: "ppod:CapacityManagementProcessManager", "ISM Owner":
+             "ppod:InformationSecurityManagementProcessOwner"}.get(role, role)  # fmt: skip
+    carried = _carried(str(curie))
+    found = [
+        (_term_label("itil4", r["object_id"]), r["subject_id"], r["predicate_id"][5:])
+        for r in _duty_rows("itil4")
+        if r["subject_id"] in carried and _is_a("itil4", r["object_id"], "ITIL4Practice")
+    ]
+    counts = Counter(label for label, _, _ in set(found))
+    expected = sorted(
+        ((label, counts[label], duty, match) for label, duty, match in found),
+        key=lambda row: (-row[1], row[0], _section_order(row[2]), row[3]),
+    )
+    assert [(r["practice"], r["duties"], r["duty"], r["match"]) for r in rows] == expected
+    texts = _duty_texts()
+    assert all(r["text"] == texts[r["duty"]] for r in rows)
+    if role is None:  # the Capacity manager's 25 own duties and 9 of the generic manager
+        assert len(carried) == 34 and rows[0]["practice"] == "Capacity and performance management"
+    if role == "ppod:ProcessPractitioner":  # 7.5 b1-b2 have no ITIL 4 home (NoTermFound rows)
+        assert rows and {r["duty"] for r in rows}.isdisjoint(duties("7.5", 1, 2))
+
+
+def _descendants(clause: str) -> set[str]:
+    """The clause and every clause under it (skos:broader, as data/crosswalk/iso20000.ttl has
+    them), as CURIEs."""
+    graph = _terms("iso20000")
+    under = set(graph.transitive_subjects(SKOS.broader, _term("iso20000", clause)))
+    return {"iso20000:" + str(n).rsplit("/", 1)[1] for n in under}
+
+
+@pytest.mark.parametrize(
+    ("clause", "org"),
+    [(None, False), ("8.7", False), (None, True)],
+    ids=["8.7.2", "8.7-and-under", "8.7.2-with-people"],
+)
+def test_iso20000_clause_evidence(
+    union: Graph, org_engine: KnowledgeGraph, clause: str | None, org: bool
+) -> None:
+    params = {} if clause is None else {"clause": clause}
+    rows = simplify_rows(org_engine.rows("iso20000-clause-evidence", params)) if org else ask(
+        union, "iso20000-clause-evidence", **params
+    )  # fmt: skip
+    holders: dict[str, set[str]] = {}
+    if org:
+        resolve = role_names(rows_of(org_engine, "org-roles")).resolve
+        for m in current_memberships(EXAMPLE_ORG.parent / "people.csv"):
+            holders.setdefault(compact(resolve(m["role"])), set()).add(
+                f"{m['name']} ({m['person']})"
+            )
+    clauses = _descendants("iso20000:clause-" + (clause or "8.7.2"))
+    graph = _terms("iso20000")
+    expected = set()
+    for r in _duty_rows("iso20000"):
+        if r["object_id"] not in clauses:
+            continue
+        term = _term("iso20000", r["object_id"])
+        mapped = f"{graph.value(term, SKOS.notation)} {graph.value(term, RDFS.label)}"
+        for role, label in _roles().items():
+            if r["subject_id"] in _carried(role):
+                for person in holders.get(role) or {None}:
+                    expected.add((mapped, label, r["subject_id"], person))
+    order = sorted(
+        expected, key=lambda x: (x[0].split()[0], x[1], _section_order(x[2]), x[3] or "")
+    )
+    assert [(r["mappedTo"], r["role"], r["duty"], r["person"]) for r in rows] == order
+    texts = _duty_texts()
+    assert all(r["text"] == texts[r["duty"]] for r in rows)
+    if clause is None:  # 7.10 b1-16 and 7.11 b1-11 (ITSCM), and the duties that touch continuity
+        assert {
+            "IT Service Continuity Management Process Owner",
+            "IT Service Continuity Management Process Manager",
+        } <= {r["role"] for r in rows}
+    if org:  # the ITSCM owner role is held today (p06, examples/org/people.csv)
+        assert any(r["person"] and r["person"].endswith("(p06)") for r in rows)
+
+
+def test_duties_without_itil4_home(answers: dict[str, list[Row]]) -> None:
+    roles = _roles()
+    expected = sorted(
+        (
+            (r["subject_id"], roles[_curie(_sections().value(PPOD[r["subject_id"][5:]], PPO.isDutyOf))],
+             r["comment"])
+            for r in _duty_rows("itil4")
+            if r["object_id"] == "sssom:NoTermFound"
+        ),
+        key=lambda row: _section_order(row[0]),
+    )  # fmt: skip
+    rows = simplify_rows(answers["duties-without-itil4-home"])
+    assert [(r["duty"], r["role"], r["reason"]) for r in rows] == expected
+    assert expected and all(reason.strip() for _, _, reason in expected)
+    texts = _duty_texts()
+    assert all(r["text"] == texts[r["duty"]] for r in rows)
+
+
+def test_itil4_practices_untouched(answers: dict[str, list[Row]]) -> None:
+    graph = _terms("itil4")
+    touched = {r["object_id"] for r in _duty_rows("itil4")}
+    labels = {**_roles()} | {
+        _curie(p): str(v) for p, v in Graph().parse(data_dir() / "processes.ttl").subject_objects(RDFS.label)
+    }  # fmt: skip
+    expected = []
+    for practice in graph.subjects(RDF.type, PPO.ITIL4Practice):
+        curie = "itil4:" + str(practice).rsplit("/", 1)[1]
+        if curie in touched:
+            continue
+        others = {labels[r["subject_id"]] for r in _table("itil4") if r["object_id"] == curie}
+        group = str(graph.value(practice, PPO.practiceGroup) or "")
+        expected.append((str(graph.value(practice, RDFS.label)), group, others))
+    expected.sort(key=lambda row: (row[1], row[0]))
+    rows = simplify_rows(answers["itil4-practices-untouched"])
+    got = [
+        (r["practice"], r["group"], set(filter(None, r["mappedFrom"].split("; ")))) for r in rows
+    ]
+    assert got == expected
+    assert len(list(graph.subjects(RDF.type, PPO.ITIL4Practice))) == 34 > len(rows) > 0
+
+
+def _raci_letters(org_engine: KnowledgeGraph) -> dict[tuple[str, str], set[str]]:
+    """(person, letter) -> the duties, from examples/org's people and RACI CSV as written: R for
+    every duty a role the person holds today carries; the letter of every RACI row naming the
+    person, or a post they hold today."""
+    resolve = role_names(rows_of(org_engine, "org-roles")).resolve
+    members = current_memberships(EXAMPLE_ORG.parent / "people.csv")
+    letters: dict[tuple[str, str], set[str]] = {}
+    for m in members:
+        letters.setdefault((m["person"], "R"), set()).update(_carried(compact(resolve(m["role"]))))
+    with (EXAMPLE_ORG.parent / "raci.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            for m in members:
+                if row["who"] in (m["person"], m["post"]):
+                    letters.setdefault((m["person"], row["letter"]), set()).add(row["duty"])
+    return letters
+
+
+@pytest.mark.parametrize("org", [False, True], ids=["no-organisation", "example-organisation"])
+def test_cobit_objective_raci(
+    answers: dict[str, list[Row]], org_engine: KnowledgeGraph, org: bool
+) -> None:
+    graph = _terms("cobit2019")
+    mapped: dict[str, set[str]] = {}
+    for r in _duty_rows("cobit2019"):
+        if _is_a("cobit2019", r["object_id"], "COBITObjective"):
+            mapped.setdefault(r["object_id"], set()).add(r["subject_id"])
+    letters = _raci_letters(org_engine) if org else {}
+    names = {m["person"]: m["name"] for m in current_memberships(EXAMPLE_ORG.parent / "people.csv")}
+    rank = {"R": 1, "A": 2, "C": 3, "I": 4}
+    expected = []
+    for objective, duties in mapped.items():
+        term = _term("cobit2019", objective)
+        code = str(graph.value(term, SKOS.notation))
+        title = f"{code} {graph.value(term, RDFS.label)}"
+        cells = [
+            (title, len(duties), letter, person, names[person], len(duties & held))
+            for (person, letter), held in letters.items()
+            if duties & held
+        ]
+        expected += cells or [(title, len(duties), None, None, None, 0)]
+    expected.sort(key=lambda row: (row[0].split()[0], rank.get(row[2] or "", 4), row[3] or ""))
+    rows = simplify_rows(
+        org_engine.rows("cobit-objective-raci") if org else answers["cobit-objective-raci"]
+    )
+    columns = ("objective", "mapped", "letter", "person", "name", "duties")
+    assert [tuple(r[c] for c in columns) for r in rows] == expected
+    if org:  # p01 is Accountable for 7.6-01 (examples/org/raci.csv), which maps to BAI04
+        assert any(
+            r["letter"] == "A" and r["person"] == "p01"
+            for r in rows
+            if r["objective"].startswith("BAI04")
+        )
+
+
 # ------------------------------------------------------------------------------------------------
 # Checks: nothing on the shipped graph; exactly the named nodes on each bad fixture
 # ------------------------------------------------------------------------------------------------
@@ -1447,7 +1690,7 @@ def _expected_rows(fixture: Path) -> Counter[tuple[str, str, Any]]:
     for line in fixture.read_text(encoding="utf-8").splitlines():
         if line.startswith("# expect:"):
             focus, prop, value = (part.strip() for part in line[9:].split(" | "))
-            curie = re.fullmatch(r"[a-z]+:\S+", value)
+            curie = re.fullmatch(r"[a-z][a-z0-9]*:\S+", value)
             parsed = None if value == "-" else value if curie else json.loads(value)
             expected[(focus, prop, parsed)] += 1
     return expected

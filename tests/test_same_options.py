@@ -30,6 +30,7 @@ ROW_COMMANDS: dict[str, list[str]] = {
     "interfaces": [],
     "queries": [],
     "query": ["role-duties", "-p", f"role={ROLE}"],
+    "crosswalk": ["--to", "itil4", "--by", "role"],
     "org gaps": [str(ORG / "org.ttl")],
     "org diff": [
         str(ORG / "people.csv"),
@@ -63,7 +64,7 @@ NOT_ROWS = {
     "store check": "prints rows, with the same options, but needs a store: "
     "tests/test_store_check.py runs each format against a stand-in",
 }
-SUFFIX = {"table": "txt", "text": "txt", "turtle": "ttl"}
+SUFFIX = {"table": "txt", "text": "txt", "turtle": "ttl", "sssom": "sssom.tsv"}
 
 
 def leaf_parsers(parser: argparse.ArgumentParser, path: str = "") -> dict[str, Any]:

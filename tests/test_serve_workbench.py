@@ -28,6 +28,8 @@ PAGES = [
     "/roles",
     "/roles/CapacityManagementProcessManager",
     "/roles/ProcessOwner",
+    "/crosswalk",
+    "/crosswalk/iso20000",
     "/graph",
     "/validation",
     "/ontology",

@@ -1,4 +1,4 @@
-"""Regenerate ppo_graph/backends/reference/terms.py (the PPO DefinedNamespace) from ontology/ppo.ttl, org.ttl and assess.ttl.
+"""Regenerate ppo_graph/backends/reference/terms.py (the PPO DefinedNamespace) from ontology/ppo.ttl, org.ttl, assess.ttl and crosswalk.ttl.
 
 Usage: python tools/gen_namespace.py [--check]
 With --check, exit 1 if the committed file is out of date (a test runs this).
@@ -18,7 +18,7 @@ TARGET = ROOT / "ppo_graph" / "backends" / "reference" / "terms.py"
 
 def render() -> str:
     graph = Graph()
-    for name in ("ppo.ttl", "org.ttl", "assess.ttl"):
+    for name in ("ppo.ttl", "org.ttl", "assess.ttl", "crosswalk.ttl"):
         graph.parse(ROOT / "ontology" / name)
     terms = sorted(
         {

@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "ppo_graph.cli.role",
     "ppo_graph.cli.assess",
     "ppo_graph.cli.quiz",
+    "ppo_graph.cli.crosswalk",
 )
 
 

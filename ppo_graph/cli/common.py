@@ -164,6 +164,7 @@ OUT_SUFFIXES = {
     "ttl": "turtle",
     "docx": "docx",
     "pdf": "pdf",
+    "tsv": "sssom",  # ppo crosswalk's SSSOM table (name.sssom.tsv)
 }
 #: A ``.txt`` file: the command's plain text (``table``, or ``text`` for a report).
 _TEXT_SUFFIX = "txt"

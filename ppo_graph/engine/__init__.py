@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ppo_graph.backends.fast import reasoner as fast_reasoner
 from ppo_graph.backends.fast.parse import AsWritten, check_readable, format_for, load_into, triples
+from ppo_graph.crosswalk import VERSION as crosswalk_version
 from ppo_graph.engine import cache as cache_module
 from ppo_graph.engine import isolation
 from ppo_graph.engine.protocol import CatalogueRows, ValidatorName
@@ -233,6 +234,7 @@ class KnowledgeGraph(CatalogueRows):
             "rules": fast_reasoner.VERSION,
             "oxigraph": ox.__version__,
             "literals": "as-written",  # entries keep the literals the store rewrites
+            "crosswalk": crosswalk_version,  # the RDF an SSSOM table is read as
         }
         key = cache_module.key_for(files, options) if cache else ""
         timings: dict[str, float] = {}

@@ -28,12 +28,30 @@ FORMATS = {
 }
 
 
+#: A table of mappings (SSSOM TSV, :mod:`ppo_graph.crosswalk`): read as the RDF it stands for.
+SSSOM = "sssom"
+
+
 def format_for(path: Path) -> str:
+    """The format of a file by its name: an RDF format of :data:`FORMATS`, or :data:`SSSOM` for a
+    ``*.sssom.tsv`` table."""
+    from ppo_graph.crosswalk import SUFFIX
+
+    if path.name.lower().endswith(SUFFIX):
+        return SSSOM
     fmt = FORMATS.get(path.suffix.lower().lstrip("."))
     if fmt is None:
-        known = ", ".join(sorted({f".{k}" for k in FORMATS}))
+        known = ", ".join([*sorted({f".{k}" for k in FORMATS}), SUFFIX])
         raise InputError(path, f"unknown RDF file type {path.suffix!r} (use one of {known})")
     return fmt
+
+
+def sssom_ntriples(path: Path) -> bytes:
+    """An SSSOM table as the N-Triples it stands for (:func:`ppo_graph.crosswalk.read`: a table
+    it cannot read, or one that breaks a rule, is an :class:`InputError` naming file and line)."""
+    from ppo_graph import crosswalk
+
+    return crosswalk.read(path).ntriples().encode("utf-8")
 
 
 def _ox_format(fmt: str) -> Any:
@@ -122,6 +140,8 @@ def _read(path: Path) -> tuple[str, bytes]:
     stop at it); it sits on line 1, so the parsers' line numbers stay the file's."""
     check_readable(path)
     fmt = format_for(path)
+    if fmt == SSSOM:
+        return "nt", sssom_ntriples(path)
     refuse_network(path, fmt)
     try:
         data = path.read_bytes()

@@ -11,9 +11,10 @@ from rdflib import Dataset, Graph
 from rdflib.util import guess_format
 
 from ppo_graph.backends.fast.parse import FORMATS as _FORMATS
-from ppo_graph.backends.fast.parse import refuse_entities
+from ppo_graph.backends.fast.parse import SSSOM, refuse_entities, sssom_ntriples
 from ppo_graph.backends.fast.parse import refuse_network as _refuse_network
 from ppo_graph.backends.reference.namespaces import bind_prefixes
+from ppo_graph.crosswalk import SUFFIX
 from ppo_graph.errors import InputError
 from ppo_graph.paths import shipped_graph_files
 
@@ -31,6 +32,8 @@ _LINE_PATTERNS = (
 
 
 def _format_for(path: Path) -> str:
+    if path.name.lower().endswith(SUFFIX):  # a table of mappings (SSSOM TSV)
+        return SSSOM
     suffix = path.suffix.lower().lstrip(".")
     fmt = _FORMATS.get(suffix) or guess_format(str(path))
     if fmt is None:
@@ -80,6 +83,9 @@ def parse_into(graph: Graph, path: Path) -> Graph:
     if path.is_dir():
         raise InputError(path, "is a folder, not an RDF file")
     fmt = _format_for(path)
+    if fmt == SSSOM:  # a table of mappings: the RDF it stands for, read as the engine reads it
+        graph.parse(data=sssom_ntriples(path), format="nt")
+        return graph
     _refuse_network(path, fmt)
     if fmt == "xml":
         refuse_entities(path, fmt, path.read_bytes())

@@ -17,6 +17,7 @@ class PPO(DefinedNamespace):
     Assignment: URIRef
     Body: URIRef
     BrokenListPattern: URIRef
+    COBITObjective: URIRef
     ChangeAssessmentInterface: URIRef
     ConfigurationInterface: URIRef
     ContinuityInterface: URIRef
@@ -30,12 +31,16 @@ class PPO(DefinedNamespace):
     ExternalRole: URIRef
     ExtraneousText: URIRef
     FinancialInterface: URIRef
+    FrameworkTerm: URIRef
     Function: URIRef
     GarbledText: URIRef
     GenericRole: URIRef
     GrammarError: URIRef
     HeadingBodyMismatch: URIRef
     HyphenationVariant: URIRef
+    ISO20000Clause: URIRef
+    ITIL4Practice: URIRef
+    ITIL4Role: URIRef
     ImpreciseName: URIRef
     ImprovementInterface: URIRef
     IncidentProblemInterface: URIRef
@@ -108,14 +113,17 @@ class PPO(DefinedNamespace):
     mentionsParty: URIRef
     mentionsProcess: URIRef
     mentionsRole: URIRef
+    objectiveDomain: URIRef
     ownedByProcess: URIRef
     ownsProcess: URIRef
     partOfDocument: URIRef
     partOfProcess: URIRef
     position: URIRef
+    practiceGroup: URIRef
     produces: URIRef
     raci: URIRef
     recordLabel: URIRef
+    restates: URIRef
     reviewOf: URIRef
     reviewedFor: URIRef
     reviews: URIRef

@@ -27,6 +27,7 @@ GRAPH_CSP = (
 NAVIGATION = (
     ("/", "SPARQL"),
     ("/roles", "Roles"),
+    ("/crosswalk", "Crosswalk"),
     ("/graph", "Interface graph"),
     ("/validation", "Validation"),
     ("/ontology", "Ontology"),

@@ -3,8 +3,8 @@ governance lead prints as the role's description: who holds it today, or as of t
 ``?as_of=YYYY-MM-DD`` (when an organisation is loaded; the date is printed), its duties (own and inherited, with section, bullet and verbatim text), the artefacts and
 processes they mention, and the interfaces of its process. Every fact comes from a catalogue query
 (``queries/reports/workbench-roles.rq``, ``role-page-*.rq``, and, for the index's count of
-holders, ``org-current-members.rq`` and ``org-role-holders.rq``); this module only groups and
-writes them."""
+holders, ``org-current-members.rq`` and ``org-role-holders.rq``; for the crosswalk,
+``role-page-mappings.rq``); this module only groups and writes them."""
 
 from __future__ import annotations
 
@@ -243,6 +243,8 @@ def role_page(
         _mentions(data.mentions),
         h("h2", None, "Interfaces of its process"),
         _interfaces(data.interfaces),
+        h("h2", {"id": "crosswalk"}, "ITIL 4, ISO/IEC 20000-1 and COBIT 2019"),
+        _mappings(graph.rows("role-page-mappings", {"role": role.iri})),
     ]
     return page(role.label, body, active="/roles", scripts=["/assets/role.js"])
 
@@ -376,6 +378,41 @@ def _interfaces(rows: list[dict[str, Any]]) -> Markup:
         for row in rows
     ]
     return _table("interfaces", columns, body)
+
+
+def _mappings(rows: list[dict[str, Any]]) -> Markup:
+    """The role's crosswalk (``role-page-mappings``): its own rows, then the terms its duties
+    map to with how many of them, each term linking to its framework's coverage page."""
+    if not rows:
+        return h("p", None, "The crosswalk maps neither the role nor its duties.")
+    from ppo_graph.crosswalk import NO_TERM_FOUND, NO_TERM_LABEL
+
+    body = []
+    for row in rows:
+        target = _text(row["target"])
+        framework = compact(target).partition(":")[0]
+        name = " ".join(x for x in (_text(row["notation"]), _text(row["label"])) if x)
+        term: Child = (
+            NO_TERM_LABEL
+            if target == NO_TERM_FOUND
+            else h("a", {"href": f"/crosswalk/{quote(framework, safe='')}"}, name or target)
+        )
+        own = _text(row["how"]) == "role"
+        predicate = _text(row["predicate"])
+        body.append(
+            _row(
+                [
+                    _text(row["framework"]),
+                    term,
+                    predicate.rpartition("#")[2] if own else "",
+                    _text(row["confidence"]) if own else "",
+                    "the role's own row" if own else f"{_text(row['duties'])} of its duties",
+                    _text(row["comment"]),
+                ]
+            )
+        )
+    columns = ("framework", "term", "match", "confidence", "how", "comment")
+    return _table("mappings", columns, body)
 
 
 def _row(cells: Iterable[Child]) -> Markup:

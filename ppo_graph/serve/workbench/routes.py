@@ -6,6 +6,9 @@
   (``?as_of=YYYY-MM-DD``: who holds the role as of that date; default the local date; a bad
   date is answered 400 with what was expected); ``/roles/{local-name}.docx``, ``.pdf`` and
   ``.md``: the page as a document to download (:mod:`ppo_graph.role_document`);
+- ``/crosswalk`` and ``/crosswalk/{framework}`` (itil4, iso20000, cobit2019): the frameworks the
+  duties map to, and each one's coverage matrix, every cell linking to its duties
+  (:mod:`ppo_graph.serve.workbench.crosswalk`);
 - ``/graph``: the interactive interface page ``ppo viz`` writes;
 - ``/validation``: what ``ppo validate --checks`` reports; ``/ontology``: the ontology's
   documentation;
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -33,6 +37,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Route
 
 from ppo_graph import dates
+from ppo_graph.crosswalk import FRAMEWORKS
 from ppo_graph.errors import UsageError
 from ppo_graph.serve.workbench.assets import asset
 from ppo_graph.serve.workbench.markup import GRAPH_CSP, PAGE_CSP
@@ -44,6 +49,7 @@ if TYPE_CHECKING:
     from ppo_graph.serve.workbench.roles import RoleEntry
 
 T = TypeVar("T")
+FRAMEWORK_NAMES = tuple(FRAMEWORKS)
 
 
 #: Runs ``job(graph, *args)`` where the server evaluates queries (a worker process) and returns
@@ -84,6 +90,8 @@ def workbench_routes(current: Callable[[], Any], run: Runner) -> list[Route]:
     from ppo_graph.serve.workbench.sparql_page import sparql_page
 
     role_index = PerGraph(_role_index_job)
+    crosswalk_index = PerGraph(_crosswalk_index_job)
+    crosswalk_pages = {name: PerGraph(_crosswalk_job(name)) for name in FRAMEWORK_NAMES}
     graph_page = PerGraph(_graph_page)
     validation_page = PerGraph(_validation_job)
     ontology_page = PerGraph(_ontology_job)
@@ -147,6 +155,22 @@ def workbench_routes(current: Callable[[], Any], run: Runner) -> list[Route]:
         text = await run(_role_page_job, entry, index, day, today)
         return _html(text)
 
+    async def crosswalk_list(request: Request) -> Response:
+        return _html(await crosswalk_index.get(current(), run))
+
+    async def crosswalk(request: Request) -> Response:
+        found = crosswalk_pages.get(request.path_params["framework"])
+        if found is None:
+            from ppo_graph.serve.workbench.markup import h, page
+
+            body = [
+                h("h1", None, "No such framework"),
+                h("p", None, f"The crosswalk maps to {', '.join(FRAMEWORK_NAMES)}."),
+                h("p", None, "See ", h("a", {"href": "/crosswalk"}, "the crosswalk"), "."),
+            ]
+            return _html(page("No such framework", body, active="/crosswalk"), status=404)
+        return _html(await found.get(current(), run))
+
     async def interface_graph(request: Request) -> Response:
         return _html(await graph_page.get(current(), run), csp=GRAPH_CSP)
 
@@ -196,6 +220,8 @@ def workbench_routes(current: Callable[[], Any], run: Runner) -> list[Route]:
         Route("/workbench/query-text/{name}", query_text),
         Route("/roles", role_list),
         Route("/roles/{name}", role),
+        Route("/crosswalk", crosswalk_list),
+        Route("/crosswalk/{framework}", crosswalk),
         Route("/graph", interface_graph),
         Route("/validation", validation_route),
         Route("/ontology", ontology_route),
@@ -210,6 +236,25 @@ def _role_index_job(graph: Graph) -> dict[str, RoleEntry]:
     from ppo_graph.serve.workbench import roles
 
     return roles.role_index(graph)
+
+
+def _crosswalk_index_job(graph: Graph) -> str:
+    from ppo_graph.serve.workbench import crosswalk
+
+    return crosswalk.index_page(crosswalk.counts(graph))
+
+
+def _crosswalk_job(name: str) -> Callable[[Graph], str]:
+    """The job that draws one framework's page (a module-level function bound to its name, so
+    that a worker process can run it)."""
+    return functools.partial(_crosswalk_page, name)
+
+
+def _crosswalk_page(name: str, graph: Graph) -> str:
+    from ppo_graph.crosswalk import coverage
+    from ppo_graph.serve.workbench.crosswalk import crosswalk_page
+
+    return crosswalk_page(coverage(graph, name))
 
 
 def _find_role_job(graph: Graph, name: str) -> RoleEntry:
