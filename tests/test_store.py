@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 from conftest import FIXTURES, ROOT
-from stores import BROKEN_GRAPH, ORG_GRAPH, Store, free_port
+from stores import BROKEN_GRAPH, KNOWN_DEVIATIONS, ORG_GRAPH, Store, free_port
 from test_oxigraph_parity import EXTRA_CASES
 
 from ppo_graph.catalogue import default_catalogue
@@ -115,6 +115,11 @@ def test_query_in_the_store_gives_the_rows_here(
     graph, name, params = case
     spec = CATALOGUE.get(name)
     there = RemoteGraph.connect(store.endpoints(graph), timeout=60).rows(spec, params)
+    if (store.kind, name) in KNOWN_DEVIATIONS:  # the store's fault, said in the query's header
+        assert "portability:" in spec.text and store.kind.title() in spec.text
+        with pytest.raises(AssertionError):
+            same_rows(spec, rows_here(case), there)
+        return
     same_rows(spec, rows_here(case), there)
 
 

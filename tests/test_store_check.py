@@ -10,6 +10,7 @@ the example organisation in a graph of its own."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ import pyoxigraph as ox
 import pytest
 from conftest import ROOT
 from standin import StandIn, standin
+from stores import KNOWN_DEVIATIONS
 
 from ppo_graph.catalogue import default_catalogue
 from ppo_graph.cli import main
@@ -328,7 +330,16 @@ def test_a_real_store_agrees(loaded_store: Any, capsys: pytest.CaptureFixture[st
     """The Oxigraph server and Virtuoso, the shipped graph uploaded by ``ppo load``: every
     query agrees (the organisation's graph is checked by tests/test_store_tenants.py)."""
     code, out, err = check(capsys, loaded_store.base, *loaded_store.args())
-    assert code == 0, f"{loaded_store.kind}:\n{out}{err}"
+    known = sorted(name for kind, name in KNOWN_DEVIATIONS if kind == loaded_store.kind)
+    if not known:
+        assert code == 0, f"{loaded_store.kind}:\n{out}{err}"
+        return
+    # a known deviation of the store (tests/stores.py) is reported, and nothing else
+    assert code == 1, f"{loaded_store.kind}:\n{out}{err}"
+    named = {
+        name for name in default_catalogue().names() if re.search(rf"(?m)^{re.escape(name)}\b", out)
+    }
+    assert sorted(named) == known, out
 
 
 @pytest.mark.parametrize("fmt", ["table", "csv", "json", "md", "xlsx"])
