@@ -41,13 +41,10 @@ def questions() -> list[tuple[int, str, str | None]]:
     return found
 
 
-def test_the_page_has_twelve_questions_each_with_one_command_but_the_crosswalk() -> None:
+def test_the_page_has_twelve_questions_each_with_one_command() -> None:
     found = questions()
     assert [n for n, _, _ in found] == list(range(1, 13))
-    waiting = [(n, q) for n, q, command in found if command is None]
-    # the one question that waits: ITIL 4 practices per duty, for the crosswalk (issue 21)
-    assert [n for n, _ in waiting] == [12] and "ITIL 4" in waiting[0][1]
-    assert all(c.startswith("ppo ") and "\n" not in c for _, _, c in found if c)
+    assert all(c is not None and c.startswith("ppo ") and "\n" not in c for _, _, c in found)
 
 
 @functools.cache
@@ -324,3 +321,28 @@ def test_the_section_numbers_are_real() -> None:
             PPO.sectionNumber,
         )
         assert number is None or str(number) == section(d)
+
+
+def test_12_itil4_practices_per_duty(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Every duty's ITIL 4 practices as the SSSOM table gives them (read here with csv)."""
+    import csv
+
+    rows = run(12, tmp_path, capsys)
+    table = (data_dir() / "crosswalk" / "itil4.sssom.tsv").read_text(encoding="utf-8")
+    lines = [line for line in table.splitlines() if not line.startswith("#")]
+    expected: dict[str, set[str]] = {}
+    for row in csv.DictReader(lines, delimiter="\t"):
+        if row["subject_id"].startswith("ppod:duty-"):
+            target = row["object_label"] or "(no term found)"
+            expected.setdefault(row["subject_id"], set()).add(target)
+    got: dict[str, set[str]] = {}
+    for row in rows:
+        got.setdefault(row["duty"], set()).add(row["target"] or "(no term found)")
+        assert row["text"] == texts()[row["duty"]]
+    assert set(got) == set(texts()) and len(got) == 177  # every duty, each with its text
+    assert {d: {t for t in ts if t != "(no term found)"} for d, ts in got.items()} == {
+        d: {t for t in ts if t != "(no term found)"} for d, ts in expected.items()
+    }
+    homeless = {d for d, ts in expected.items() if ts == {"(no term found)"}}
+    assert homeless == {d for d, ts in got.items() if not ts - {"(no term found)"}}
+    assert {section(d) for d in homeless} == {"7.5"} and len(homeless) == 4
