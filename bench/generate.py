@@ -132,7 +132,8 @@ def load_templates() -> Templates:
 
     graph = Graph()
     for path in shipped_graph_files():
-        graph.parse(path, format="turtle")
+        if path.suffix == ".ttl":  # (the crosswalk's SSSOM tables hold no role or duty)
+            graph.parse(path, format="turtle")
     ppo = {name: URIRef(PPO + name) for name in ("isDutyOf", "verbatimText", "inSection", "Role")}
     duties_of: dict[str, list[DutyTemplate]] = {}
     for duty, role in graph.subject_objects(ppo["isDutyOf"]):
