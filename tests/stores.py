@@ -245,17 +245,12 @@ def virtuoso_store(
         yield store
 
 
-#: The named graphs :func:`load_examples` fills beside the default one.
 #: Canned queries a store is known to answer differently, with why (each also said in the query's
 #: ``# portability:`` header): tests/test_store.py and tests/test_store_check.py prove the
 #: difference is there, so that one a store fixes, or one that spreads, is seen.
-KNOWN_DEVIATIONS: dict[tuple[str, str], str] = {
-    ("virtuoso", "crosswalk-mappings"): (
-        "Virtuoso 7.2.5 leaves ?group unbound for a duty listed for a role of no process "
-        "(7.5-01, the practitioner's) while it finds the group's label, in every form tried"
-    ),
-}
+KNOWN_DEVIATIONS: dict[tuple[str, str], str] = {}
 
+#: The named graphs :func:`load_examples` fills beside the default one.
 BROKEN_GRAPH = "https://example.org/test/broken"
 ORG_GRAPH = "https://example.org/test/org"
 
