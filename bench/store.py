@@ -2,7 +2,7 @@
 and on Virtuoso, beside in-process.
 
     python bench/store.py [--catalogue 1M] [--org-people 35000] [--stores oxigraph,virtuoso]
-                          [--virtuoso-buffers 100000] [--virtuoso-max-rows 5000000] [--no-here]
+                          [--virtuoso-buffers 100000] [--virtuoso-max-rows 2500000] [--no-here]
                           [--seed 1] [--timeout 1800] [--out results.md] [--json raw.json]
     python bench/store.py --quick          # 2k triples, 50 people, the Oxigraph server: a smoke
 
@@ -164,10 +164,27 @@ def one_dataset(
             )
             step(where, "query role-duties --store", ["query", "role-duties", *store.args()])
             hwm = server_hwm(work / kind)
+            said = store_log(work / kind) if any("error" in r for r in rows[-3:]) else None
             for row in rows[-3:]:
                 row["triples"] = triples
                 row["server_rss"] = hwm
+                if said and "error" in row:
+                    row["store_log"] = said
+                    say(f"{where}'s log ends: {said}")
     return rows
+
+
+def store_log(folder: Path, lines: int = 4) -> str:
+    """The last lines of a store's own log (Virtuoso's virtuoso.log, else its stderr), for a
+    step that failed: a store that died says why there, if anywhere."""
+    for name in ("virtuoso.log", "stderr.txt"):
+        try:
+            text = (folder / name).read_text("utf-8", "replace").strip().splitlines()
+        except OSError:
+            continue
+        if text:
+            return " / ".join(line.strip() for line in text[-lines:])
+    return ""
 
 
 def _count(path: Path, env: dict[str, str], timeout: float) -> int | None:
@@ -201,7 +218,12 @@ def report(args: argparse.Namespace, rows: list[dict[str, Any]]) -> str:
                 f"{row['triples']:,}" if row.get("triples") else "–",
                 row["where"],
                 f"`ppo {row['step']}`",
-                f"FAILED: {row['error']}" if failed else f"{row['s']:.1f} s",
+                (
+                    f"FAILED: {row['error']}"
+                    + (f" (the store's log: {row['store_log']})" if row.get("store_log") else "")
+                )
+                if failed
+                else f"{row['s']:.1f} s",
                 "–" if failed else fmt_rss(row["rss"]),
                 str(row["violations"]) if row.get("violations") is not None else "–",
                 fmt_rss(row.get("server_rss")),
@@ -233,9 +255,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         "--quick: oxigraph)")  # fmt: skip
     parser.add_argument("--virtuoso-buffers", type=int, default=100_000,
                         help="Virtuoso's NumberOfBuffers (8 KiB each; default 100000)")  # fmt: skip
-    parser.add_argument("--virtuoso-max-rows", type=int, default=5_000_000,
-                        help="Virtuoso's ResultSetMaxRows and MaxVectorSize (default 5000000: "
-                        "above the graph's triples, or its Graph Store GET fails)")  # fmt: skip
+    parser.add_argument("--virtuoso-max-rows", type=int, default=2_500_000,
+                        help="Virtuoso's ResultSetMaxRows and MaxVectorSize (default 2500000: "
+                        "above the graph's triples, or its Graph Store GET fails; at 5000000 "
+                        "7.2 died in the checks here)")  # fmt: skip
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=1800.0,
                         help="stop a step after this many seconds (default 1800)")  # fmt: skip
