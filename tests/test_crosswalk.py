@@ -529,3 +529,24 @@ def test_an_edited_table_is_a_cache_miss(tmp_path: Path) -> None:
     comments = {str(r["c"].value) for r in again.query(query)}
     assert any(c.endswith("names the practice") for c in comments)
     assert not any(c.endswith("is the practice's purpose") for c in comments)
+
+
+def test_framework_terms_nest_at_most_two_steps_under_another() -> None:
+    """iso20000-clause-evidence and crosswalk-terms follow skos:broader two steps, not with a
+    ``*`` path (Virtuoso 7.2 loses rows of one): the framework terms as written nest no deeper
+    (a clause 8.7.2 under 8.7 under 8), and none is its own ancestor."""
+    graph = Graph()
+    for path in sorted((data_dir() / "crosswalk").glob("*.ttl")):
+        graph.parse(path)
+    parents = {s: o for s, o in graph.subject_objects(SKOS.broader)}
+    assert len(parents) == len(set(graph.subjects(SKOS.broader))), "one parent each"
+    assert parents, "the clauses do nest"
+    depths = {}
+    for term in parents:
+        chain, node = [], term
+        while node in parents:
+            assert node not in chain, f"{term} is its own ancestor"
+            chain.append(node)
+            node = parents[node]
+        depths[term] = len(chain)
+    assert max(depths.values()) == 2, sorted(depths.items(), key=lambda kv: -kv[1])[:3]
