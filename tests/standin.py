@@ -14,6 +14,8 @@ What makes it a stand-in rather than a store:
 * ``tamper``: a function that may change the SPARQL JSON of an answer (drop a row, rewrite a
   number) before it is sent, given the query text; ``headers``: what headers to send with the
   answer to a query text;
+* ``put_errors``: pages to answer the next PUTs with, one each, as a 500 with the graph left
+  untouched (:data:`DEADLOCK` is Virtuoso 7.2's page for a transaction it rolled back);
 * ``log``: every request as (method, path, whether it carried ``Authorization``, status).
 """
 
@@ -33,6 +35,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pyoxigraph as ox
+
+#: Virtuoso 7.2's answer to a PUT whose transaction it rolled back as deadlocked.
+DEADLOCK = (
+    b"<h1>HTTP/1.1 500 Request Failed</h1><h3>Error 40001</h3>"
+    b"<xmp>SR172: Transaction deadlocked</xmp>"
+)
 
 #: (query text, SPARQL JSON results) -> the results to send instead.
 Tamper = Callable[[str, dict[str, Any]], dict[str, Any]]
@@ -141,6 +149,7 @@ class StandIn:
         self.auth = auth
         self.tamper = tamper
         self.log: list[tuple[str, str, bool, int]] = []
+        self.put_errors: list[bytes] = []
         #: the query text -> headers to send with its answer
         self.headers: Callable[[str], dict[str, str]] = lambda text: {}
         self.lock = threading.Lock()
@@ -238,6 +247,8 @@ def standin(auth: Any = None, tamper: Tamper | None = None) -> Iterator[StandIn]
             self, graph: ox.NamedNode, body: bytes
         ) -> tuple[int, bytes, str, dict[str, str]]:
             exists = graph in set(state.store.named_graphs())
+            if self.command == "PUT" and state.put_errors:
+                return 500, state.put_errors.pop(0), "text/html", {}
             if self.command == "PUT":
                 if exists:
                     state.store.remove_graph(graph)

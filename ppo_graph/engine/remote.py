@@ -2,7 +2,8 @@
 
 ``ppo load --store URL`` uploads the reasoned graph (asserted and inferred triples, as the engine
 holds them) into one named graph with the SPARQL 1.1 Graph Store Protocol: a single ``PUT`` of
-N-Triples to ``GSP?graph=IRI``, which replaces the graph in one request. ``ppo query --store`` and
+N-Triples to ``GSP?graph=IRI``, which replaces the graph in one request (sent again, up to three
+times, when the store rolls it back as deadlocked). ``ppo query --store`` and
 ``ppo validate --store`` then run the canned queries *in the store*: each query is sent with the
 protocol's ``default-graph-uri=IRI``, so the named graph is the query's default graph on any
 SPARQL 1.1 store (no need for a union-default-graph setting, and the query text is left as it is).
@@ -22,6 +23,9 @@ library speaks HTTP here.
 
 from __future__ import annotations
 
+import re
+import sys
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -59,8 +63,9 @@ QUERY_ACCEPT = f"{RESULTS_JSON}, {NTRIPLES};q=0.9"
 GRAPH_ACCEPT = f"{NTRIPLES}, {RESULTS_JSON};q=0.9"
 #: Seconds to wait for an upload or a download (a query has its own --timeout).
 TRANSFER_TIMEOUT = 300.0
-#: A request body larger than this, to a store that has credentials but has not yet challenged,
-#: is preceded by a HEAD to the same URL, so that the body is not sent twice.
+#: A request body larger than this, to a store that has not yet challenged (with credentials to
+#: answer it or none), is preceded by a HEAD to the same URL, so that the body is not sent twice
+#: nor left unread behind a 401.
 PROBE_ABOVE = 64 * 1024
 
 
@@ -162,9 +167,13 @@ def _exchange(
 ) -> tuple[int, bytes, str]:
     """:func:`_request`, with the response's media type (lower case, no parameters). With
     ``auth``, a 401 challenge is answered and the request sent again (twice at most: a Digest
-    nonce may go stale); a large body is preceded by a HEAD while the scheme is unknown."""
+    nonce may go stale). A large body is preceded by a HEAD while the scheme is unknown, and
+    always without credentials: a store that wants them answers the HEAD with its challenge,
+    where a large body sent first could be left unread (Virtuoso 7.2 answers 401 and stops
+    reading: the client then waits on a full socket, or its pipe breaks)."""
     shown = shown_url(url)
-    if auth is not None and auth.scheme is None and body is not None and len(body) > PROBE_ABOVE:
+    unknown = auth is None or auth.scheme is None
+    if unknown and body is not None and len(body) > PROBE_ABOVE:
         try:
             _exchange(url, method="HEAD", headers=headers, timeout=timeout, what=what, auth=auth)
         except HTTPStatusError as exc:
@@ -289,6 +298,20 @@ class HTTPStatusError(StoreError):
 
     def __reduce__(self) -> Any:  # kept whole across a worker process's pipe
         return (type(self), (self.status, str(self)))
+
+
+#: How many times a PUT the store rolled back as deadlocked is sent (:meth:`RemoteStore.put_graph`).
+PUT_TRIES = 3
+#: Seconds before the second PUT (twice that before the third).
+RETRY_PAUSE = 1.0
+
+
+def _deadlocked(exc: HTTPStatusError) -> bool:
+    """The store's error says the transaction deadlocked: SQLSTATE 40001 (serialisation
+    failure) or Virtuoso's SR172, in a server error's message."""
+    return exc.status >= 500 and bool(
+        re.search(r"\b40001\b|\bSR172\b|transaction deadlocked", str(exc), re.IGNORECASE)
+    )
 
 
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
@@ -434,16 +457,35 @@ class RemoteStore:
 
     def put_graph(self, ntriples: bytes, timeout: float | None = TRANSFER_TIMEOUT) -> None:
         """Replace the named graph with these triples in one request (Graph Store Protocol PUT),
-        waiting ``timeout`` seconds for the store's answer (None: no limit)."""
-        _request(
-            self.endpoints.graph_url(),
-            method="PUT",
-            body=ntriples,
-            headers={"Content-Type": NTRIPLES},
-            timeout=timeout,
-            what="the graph store",
-            auth=self.auth,
-        )
+        waiting ``timeout`` seconds for the store's answer (None: no limit).
+
+        A store that answers that the transaction deadlocked (SQLSTATE 40001, a serialisation
+        failure: Virtuoso 7.2's ``SR172: Transaction deadlocked``, seen on about one upload of a
+        million triples in three) has rolled it back, and the PUT replaces the graph whole, so
+        it is sent again, :data:`PUT_TRIES` times in all, saying so on standard error; any other
+        error, or the last deadlock, is the error."""
+        for attempt in range(1, PUT_TRIES + 1):
+            try:
+                _request(
+                    self.endpoints.graph_url(),
+                    method="PUT",
+                    body=ntriples,
+                    headers={"Content-Type": NTRIPLES},
+                    timeout=timeout,
+                    what="the graph store",
+                    auth=self.auth,
+                )
+                return
+            except HTTPStatusError as exc:
+                if attempt == PUT_TRIES or not _deadlocked(exc):
+                    raise
+                print(
+                    f"ppo: the graph store at {shown_url(self.endpoints.graph_url())} rolled the "
+                    f"upload back (transaction deadlocked); sending it again ({attempt + 1} of "
+                    f"{PUT_TRIES})",
+                    file=sys.stderr,
+                )
+                time.sleep(attempt * RETRY_PAUSE)
 
     def get_graph(self) -> bytes:
         """The named graph as N-Triples (Graph Store Protocol GET)."""
