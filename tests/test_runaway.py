@@ -238,7 +238,10 @@ def assert_stopped(replies: list[Reply]) -> None:
     for reply in replies:
         assert reply.status == 503, reply
         assert "stopped" in reply.body or "busy" in reply.body, reply
-        assert reply.seconds < TIMEOUT + 3, reply
+        # stopped near its deadline, not run to its end (these queries run for minutes): the
+        # margin allows for forty replies on two cores with the rest of the suite beside them
+        # (6.1 s was seen once in CI, where TIMEOUT + 3 was the bound)
+        assert reply.seconds < TIMEOUT + 8, reply
 
 
 def assert_back_to_idle(server: Server) -> None:
