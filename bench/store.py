@@ -2,7 +2,8 @@
 and on Virtuoso, beside in-process.
 
     python bench/store.py [--catalogue 1M] [--org-people 35000] [--stores oxigraph,virtuoso]
-                          [--virtuoso-buffers 100000] [--virtuoso-max-rows 2500000] [--no-here]
+                          [--virtuoso-buffers 100000] [--virtuoso-max-rows 2500000]
+                          [--virtuoso-batch 100000] [--no-here]
                           [--seed 1] [--timeout 1800] [--out results.md] [--json raw.json]
     python bench/store.py --quick          # 2k triples, 50 people, the Oxigraph server: a smoke
 
@@ -19,7 +20,8 @@ whole ``ppo`` process started by ``run.py``'s launcher (wall time; the child's o
   ``oxigraph serve``; ``virtuoso-t`` with ``--virtuoso-buffers`` pages, ``--virtuoso-max-rows``
   and no query time limit): ``ppo load FILE --timeout SECONDS`` (the cache warm from the
   in-process run, so this is reading the reasoned graph, one Graph Store Protocol PUT of its
-  N-Triples and the store's ingest), ``ppo validate --checks --store`` (the checks as SPARQL in
+  N-Triples and the store's ingest; on Virtuoso with ``--batch`` of ``--virtuoso-batch``
+  triples, a PUT and then POSTs, since it deadlocked or hung on one PUT of a million), ``ppo validate --checks --store`` (the checks as SPARQL in
   the store, SHACL here on a copy fetched with a Graph Store GET) and ``ppo query role-duties
   --store``; then the store server's own peak RSS (VmHWM). ``--no-here`` leaves the in-process
   steps out (the cache is filled by an untimed ``ppo stats FILE`` instead).
@@ -155,6 +157,8 @@ def one_dataset(
             where = {"oxigraph": "Oxigraph server", "virtuoso": "Virtuoso"}[kind]
             report = work / f"validate-{kind}.json"
             upload = ["load", *store.args(), str(path), "--timeout", str(args.timeout)]
+            if kind == "virtuoso" and args.virtuoso_batch:
+                upload += ["--batch", str(args.virtuoso_batch)]
             step(where, "load", upload)
             step(
                 where,
@@ -237,7 +241,8 @@ def report(args: argparse.Namespace, rows: list[dict[str, Any]]) -> str:
         *(f"- {key}: {value}" for key, value in machine()),
         f"- stores: {', '.join(args.stores) or 'none'}; Virtuoso with {args.virtuoso_buffers} "
         f"buffers (8 KiB pages), ResultSetMaxRows and MaxVectorSize {args.virtuoso_max_rows}, "
-        "no query time limit",
+        f"no query time limit, loaded in requests of {args.virtuoso_batch or 'all the'} "
+        "triples",
         "",
         table(head, body),
     ]
@@ -259,6 +264,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="Virtuoso's ResultSetMaxRows and MaxVectorSize (default 2500000: "
                         "above the graph's triples, or its Graph Store GET fails; at 5000000 "
                         "7.2 died in the checks here)")  # fmt: skip
+    parser.add_argument("--virtuoso-batch", type=int, default=100_000,
+                        help="ppo load --batch on Virtuoso (default 100000; 0: one PUT, which "
+                        "7.2 deadlocked or hung on at a million triples)")  # fmt: skip
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=1800.0,
                         help="stop a step after this many seconds (default 1800)")  # fmt: skip

@@ -1,8 +1,9 @@
 """A SPARQL store stand-in for the tests, in this process: an HTTP server on 127.0.0.1 (a free
 port, a thread of its own) speaking the SPARQL 1.1 Protocol at ``/query`` (GET or a POST form,
 ``default-graph-uri`` and ``named-graph-uri`` honoured, SELECT and ASK answered as SPARQL JSON,
-CONSTRUCT as N-Triples) and the Graph Store Protocol at ``/store?graph=IRI`` (GET, HEAD, PUT),
-over a pyoxigraph store (:attr:`StandIn.store`, which a test may change behind the server's back).
+CONSTRUCT as N-Triples) and the Graph Store Protocol at ``/store?graph=IRI`` (GET, HEAD, PUT,
+and POST, which adds), over a pyoxigraph store (:attr:`StandIn.store`, which a test may
+change behind the server's back).
 
 What makes it a stand-in rather than a store:
 
@@ -14,8 +15,10 @@ What makes it a stand-in rather than a store:
 * ``tamper``: a function that may change the SPARQL JSON of an answer (drop a row, rewrite a
   number) before it is sent, given the query text; ``headers``: what headers to send with the
   answer to a query text;
-* ``put_errors``: pages to answer the next PUTs with, one each, as a 500 with the graph left
-  untouched (:data:`DEADLOCK` is Virtuoso 7.2's page for a transaction it rolled back);
+* ``put_errors``: pages to answer the next uploads (PUT or POST) with, one each, as a 500 with
+  the graph left untouched (:data:`DEADLOCK` is Virtuoso 7.2's page for a transaction it rolled
+  back); None takes that upload;
+* ``uploads``: the body of every upload taken, as (method, N-Triples);
 * ``log``: every request as (method, path, whether it carried ``Authorization``, status).
 """
 
@@ -149,7 +152,8 @@ class StandIn:
         self.auth = auth
         self.tamper = tamper
         self.log: list[tuple[str, str, bool, int]] = []
-        self.put_errors: list[bytes] = []
+        self.put_errors: list[bytes | None] = []
+        self.uploads: list[tuple[str, bytes]] = []
         #: the query text -> headers to send with its answer
         self.headers: Callable[[str], dict[str, str]] = lambda text: {}
         self.lock = threading.Lock()
@@ -247,12 +251,14 @@ def standin(auth: Any = None, tamper: Tamper | None = None) -> Iterator[StandIn]
             self, graph: ox.NamedNode, body: bytes
         ) -> tuple[int, bytes, str, dict[str, str]]:
             exists = graph in set(state.store.named_graphs())
-            if self.command == "PUT" and state.put_errors:
-                return 500, state.put_errors.pop(0), "text/html", {}
-            if self.command == "PUT":
-                if exists:
+            if self.command in ("PUT", "POST"):
+                page = state.put_errors.pop(0) if state.put_errors else None
+                if page is not None:
+                    return 500, page, "text/html", {}
+                if exists and self.command == "PUT":
                     state.store.remove_graph(graph)
                 state.store.load(body, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+                state.uploads.append((self.command, body))
                 return (204 if exists else 201), b"", "text/plain", {}
             if self.command in ("GET", "HEAD"):
                 if not exists:

@@ -212,6 +212,33 @@ def test_load_replaces_the_graph(store: Store, capsys: pytest.CaptureFixture[str
     assert count == fresh.split()[2] != first.split()[2]  # as a fresh upload, not added to it
 
 
+BLANK_NODES = """SELECT (COUNT(DISTINCT ?node) AS ?nodes) WHERE {
+  { ?node ?p ?o } UNION { ?s ?p ?node } FILTER isBlank(?node)
+}"""
+TRIPLES = "SELECT (COUNT(*) AS ?triples) WHERE { ?s ?p ?o }"
+
+
+def test_load_in_batches_gives_the_graph_of_one_put(
+    store: Store, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """``--batch``: a PUT and then POSTs give the store the graph one PUT gives it, replacing
+    what the graph held, with each blank node still one node (its triples in one request)."""
+    graph = "https://example.org/test/batched"
+    assert run(capsys, "load", *store.args(graph), str(ORG))[0] == 0  # replaced below
+    code, _, err = run(
+        capsys, "load", "--batch", "4000", *store.args(graph), str(FIXTURES / "broken.ttl")
+    )
+    assert code == 0, err
+    counts = []
+    for number, text in enumerate((TRIPLES, BLANK_NODES)):
+        query = tmp_path / f"count-{number}.rq"
+        query.write_text(text, encoding="utf-8")
+        argv = ("query", "--file", str(query), "--format", "csv")
+        counts.append([run(capsys, *argv, *store.args(name))[1] for name in (graph, BROKEN_GRAPH)])
+    assert counts[0][0] == counts[0][1] and counts[1][0] == counts[1][1], counts
+    assert int(counts[1][0].splitlines()[1]) > 1000  # blank nodes there to be split
+
+
 def test_an_unknown_graph_is_named(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "validate", *store.args("https://example.org/none"))
     assert code == 2

@@ -314,6 +314,26 @@ def _deadlocked(exc: HTTPStatusError) -> bool:
     )
 
 
+#: A triple naming a blank node, as N-Triples writes it: the subject, or the object before
+#: the final " ." (a literal ends in a quote, a language tag or a datatype's ">").
+_BLANK = re.compile(rb"^_:|\s_:\S+\s*\.\s*$")
+
+
+def batches(ntriples: bytes, size: int) -> list[bytes]:
+    """N-Triples split into requests of at most ``size`` triples, in order, except that every
+    triple naming a blank node goes into the first (which may then hold more): a blank node's
+    label means the same node only within one document."""
+    if size < 1:
+        raise ValueError("a batch holds at least one triple")
+    lines = ntriples.splitlines(keepends=True)
+    blank = [line for line in lines if _BLANK.search(line)]
+    ground = [line for line in lines if line.strip() and not _BLANK.search(line)]
+    first = max(size - len(blank), 0)
+    found = [b"".join(blank + ground[:first])]
+    found += [b"".join(ground[i : i + size]) for i in range(first, len(ground), size)]
+    return found
+
+
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 #: xsd:boolean's other lexical forms and their canonical ones (Virtuoso writes "1" and "0").
 _BOOLEAN_CANONICAL = {"1": "true", "0": "false"}
@@ -455,21 +475,54 @@ class RemoteStore:
                 ) from None
         return 0
 
-    def put_graph(self, ntriples: bytes, timeout: float | None = TRANSFER_TIMEOUT) -> None:
-        """Replace the named graph with these triples in one request (Graph Store Protocol PUT),
-        waiting ``timeout`` seconds for the store's answer (None: no limit).
+    def put_graph(
+        self,
+        ntriples: bytes,
+        timeout: float | None = TRANSFER_TIMEOUT,
+        *,
+        batch: int | None = None,
+    ) -> None:
+        """Replace the named graph with these triples (Graph Store Protocol), waiting ``timeout``
+        seconds for the store's answer to each request (None: no limit).
+
+        In one PUT (atomic: the graph is the old one or the new one) unless ``batch`` is given
+        and the triples are more: then the first ``batch`` triples (with every triple naming a
+        blank node, since a blank node's label holds only within one request) replace the graph
+        by PUT and the rest are added by POSTs of ``batch`` triples each, smaller transactions
+        for a store that does not take a million triples in one (Virtuoso 7.2 deadlocked or hung,
+        bench/README.md). A request that fails after the first leaves the graph partly loaded:
+        the error says how much of it is there.
 
         A store that answers that the transaction deadlocked (SQLSTATE 40001, a serialisation
         failure: Virtuoso 7.2's ``SR172: Transaction deadlocked``, seen on about one upload of a
-        million triples in three) has rolled it back, and the PUT replaces the graph whole, so
-        it is sent again, :data:`PUT_TRIES` times in all, saying so on standard error; any other
-        error, or the last deadlock, is the error."""
+        million triples in three) has rolled that request back, so it is sent again,
+        :data:`PUT_TRIES` times in all, saying so on standard error; any other error, or the
+        last deadlock, is the error."""
+        parts = [ntriples] if not batch else batches(ntriples, batch)
+        sent = 0
+        for number, part in enumerate(parts, 1):
+            try:
+                self._send("PUT" if number == 1 else "POST", part, timeout)
+            except StoreError as exc:
+                if number == 1:
+                    raise
+                total = sum(each.count(b"\n") for each in parts)
+                raise StoreError(
+                    f"{exc}\nthe upload stopped at request {number} of {len(parts)}: graph "
+                    f"<{self.endpoints.graph}> holds the first {sent:,} of the {total:,} "
+                    "triples; run ppo load again to replace it whole"
+                ) from None
+            sent += part.count(b"\n")
+
+    def _send(self, method: str, body: bytes, timeout: float | None) -> None:
+        """One Graph Store Protocol ``method`` (PUT replaces the graph, POST adds to it), sent
+        again when the store rolled it back as deadlocked (see :meth:`put_graph`)."""
         for attempt in range(1, PUT_TRIES + 1):
             try:
                 _request(
                     self.endpoints.graph_url(),
-                    method="PUT",
-                    body=ntriples,
+                    method=method,
+                    body=body,
                     headers={"Content-Type": NTRIPLES},
                     timeout=timeout,
                     what="the graph store",
@@ -575,11 +628,16 @@ class RemoteGraph(CatalogueRows):
 
 
 def upload(
-    kg: KnowledgeGraph, endpoints: Endpoints, timeout: float | None = TRANSFER_TIMEOUT
+    kg: KnowledgeGraph,
+    endpoints: Endpoints,
+    timeout: float | None = TRANSFER_TIMEOUT,
+    *,
+    batch: int | None = None,
 ) -> int:
     """Replace the store's named graph with the engine's asserted and inferred triples (one PUT,
-    the store given ``timeout`` seconds to take it; None: no limit); returns how many triples the
-    store then reports for it."""
+    or requests of ``batch`` triples: :meth:`RemoteStore.put_graph`), the store given
+    ``timeout`` seconds to take each (None: no limit); returns how many triples the store then
+    reports for it."""
     import pyoxigraph as ox
 
     from ppo_graph.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH
@@ -595,5 +653,5 @@ def upload(
             for name in (ASSERTED_GRAPH, INFERRED_GRAPH)
         )
     store = RemoteStore(endpoints, timeout=TRANSFER_TIMEOUT)
-    store.put_graph(body, timeout)
+    store.put_graph(body, timeout, batch=batch)
     return store.count()
