@@ -1,7 +1,7 @@
 """Enterprise size: ``ppo org`` on generated organisations of 1k, 10k and 50k people.
 
     python bench/org_size.py [--sizes 1000,10000,50000] [--seed 1] [--timeout 600]
-                             [--baseline-pythonpath DIR]
+                             [--baseline-pythonpath DIR [--repeat N]]
 
 For each size, ``bench/generate_org.py`` writes the people and RACI CSV files, then each step runs
 in a fresh child process (started by ``bench/run.py``'s launcher, wall time and the child's own
@@ -24,8 +24,11 @@ With ``--baseline-pythonpath DIR`` (a checkout of an earlier commit, e.g. a ``gi
 step runs twice on the same generated files, once with this checkout's ``ppo_graph`` and once
 with ``DIR``'s (``PYTHONPATH=DIR``, the same interpreter and packages; both started as ``python -m
 ppo_graph``), each side with a folder and a cache of its own; the two alternate, the one that
-goes first changing from step to step, so a load on the machine weighs on both alike. It prints
-the candidate, the baseline and their ratio per size and step.
+goes first changing from run to run, so a load on the machine weighs on both alike. It prints
+the candidate, the baseline and their ratio per size and step. ``--repeat N`` runs each step N
+times per side and keeps the medians (``validate`` with its cache folder emptied before each
+run, so every run is the cold, cache-filling one): one run of a step moves by up to 10-15 %
+from the next on this machine.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ import datetime as dt
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -155,9 +159,13 @@ def check_baseline(pythonpath: Path) -> str:
     return found
 
 
-def compare_size(n: int, seed: int, timeout: float, baseline: Path) -> dict[str, object]:
-    """One size measured for both sides (:data:`SIDES`) on the same generated files; the side
-    that runs first alternates from step to step."""
+def compare_size(
+    n: int, seed: int, timeout: float, baseline: Path, repeat: int = 1
+) -> dict[str, object]:
+    """One size measured for both sides (:data:`SIDES`) on the same generated files, each step
+    ``repeat`` times per side (the median time and peak RSS kept; ``validate`` with the cache
+    folder emptied before each run, so every run is the cold one); the side that runs first
+    alternates from run to run."""
     row: dict[str, object] = {"n": n}
     with tempfile.TemporaryDirectory(prefix=f"org-size-{n}-") as tmp:
         root = Path(tmp)
@@ -170,16 +178,35 @@ def compare_size(n: int, seed: int, timeout: float, baseline: Path) -> dict[str,
             work.mkdir()
             argvs[side] = commands(root / "csv", work / "org.ttl", work, ppo)
             envs[side] = baseline_env(work, baseline) if side == "baseline" else child_env(work)
-        for i, step in enumerate(STEPS):
-            for side in SIDES if i % 2 == 0 else SIDES[::-1]:
-                result: dict[str, object] = (
-                    {"error": "no org.ttl"}
-                    if step != "import" and not (works[side] / "org.ttl").exists()
-                    else measure(argvs[side][step], works[side], timeout, envs[side])
-                )
-                row[f"{side}:{step}"] = result
-                say(f"  {n}: {step} {side} {fmt(result)} (load {os.getloadavg()[0]:.1f})")
+        turn = 0
+        for step in STEPS:
+            runs: dict[str, list[dict[str, object]]] = {side: [] for side in SIDES}
+            for _ in range(repeat):
+                for side in SIDES if turn % 2 == 0 else SIDES[::-1]:
+                    if step == "validate":
+                        shutil.rmtree(envs[side]["PPO_CACHE_DIR"], ignore_errors=True)
+                    result: dict[str, object] = (
+                        {"error": "no org.ttl"}
+                        if step != "import" and not (works[side] / "org.ttl").exists()
+                        else measure(argvs[side][step], works[side], timeout, envs[side])
+                    )
+                    runs[side].append(result)
+                    say(f"  {n}: {step} {side} {fmt(result)} (load {os.getloadavg()[0]:.1f})")
+                turn += 1
+            for side in SIDES:
+                row[f"{side}:{step}"] = median_run(runs[side])
     return row
+
+
+def median_run(runs: list[dict[str, object]]) -> dict[str, object]:
+    """The runs of one step as one: the first failure, else the median time and peak RSS (and
+    how many runs, when more than one)."""
+    failed = [run for run in runs if "error" in run]
+    if failed or len(runs) == 1:
+        return (failed or runs)[0]
+    seconds = statistics.median(float(str(run["s"])) for run in runs)
+    rss = statistics.median(int(str(run["rss"])) for run in runs)
+    return {"s": seconds, "rss": int(rss), "code": runs[0]["code"], "runs": len(runs)}
 
 
 def ratio(row: dict[str, object], step: str, key: str = "s") -> str:
@@ -272,6 +299,13 @@ def main(argv: list[str] | None = None) -> int:
         help="also run every step with the ppo_graph of DIR (a checkout of an earlier commit) "
         "and print the ratios",
     )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="with --baseline-pythonpath: run each step this many times per side, the median "
+        "kept (validate cold each time)",
+    )
     args = parser.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     base = args.baseline_pythonpath
@@ -285,7 +319,7 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(
                 one_size(n, args.seed, args.timeout)
                 if base is None
-                else compare_size(n, args.seed, args.timeout, base)
+                else compare_size(n, args.seed, args.timeout, base, args.repeat)
             )
             loads.append(os.getloadavg())
     finally:
