@@ -130,7 +130,7 @@ def open_graph(args: argparse.Namespace, extra: Sequence[Path] | None = None) ->
 
     store_options = ("store", "query_url", "gsp_url", "graph", "store_user")
     if any(getattr(args, name, None) for name in store_options):
-        from ppo_graph.engine.remote import RemoteGraph
+        from ppo_graph.engine.remote import TRANSFER_TIMEOUT, RemoteGraph
         from ppo_graph.errors import UsageError
 
         files = list(args.extra if extra is None else extra)
@@ -139,7 +139,10 @@ def open_graph(args: argparse.Namespace, extra: Sequence[Path] | None = None) ->
                 f"{files[0]}: with --store the data is the store's; upload your files with "
                 "ppo load --store URL EXTRA ..."
             )
-        return RemoteGraph.connect(store_endpoints(args), getattr(args, "timeout", None))
+        timeout = getattr(args, "timeout", None)  # 0: no limit; None: the default
+        return RemoteGraph.connect(
+            store_endpoints(args), TRANSFER_TIMEOUT if timeout is None else timeout or None
+        )
 
     return KnowledgeGraph.open(
         args.extra if extra is None else extra,

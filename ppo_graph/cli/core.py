@@ -17,6 +17,7 @@ from ppo_graph.cli.common import (
     emit_rows,
     open_graph,
     output_format,
+    store_endpoints,
     write_output,
 )
 from ppo_graph.errors import EXIT_FAILURES, EXIT_OK, UsageError
@@ -73,6 +74,14 @@ def register(subparsers: Any) -> None:
         metavar="DATE",
         help="run the organisation checks as of this date, YYYY-MM-DD (default: today, the local "
         "date): memberships begun on or before it and not ended before it count",
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="with a store: how long it may take to answer each request, a check or the copy "
+        "for SHACL (default: 300; 0 for no limit)",
     )
     p.set_defaults(handler=cmd_validate)
 
@@ -139,6 +148,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
     output_format(args, [*args.extra, *args.shapes])
     if args.checks and args.format == ReportFormat.TURTLE:
         raise UsageError("--checks gives no SHACL report graph: use --format text or json")
+    if args.timeout is not None:
+        if args.timeout < 0:
+            raise UsageError("--timeout must be 0 (no limit) or more")
+        if store_endpoints(args) is None:
+            raise UsageError(
+                "--timeout is for a store (--store or --query-url): here the "
+                "validation runs to its end"
+            )
     kg = open_graph(args)
     turtle = args.format == ReportFormat.TURTLE
     with dates.as_of(args.as_of) as as_of:  # the checks' asOf default: this date

@@ -570,8 +570,10 @@ class RemoteGraph(CatalogueRows):
     _pools: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def connect(cls, endpoints: Endpoints, timeout: float | None = None) -> RemoteGraph:
-        return cls(RemoteStore(endpoints, timeout or TRANSFER_TIMEOUT))
+    def connect(cls, endpoints: Endpoints, timeout: float | None = TRANSFER_TIMEOUT) -> RemoteGraph:
+        """The graph in the store at ``endpoints``, each request given ``timeout`` seconds for
+        its answer (None: no limit)."""
+        return cls(RemoteStore(endpoints, timeout))
 
     def _before_isolated(self, timeout: float) -> None:
         self.store.timeout = timeout  # the worker's HTTP requests give up at the deadline too
