@@ -3,7 +3,7 @@ and on Virtuoso, beside in-process.
 
     python bench/store.py [--catalogue 1M] [--org-people 35000] [--stores oxigraph,virtuoso]
                           [--virtuoso-buffers 100000] [--virtuoso-max-rows 2500000]
-                          [--virtuoso-batch 100000] [--no-here]
+                          [--virtuoso-batch 100000] [--virtuoso-query-mem 8G] [--no-here]
                           [--seed 1] [--timeout 1800] [--out results.md] [--json raw.json]
     python bench/store.py --quick          # 2k triples, 50 people, the Oxigraph server: a smoke
 
@@ -86,7 +86,9 @@ def datasets(args: argparse.Namespace, root: Path) -> Iterator[tuple[str, Path]]
 
 
 @contextmanager
-def running(kind: str, folder: Path, buffers: int, max_rows: int) -> Iterator[Any]:
+def running(
+    kind: str, folder: Path, buffers: int, max_rows: int, query_mem: str = "2G"
+) -> Iterator[Any]:
     """A ``stores.Store`` of ``kind``, new in ``folder`` (tests/stores.py starts and stops it)."""
     import stores
 
@@ -95,7 +97,9 @@ def running(kind: str, folder: Path, buffers: int, max_rows: int) -> Iterator[An
         with stores.oxigraph_store(folder) as store:
             yield store
     else:
-        virtuoso = stores.virtuoso_store(folder, buffers=buffers, max_seconds=0, max_rows=max_rows)
+        virtuoso = stores.virtuoso_store(
+            folder, buffers=buffers, max_seconds=0, max_rows=max_rows, query_mem=query_mem
+        )
         with virtuoso as store:
             yield store
 
@@ -153,7 +157,14 @@ def one_dataset(
     for row in rows:
         row["triples"] = triples
     for kind in args.stores:
-        with running(kind, work / kind, args.virtuoso_buffers, args.virtuoso_max_rows) as store:
+        server = running(
+            kind,
+            work / kind,
+            args.virtuoso_buffers,
+            args.virtuoso_max_rows,
+            args.virtuoso_query_mem,
+        )
+        with server as store:
             where = {"oxigraph": "Oxigraph server", "virtuoso": "Virtuoso"}[kind]
             report = work / f"validate-{kind}.json"
             upload = ["load", *store.args(), str(path), "--timeout", str(args.timeout)]
@@ -163,10 +174,11 @@ def one_dataset(
             step(
                 where,
                 "validate --checks --store",
-                [*validate, "--out", str(report), *store.args()],
+                [*validate, "--out", str(report), *store.args(), "--timeout", str(args.timeout)],
                 report,
             )
-            step(where, "query role-duties --store", ["query", "role-duties", *store.args()])
+            query = ["query", "role-duties", *store.args(), "--timeout", str(args.timeout)]
+            step(where, "query role-duties --store", query)
             hwm = server_hwm(work / kind)
             said = store_log(work / kind) if any("error" in r for r in rows[-3:]) else None
             for row in rows[-3:]:
@@ -241,6 +253,7 @@ def report(args: argparse.Namespace, rows: list[dict[str, Any]]) -> str:
         *(f"- {key}: {value}" for key, value in machine()),
         f"- stores: {', '.join(args.stores) or 'none'}; Virtuoso with {args.virtuoso_buffers} "
         f"buffers (8 KiB pages), ResultSetMaxRows and MaxVectorSize {args.virtuoso_max_rows}, "
+        f"MaxQueryMem {args.virtuoso_query_mem}, "
         f"no query time limit, loaded in requests of {args.virtuoso_batch or 'all the'} "
         "triples",
         "",
@@ -264,6 +277,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="Virtuoso's ResultSetMaxRows and MaxVectorSize (default 2500000: "
                         "above the graph's triples, or its Graph Store GET fails; at 5000000 "
                         "7.2 died in the checks here)")  # fmt: skip
+    parser.add_argument("--virtuoso-query-mem", default="8G",
+                        help="Virtuoso's MaxQueryMem (default 8G; its own default of 2G made it "
+                        "say \"Low query memory limit\" in the checks at 2M triples)")  # fmt: skip
     parser.add_argument("--virtuoso-batch", type=int, default=100_000,
                         help="ppo load --batch on Virtuoso (default 100000; 0: one PUT, which "
                         "7.2 deadlocked or hung on at a million triples)")  # fmt: skip

@@ -179,6 +179,7 @@ CheckpointInterval = 0
 NumberOfBuffers = {buffers}
 MaxDirtyBuffers = {dirty}
 MaxVectorSize = {max_rows}
+MaxQueryMem = {query_mem}
 DirsAllowed = {folder}
 
 [HTTPServer]
@@ -195,15 +196,21 @@ MaxQueryExecutionTime = {max_seconds}
 
 @contextmanager
 def virtuoso_store(
-    folder: Path, *, buffers: int = 10000, max_seconds: int = 120, max_rows: int = 1_000_000
+    folder: Path,
+    *,
+    buffers: int = 10000,
+    max_seconds: int = 120,
+    max_rows: int = 1_000_000,
+    query_mem: str = "2G",
 ) -> Iterator[Store]:
     """A :class:`Store`: Virtuoso with a new database in ``folder`` (``/sparql`` for queries,
     ``/sparql-graph-crud`` for the Graph Store Protocol), the anonymous SPARQL user allowed to
     update. Skips naming the install line where ``virtuoso-t`` is missing (fails under CI).
     ``buffers`` (8 KiB pages: 10000 is 80 MB), ``max_seconds`` (its MaxQueryExecutionTime, 0
     for none) and ``max_rows`` (ResultSetMaxRows, and MaxVectorSize, without which 7.2 cannot
-    send a graph of more triples over the Graph Store Protocol: error FRVEC) are raised for
-    larger data by bench/store.py."""
+    send a graph of more triples over the Graph Store Protocol: error FRVEC) and ``query_mem``
+    (MaxQueryMem, the query processor's memory: "Low query memory limit" in its log) are raised
+    for larger data by bench/store.py."""
     binary = require_tool("virtuoso-t", VIRTUOSO_INSTALL)
     require_tool("isql-vt", VIRTUOSO_INSTALL)
     sql_port, http_port = free_port(), free_port()
@@ -217,6 +224,7 @@ def virtuoso_store(
             dirty=buffers * 3 // 5,
             max_seconds=max_seconds,
             max_rows=max_rows,
+            query_mem=query_mem,
         ),
         encoding="utf-8",
     )
