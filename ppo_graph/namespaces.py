@@ -52,6 +52,8 @@ PREFIXES: dict[str, str] = {
 #: The named graphs that keep asserted and inferred triples apart (stores, builds, the cache).
 ASSERTED_GRAPH = "https://w3id.org/ppo-graph/graph/asserted"
 INFERRED_GRAPH = "https://w3id.org/ppo-graph/graph/inferred"
+#: The named graph ``ppo load`` writes and ``--store`` reads unless ``--graph`` says otherwise.
+DEFAULT_GRAPH = "https://w3id.org/ppo-graph/graph/reasoned"
 
 _LOCAL = re.compile(r"[A-Za-z0-9_.\-]+")
 

@@ -64,7 +64,7 @@ def add_store_options(
 ) -> None:
     """--store URL and the options that name a SPARQL store's endpoints, graph and user
     (``with_store=False``: the command takes the URL as an argument of its own)."""
-    from ppo_graph.engine.remote import DEFAULT_GRAPH
+    from ppo_graph.namespaces import DEFAULT_GRAPH
 
     if with_store:
         parser.add_argument(

@@ -45,14 +45,13 @@ from ppo_graph.engine.auth import (
 from ppo_graph.engine.protocol import CatalogueRows, ValidatorName
 from ppo_graph.errors import StoreError as StoreError  # re-exported: the store client raises it
 from ppo_graph.errors import UsageError
+from ppo_graph.namespaces import DEFAULT_GRAPH as DEFAULT_GRAPH  # the store's graph, by default
 
 if TYPE_CHECKING:
     from ppo_graph.engine import KnowledgeGraph
     from ppo_graph.engine.isolation import Pool
     from ppo_graph.report import ValidationReport
 
-#: The named graph ``ppo load`` writes and ``--store`` reads unless ``--graph`` says otherwise.
-DEFAULT_GRAPH = "https://w3id.org/ppo-graph/graph/reasoned"
 NTRIPLES = "application/n-triples"
 RESULTS_JSON = "application/sparql-results+json"
 #: What a query asks the store for: SPARQL JSON for SELECT and ASK, N-Triples for CONSTRUCT and
