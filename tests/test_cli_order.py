@@ -214,7 +214,9 @@ def test_load_in_any_order(
 
     uploaded: list[tuple[int, str]] = []
 
-    def upload(kg: Any, endpoints: Any, timeout: float | None = None) -> int:
+    def upload(
+        kg: Any, endpoints: Any, timeout: float | None = None, *, batch: int | None = None
+    ) -> int:
         uploaded.append((len(kg), endpoints.gsp_url))
         return len(kg)
 
