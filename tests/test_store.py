@@ -127,6 +127,10 @@ def test_query_in_the_store_gives_the_rows_here(
 #: shipped graph and the fixtures do not have: 2,000 triples, each check compared on it.
 CATALOGUE_GRAPH = "https://example.org/test/catalogue"
 CHECKS = [spec for spec in CATALOGUE if spec.kind == "check"]
+#: Checks a store answers differently on the generated catalogue, not every time (the plan
+#: decides): there, every violation found here must be found too, and the store may add
+#: anchored links (its known deviation, said in the query's header).
+CATALOGUE_DEVIATIONS = {("virtuoso", "mention-unanchored-violation")}
 
 
 @pytest.fixture(scope="session")
@@ -164,6 +168,11 @@ def test_check_on_a_generated_catalogue_gives_the_rows_here(
     _, here = generated_catalogue
     spec = CATALOGUE.get(name)
     there = RemoteGraph.connect(store.endpoints(CATALOGUE_GRAPH), timeout=120).rows(spec)
+    if (store.kind, name) in CATALOGUE_DEVIATIONS:  # said in the query's header
+        assert "Known deviation" in spec.text and store.kind.title() in spec.text
+        missing = {repr(row) for row in here[name]} - {repr(row) for row in there}
+        assert not missing, f"{len(missing)} violations found here are not found there"
+        return
     same_rows(spec, here[name], there)
 
 
