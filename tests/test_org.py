@@ -213,6 +213,7 @@ def test_a_bad_raci_csv_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFix
         "raci-role-duties",
         "raci-legend",
         "role-page-holders",
+        "org-loaded",
         "workbench-roles",
         "artefact-accountable",
         "team-duties",

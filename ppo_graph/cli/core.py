@@ -217,9 +217,8 @@ def _turtle_report(kg: Any, report: Any, as_of: dt.date) -> str:
 
 
 def _organisation_loaded(kg: Any) -> bool:
-    """An org:Organization is loaded (the checks' condition), asked cheaply of one role's page."""
-    held = kg.rows("role-page-holders", {"role": "ppod:ProcessOwner"}, text=True)
-    return any(row["orgLoaded"] == "true" for row in held)
+    """An org:Organization is loaded (the organisation checks' condition)."""
+    return any(row["orgLoaded"] == "true" for row in kg.rows("org-loaded", text=True))
 
 
 def cmd_build(args: argparse.Namespace) -> int:
