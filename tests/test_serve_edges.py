@@ -6,6 +6,7 @@ full."""
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -207,3 +208,35 @@ def test_too_many_long_queries_stop_the_youngest() -> None:
             pool.call(_spin, 5.0)  # stopped, long before its five seconds of CPU
         thread.join()
         assert first == ["spun"]
+
+
+def _watcher_frame(pool: Pool) -> str:
+    """The function the pool's watcher thread is in now."""
+    frame = sys._current_frames().get(pool._monitor.ident or 0)
+    return frame.f_code.co_name if frame is not None else "gone"
+
+
+def test_an_idle_pool_watcher_sleeps_until_a_job_runs() -> None:
+    """The watcher that nices and stops long workers waits on the pool while no job runs (it
+    woke every 50 ms for nothing: a server or a notebook with pools idled on it), wakes for a
+    job, and ends when the pool closes."""
+    pool = Pool(None, Limits(timeout=10, memory_mb=0, max_inflight=2, max_long=1))
+    try:
+        assert pool.call(_sleep, 0.0) == "slept"
+        deadline = time.monotonic() + 5
+        while _watcher_frame(pool) != "wait" and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert _watcher_frame(pool) == "wait"  # in Condition.wait, not in its polling loop
+        # it still does its work when a job runs: the second long spinner is stopped
+        first: list[Any] = []
+        thread = threading.Thread(target=lambda: first.append(pool.call(_spin, 2.0)))
+        thread.start()
+        time.sleep(0.1)
+        with pytest.raises(Busy, match="long-running"):
+            pool.call(_spin, 5.0)
+        thread.join()
+        assert first == ["spun"]
+    finally:
+        pool.close()
+    pool._monitor.join(timeout=5)
+    assert not pool._monitor.is_alive()

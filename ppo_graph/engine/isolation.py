@@ -181,6 +181,9 @@ class Pool:
         self.limits = limits or Limits()
         self.preload = preload
         self._lock = threading.Lock()
+        #: Signalled (under the lock) when a worker becomes busy or the pool closes: the watcher
+        #: sleeps on it while no job runs, instead of waking every 50 ms for nothing.
+        self._work = threading.Condition(self._lock)
         self._idle: list[_Worker] = []
         self._busy: set[_Worker] = set()
         self._stopping: set[_Worker] = set()
@@ -285,6 +288,7 @@ class Pool:
     def close(self) -> None:
         with self._lock:
             self._closed = True
+            self._work.notify_all()
             workers = [*self._idle, *self._busy]
             self._idle.clear()
             zygotes = [*self._old, *([self._zygote] if self._zygote else [])]
@@ -313,6 +317,7 @@ class Pool:
                 worker = self._idle.pop()
                 if worker.generation == zygote.generation:
                     self._busy.add(worker)
+                    self._work.notify_all()
                     return worker
                 self._stopping.add(worker)
                 threading.Thread(target=self._reap, args=(worker,), daemon=True).start()
@@ -332,6 +337,7 @@ class Pool:
         with self._lock:
             self._spawning -= 1
             self._busy.add(worker)
+            self._work.notify_all()
         return worker
 
     def _release(self, worker: _Worker) -> None:
@@ -385,8 +391,14 @@ class Pool:
             zygote.close()
 
     def _watch(self) -> None:
-        """Lower the priority of the long workers, and stop the youngest beyond ``max_long``."""
-        while not self._closed:
+        """Lower the priority of the long workers, and stop the youngest beyond ``max_long``:
+        every 50 ms while a job runs, asleep while none does."""
+        while True:
+            with self._lock:
+                while not self._closed and not self._busy:
+                    self._work.wait()
+                if self._closed:
+                    return
             time.sleep(0.05)
             now = time.monotonic()
             with self._lock:
