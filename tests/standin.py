@@ -156,6 +156,8 @@ class StandIn:
         self.uploads: list[tuple[str, bytes]] = []
         #: the query text -> headers to send with its answer
         self.headers: Callable[[str], dict[str, str]] = lambda text: {}
+        #: how it names itself in its ``Server`` header ("": as Python's http.server does)
+        self.server_name = ""
         self.lock = threading.Lock()
         self.base = ""
 
@@ -181,6 +183,9 @@ def standin(auth: Any = None, tamper: Tamper | None = None) -> Iterator[StandIn]
 
         def log_message(self, format: str, *args: Any) -> None:  # quiet
             pass
+
+        def version_string(self) -> str:
+            return state.server_name or super().version_string()
 
         def _send(self, status: int, body: bytes, kind: str, extra: dict[str, str]) -> None:
             self.send_response(status)

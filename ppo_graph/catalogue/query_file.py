@@ -28,7 +28,9 @@ Kind = Lit["question", "check", "report"]
 #: Columns every check must return, so a failing check names the node, property and value.
 CHECK_COLUMNS = ("focus", "property", "value", "message")
 
-_HEADER_KEYS = ("title", "question", "param", "columns", "method", "portability")
+_HEADER_KEYS = ("title", "question", "param", "columns", "method", "portability", "deviates")
+#: Fields a header may give more than once.
+_REPEATED_KEYS = ("param", "deviates")
 _REQUIRED_KEYS = ("title", "question", "columns")
 _PARAM_RE = re.compile(
     r"""^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*=\s*
@@ -82,6 +84,9 @@ class QuerySpec:
     remote: bool = False  # a user's query allowed to use SERVICE or FROM (--allow-remote)
     #: Where the query avoids a construct some SPARQL store gets wrong, and why (``# portability:``)
     portability: str = ""
+    #: Stores known to answer it otherwise all the same (``# deviates: STORE: what``): (the
+    #: product name its HTTP ``Server`` header starts with, what differs)
+    deviates: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -126,7 +131,7 @@ def _parse_header(text: str, path: Path, strict: bool = True) -> _Header:
             raise InputError(
                 path, f"unknown header field {key!r} (known: {', '.join(_HEADER_KEYS)})", number
             )
-        if key != "param" and key in fields:
+        if key not in _REPEATED_KEYS and key in fields:
             raise InputError(path, f"header field {key!r} given twice", number)
         fields.setdefault(key, []).append((number, match.group("value").strip()))
         last = (key, len(fields[key]) - 1)
@@ -299,6 +304,9 @@ def parse_query_file(
             raise InputError(path, f"a check must select ?{', ?'.join(missing)}", columns_line)
     if not columns:
         columns = actual
+    deviates = tuple(
+        _parse_deviation(path, line, value) for line, value in header.fields.get("deviates", [])
+    )
     return QuerySpec(
         name=name or path.stem,
         path=path,
@@ -311,7 +319,18 @@ def parse_query_file(
         text=text,
         remote=remote,
         portability=one("portability", ""),
+        deviates=deviates,
     )
+
+
+def _parse_deviation(path: Path, line: int, value: str) -> tuple[str, str]:
+    """``STORE: what differs`` -> (STORE, what differs)."""
+    store, colon, what = value.partition(":")
+    if not colon or not store.strip() or " " in store.strip() or not what.strip():
+        raise InputError(
+            path, f"'# deviates:' is 'STORE: what differs' (STORE one word), not {value!r}", line
+        )
+    return store.strip(), what.strip()
 
 
 def load_user_query(

@@ -23,13 +23,14 @@ library speaks HTTP here.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -48,9 +49,11 @@ from ppo_graph.errors import UsageError
 from ppo_graph.namespaces import DEFAULT_GRAPH as DEFAULT_GRAPH  # the store's graph, by default
 
 if TYPE_CHECKING:
+    from ppo_graph.catalogue import QuerySpec
     from ppo_graph.engine import KnowledgeGraph
     from ppo_graph.engine.isolation import Pool
     from ppo_graph.report import ValidationReport
+    from ppo_graph.tables import Row
 
 NTRIPLES = "application/n-triples"
 RESULTS_JSON = "application/sparql-results+json"
@@ -163,8 +166,10 @@ def _exchange(
     timeout: float | None = TRANSFER_TIMEOUT,
     what: str = "the store",
     auth: Authenticator | None = None,
+    seen: dict[str, str] | None = None,
 ) -> tuple[int, bytes, str]:
-    """:func:`_request`, with the response's media type (lower case, no parameters). With
+    """:func:`_request`, with the response's media type (lower case, no parameters); ``seen``
+    gets the response's ``Server`` header (how the store names itself). With
     ``auth``, a 401 challenge is answered and the request sent again (twice at most: a Digest
     nonce may go stale). A large body is preceded by a HEAD while the scheme is unknown, and
     always without credentials: a store that wants them answers the HEAD with its challenge,
@@ -188,6 +193,8 @@ def _exchange(
             with _OPENER.open(request, timeout=timeout or None) as response:
                 kind = str(response.headers.get("Content-Type", "")).split(";")[0].strip().lower()
                 _refuse_incomplete(response.headers, shown, what)
+                if seen is not None:
+                    seen["server"] = str(response.headers.get("Server") or "")
                 return int(response.status), bytes(response.read()), kind
         except urllib.error.HTTPError as exc:
             challenge = (exc.headers.get_all("WWW-Authenticate") or []) if exc.headers else []
@@ -403,6 +410,14 @@ class RemoteStore:
         self.timeout = timeout
         creds = endpoints.credentials
         self.auth = Authenticator(creds) if creds is not None else None
+        self._seen: dict[str, str] = {}
+
+    def server(self) -> str:
+        """How the store names itself (its HTTP ``Server`` header, "" when it sends none), asked
+        with an ``ASK {}`` unless a query has already been answered."""
+        if "server" not in self._seen:
+            self.query("ASK {}")
+        return self._seen.get("server", "")
 
     def query(self, text: str, use_default_graph_as_union: bool = True, **options: Any) -> Any:
         """Run query text on the named graph; a malformed query is a SyntaxError carrying the
@@ -432,6 +447,7 @@ class RemoteStore:
                 timeout=self.timeout,
                 what="the SPARQL store",
                 auth=self.auth,
+                seen=self._seen,
             )
         except HTTPStatusError as exc:
             if exc.status == 400:
@@ -567,6 +583,9 @@ class RemoteGraph(CatalogueRows):
     shapes_in_data: list[Path] = field(default_factory=list)
     inconsistencies: list[str] = field(default_factory=list)
     _pools: dict[Any, Any] = field(default_factory=dict, repr=False)
+    #: Where a known deviation is said (default: a line on stderr).
+    note: Callable[[str], None] = field(default=lambda what: _note(what), repr=False)
+    _noted: set[tuple[str, str]] = field(default_factory=set, repr=False)
 
     @classmethod
     def connect(cls, endpoints: Endpoints, timeout: float | None = TRANSFER_TIMEOUT) -> RemoteGraph:
@@ -576,6 +595,25 @@ class RemoteGraph(CatalogueRows):
 
     def _before_isolated(self, timeout: float) -> None:
         self.store.timeout = timeout  # the worker's HTTP requests give up at the deadline too
+
+    def rows(
+        self,
+        name_or_spec: str | QuerySpec,
+        params: Mapping[str, str] | None = None,
+        **options: Any,
+    ) -> list[Row]:
+        """:meth:`CatalogueRows.rows`, with a note on stderr first when the query's header says
+        this store answers it otherwise (``# deviates:``), so a known deviation is never silent."""
+        from ppo_graph.catalogue import default_catalogue
+
+        spec = (
+            default_catalogue().get(name_or_spec) if isinstance(name_or_spec, str) else name_or_spec
+        )
+        for what in deviations(spec, self.store.server() if spec.deviates else ""):
+            if (spec.name, what) not in self._noted:
+                self._noted.add((spec.name, what))
+                self.note(what)
+        return super().rows(spec, params, **options)
 
     def isolated(
         self, timeout: float, *, network: bool = True, memory_mb: int | None = None
@@ -626,6 +664,25 @@ class RemoteGraph(CatalogueRows):
         """SHACL on a copy fetched over the protocol, with the engine's own validator."""
         report: ValidationReport = self.local_copy().validate(shapes, engine=engine)
         return report
+
+
+def deviations(spec: QuerySpec, server: str) -> list[str]:
+    """What ``spec``'s header says the store that names itself ``server`` (its ``Server`` header,
+    such as ``Virtuoso/07.20.3229 (Linux)``) answers otherwise, in words naming the query."""
+    product = server.split("/")[0].split()[0].lower() if server.strip() else ""
+    return [
+        f"{server.split()[0]} is known to answer {spec.name} otherwise than in process: {what} "
+        f"(its header, {spec.path.name})"
+        for store, what in spec.deviates
+        if product and product == store.lower()
+    ]
+
+
+def _note(what: str) -> None:
+    """A note on stderr; never the reason a query fails (an evaluation worker's stderr may be a
+    descriptor its zygote closed, as under pytest's capture)."""
+    with contextlib.suppress(OSError, ValueError):
+        print(f"ppo: note: {what}", file=sys.stderr, flush=True)
 
 
 def upload(
