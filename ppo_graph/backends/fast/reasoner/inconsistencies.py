@@ -151,21 +151,32 @@ def ill_typed_literals(g: Coded) -> list[str]:
 def clashes(g: Coded, closure: set[Ids], errors: list[str]) -> None:
     """cls-nothing2 and cax-dw on the closed graph, added to ``errors`` (each message once)."""
     v, text = g.v, g.text
-    types: dict[int, set[int]] = defaultdict(set)
+    types: dict[int, set[int]] = defaultdict(set)  # individual -> its classes
+    members: dict[int, set[int]] = defaultdict(set)  # class -> its individuals
     for s, p, o in closure:
         if p == v.type:
             types[s].add(o)
+            members[o].add(s)
     for s, classes in types.items():
         if v.nothing in classes:
             message = f"{text[s]} is defined of type 'Nothing'"
             if message not in errors:
                 errors.append(message)
     thing = v.thing
+    order = {s: i for i, s in enumerate(types)}  # the messages in the order of the individuals
     for c1, c2 in g.by_pred.get(v.disjoint, ()):
-        for s, classes in types.items():
-            if (c1 == thing or c1 in classes) and (c2 == thing or c2 in classes):
-                message = (
-                    f"Disjoint classes {text[c1]} and {text[c2]} have a common individual {text[s]}"
-                )
-                if message not in errors:
-                    errors.append(message)
+        # the individuals of both classes (owl:Thing: every typed individual), from the smaller
+        # class's members, not by testing every individual against every pair
+        if c1 == thing and c2 == thing:
+            common: set[int] | dict[int, int] = order
+        elif c1 == thing or c2 == thing:
+            common = members.get(c2 if c1 == thing else c1, set())
+        else:
+            small, large = sorted((members.get(c1, set()), members.get(c2, set())), key=len)
+            common = {s for s in small if s in large}
+        for s in sorted(common, key=order.__getitem__):
+            message = (
+                f"Disjoint classes {text[c1]} and {text[c2]} have a common individual {text[s]}"
+            )
+            if message not in errors:
+                errors.append(message)
