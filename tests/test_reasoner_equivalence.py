@@ -46,6 +46,16 @@ ex:void a owl:Nothing .
 ex:d a ppo:Duty ; ppo:position "seven"^^xsd:integer ; ppo:issued "2024-13-45"^^xsd:date ;
   ppo:flag "maybe"^^xsd:boolean ; ppo:ratio "1e5"^^xsd:decimal .
 """,
+    # owlrl types an individual owl:Thing only when it is asserted, of a declared class or of one
+    # reaching owl:Thing: ex:odd's class is neither, so only ex:even clashes with owl:Thing
+    "thing.ttl": """
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix ex: <https://example.org/> .
+ex:Odd owl:disjointWith owl:Thing .
+ex:odd a ex:Odd .
+ex:Even a owl:Class ; owl:disjointWith owl:Thing .
+ex:even a ex:Even .
+""",
     "schema.ttl": """
 @prefix owl: <http://www.w3.org/2002/07/owl#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
@@ -125,6 +135,7 @@ CLASH_SIGNS = {
     "disjoint-roles.ttl": ["https://example.org/both"],
     "nothing.ttl": ["https://example.org/void"],
     "ill-typed.ttl": ["'seven'", "'2024-13-45'"],
+    "thing.ttl": ["https://example.org/even"],
 }
 
 

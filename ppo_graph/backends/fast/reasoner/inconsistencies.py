@@ -162,18 +162,13 @@ def clashes(g: Coded, closure: set[Ids], errors: list[str]) -> None:
             message = f"{text[s]} is defined of type 'Nothing'"
             if message not in errors:
                 errors.append(message)
-    thing = v.thing
     order = {s: i for i, s in enumerate(types)}  # the messages in the order of the individuals
     for c1, c2 in g.by_pred.get(v.disjoint, ()):
-        # the individuals of both classes (owl:Thing: every typed individual), from the smaller
-        # class's members, not by testing every individual against every pair
-        if c1 == thing and c2 == thing:
-            common: set[int] | dict[int, int] = order
-        elif c1 == thing or c2 == thing:
-            common = members.get(c2 if c1 == thing else c1, set())
-        else:
-            small, large = sorted((members.get(c1, set()), members.get(c2, set())), key=len)
-            common = {s for s in small if s in large}
+        # the individuals of both classes, from the smaller class's members, not by testing
+        # every individual against every pair (owl:Thing's members are in the closure when a
+        # pair names it: instances.close_instances)
+        small, large = sorted((members.get(c1, set()), members.get(c2, set())), key=len)
+        common = {s for s in small if s in large}
         for s in sorted(common, key=order.__getitem__):
             message = (
                 f"Disjoint classes {text[c1]} and {text[c2]} have a common individual {text[s]}"

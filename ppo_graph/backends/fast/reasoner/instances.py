@@ -20,12 +20,17 @@ def close_instances(g: Coded, schema: Schema) -> set[Ids]:
     out_index: dict[tuple[int, int], set[int]] = defaultdict(set)  # (s, p) -> objects
     in_index: dict[tuple[int, int], set[int]] = defaultdict(set)  # (p, o) -> subjects
     joined = set(transitive) | set(chains)
-    # Instances: owl:Thing adds only the tautology (x a owl:Thing), so it is left out here and
-    # stands in for every individual in the disjointness check (inconsistencies.clashes).
-    thing = v.thing
-    sup_instance = {c: frozenset(sups - {thing}) for c, sups in schema.sup_class.items()}
-    domains = {p: classes - {thing} for p, classes in schema.domains.items()}
-    ranges = {p: classes - {thing} for p, classes in schema.ranges.items()}
+    # Instances: owl:Thing adds only the tautology (x a owl:Thing), which the closure leaves
+    # out, so it is not derived at all unless a disjointness axiom names owl:Thing; then the
+    # check (inconsistencies.clashes) needs owlrl's members of owl:Thing: those asserted, of a
+    # class declared or reaching owl:Thing, or in a domain or range of owl:Thing, not every
+    # typed individual.
+    left_out = (
+        set() if any(v.thing in pair for pair in g.by_pred.get(v.disjoint, ())) else {v.thing}
+    )
+    sup_instance = {c: frozenset(sups - left_out) for c, sups in schema.sup_class.items()}
+    domains = {p: classes - left_out for p, classes in schema.domains.items()}
+    ranges = {p: classes - left_out for p, classes in schema.ranges.items()}
     work: list[Ids] = [*g.asserted, *schema.triples]
     push = work.append
     add = full.add
