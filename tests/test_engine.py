@@ -223,6 +223,90 @@ def test_two_processes_filling_the_cache_at_once(cache_dir: Path) -> None:
     assert KnowledgeGraph.open().from_cache
 
 
+#: A process of its own (no other thread, as ``ppo`` is): an entry published aside, by a forked
+#: child, while the caller goes on. Prints whether it went aside, whether another process filled
+#: it, and what the cache folder holds once the command's context has ended.
+ASIDE = """
+import os, sys, threading, time
+from pathlib import Path
+from ppo_graph.engine import cache
+KEY = "a" * 64
+def fill(folder):
+    folder.mkdir(parents=True)
+    (folder / "by").write_text(str(os.getpid()))
+    time.sleep(float(sys.argv[2]))
+mode = sys.argv[1]
+if mode == "thread":  # another thread running: a fork would copy only this one
+    threading.Thread(target=time.sleep, args=(3,), daemon=True).start()
+started = time.monotonic()
+try:
+    with cache.writing_aside():
+        where = cache.publish_aside(KEY, fill, {})
+        if where is None:  # as the engine does: written in place, before going on
+            cache.publish(KEY, fill, {})
+        if mode == "interrupt":
+            time.sleep(0.5)
+            raise KeyboardInterrupt
+except KeyboardInterrupt:
+    pass
+entry = cache.path_for(KEY)
+by = (entry / "store" / "by").read_text() if entry.is_dir() else ""
+print(where is not None, by not in ("", str(os.getpid())), entry.is_dir(),
+      sorted(p.name for p in cache.cache_dir().iterdir() if p.name.startswith(".tmp-")),
+      round(time.monotonic() - started))
+"""
+
+
+def _aside(cache_dir: Path, mode: str, sleep: float) -> list[str]:
+    env = dict(os.environ, PPO_CACHE_DIR=str(cache_dir))
+    out = subprocess.run(
+        [sys.executable, "-c", ASIDE, mode, str(sleep)],
+        capture_output=True, text=True, env=env, check=True, timeout=120,
+    )  # fmt: skip
+    return out.stdout.strip().split(maxsplit=4)
+
+
+def test_a_command_writes_its_cache_entry_aside_and_waits_for_it(cache_dir: Path) -> None:
+    """The entry is filled by a forked child while the command goes on, and is whole, with no
+    temp folder left, when the command's context ends."""
+    assert _aside(cache_dir, "plain", 0) == ["True", "True", "True", "[]", "0"]
+
+
+def test_with_another_thread_running_the_entry_is_written_in_place(cache_dir: Path) -> None:
+    """A fork copies one thread, so a process running others (a server, a notebook) writes the
+    entry itself, before going on."""
+    assert _aside(cache_dir, "thread", 0) == ["False", "False", "True", "[]", "0"]
+
+
+def test_an_interrupted_command_stops_its_writer_and_leaves_nothing_half_written(
+    cache_dir: Path,
+) -> None:
+    went, _, published, temp, seconds = _aside(cache_dir, "interrupt", 60)
+    assert (went, published, temp) == ("True", "False", "[]")
+    assert int(seconds) < 30  # the writer was stopped, not waited for to its end
+
+
+def test_ppo_fills_the_cache_for_the_next_command(cache_dir: Path, tmp_path: Path) -> None:
+    """As a user runs it: ``ppo validate`` then the next command answers from the entry."""
+    extension = tmp_path / "acme.ttl"
+    extension.write_text(EXTENSION, encoding="utf-8")
+    env = dict(os.environ, PPO_CACHE_DIR=str(cache_dir))
+    done = subprocess.run(
+        [sys.executable, "-m", "ppo_graph", "validate", str(extension)],
+        capture_output=True, text=True, env=env, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert len(cache.entries()) == 1 and not list(cache_dir.glob(".tmp-*"))
+    cached = KnowledgeGraph.open([extension])
+    assert cached.from_cache
+    fresh = KnowledgeGraph.open([extension], cache=False)
+    assert cached.ask("role-coverage") == fresh.ask("role-coverage")
+    assert (cached.asserted_count, cached.inferred_count) == (
+        fresh.asserted_count,
+        fresh.inferred_count,
+    )
+
+
 def test_cache_info_and_clear(cache_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     KnowledgeGraph.open()
     assert main(["cache", "info", "--format", "json"]) == 0

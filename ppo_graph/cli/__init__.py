@@ -131,8 +131,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not _PARSER:
         _PARSER.append(build_parser())
     args = _PARSER[0].parse_args(argv)
+    from ppo_graph.engine.cache import writing_aside
+
     try:
-        code: int = args.handler(args)
+        with writing_aside():  # the cache entry written beside the command's own work
+            code: int = args.handler(args)
     except PPOError as err:
         print(f"ppo {args.command}: error: {err}", file=sys.stderr)
         return EXIT_USAGE

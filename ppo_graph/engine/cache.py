@@ -36,7 +36,7 @@ import shutil
 import tempfile
 import time
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -250,6 +250,73 @@ def publish(key: str, fill: Callable[[Path], None], meta: dict[str, Any]) -> Pat
             shutil.rmtree(tmp, ignore_errors=True)
     _prune(folder, keep=final)
     return final
+
+
+#: The cache writers this process forked and has not waited for (see :func:`writing_aside`).
+_WRITERS: list[int] = []
+_ASIDE: list[bool] = []
+
+
+@contextlib.contextmanager
+def writing_aside() -> Iterator[None]:
+    """While one command runs (``ppo`` sets it; a library caller does not): an entry may be
+    written by a forked child (:func:`publish_aside`) while the command goes on with the graph,
+    and every such child is waited for when the command ends, so the next command finds the
+    entry (interrupted, the children are interrupted too and remove their temp folders)."""
+    _ASIDE.append(True)
+    interrupted = False
+    try:
+        yield
+    except KeyboardInterrupt:
+        interrupted = True
+        raise
+    finally:
+        _ASIDE.pop()
+        wait_for_writers(interrupt=interrupted)
+
+
+def wait_for_writers(*, interrupt: bool = False) -> None:
+    """Wait for the cache writers this process forked (``interrupt``: stop them first)."""
+    import signal
+
+    while _WRITERS:
+        pid = _WRITERS.pop()
+        with contextlib.suppress(ChildProcessError, ProcessLookupError):
+            if interrupt:
+                os.kill(pid, signal.SIGINT)
+            os.waitpid(pid, 0)
+
+
+def publish_aside(key: str, fill: Callable[[Path], None], meta: dict[str, Any]) -> Path | None:
+    """:func:`publish` in a forked child, the caller going on at once: where the entry will be,
+    or None when it is not done that way (then publish it now). Only inside
+    :func:`writing_aside` and in a process with no other thread (a fork copies one thread: a
+    lock another held stays held in the child). Writing the store is one core's work for
+    seconds (RocksDB's bulk loader: 2.1 s at 310k quads, wall = CPU) that the command's own
+    work, on the other core, no longer waits for; the child shares the graph's memory with the
+    parent (copy on write) and leaves with ``os._exit`` (no exit handlers, no buffers flushed
+    twice)."""
+    import gc
+    import sys
+    import threading
+
+    if not _ASIDE or threading.active_count() > 1 or not hasattr(os, "fork"):
+        return None
+    sys.stdout.flush()
+    sys.stderr.flush()
+    try:
+        pid = os.fork()
+    except OSError:
+        return None
+    if pid == 0:  # pragma: no cover  (the child: its coverage is not collected)
+        code = 1
+        try:
+            gc.freeze()  # a collection here would walk, and so copy, all of the parent's heap
+            code = 0 if publish(key, fill, meta) is not None else 1
+        finally:
+            os._exit(code)
+    _WRITERS.append(pid)
+    return path_for(key)
 
 
 def remove(path: Path) -> None:
