@@ -91,22 +91,55 @@ SNAPSHOT = "graph.nq"
 def _write_store(store: ox.Store, folder: Path) -> None:
     """``store`` written into the cache folder ``folder``: a small graph (under :data:`LARGE`
     quads) as one N-Quads snapshot, read back whole into memory; a large one as an on-disk
-    (RocksDB) store, in batches, compacted into one sorted run (reads stay fast), and closed
-    before it is published, read in place."""
-    import gc
-    import itertools
-
+    (RocksDB) store (:func:`_write_disk`)."""
     import pyoxigraph as ox
 
     if len(store) < LARGE:
         folder.mkdir(parents=True, exist_ok=True)
         store.dump(str(folder / SNAPSHOT), format=ox.RdfFormat.N_QUADS)
         return
+    _write_disk(folder, [store])
+
+
+def _write_aside(store: ox.Store, folder: Path, later: cache_module.Later) -> dict[str, Any]:
+    """In the forked cache writer (:func:`cache.publish_aside`): the asserted graph ``store``
+    held at the fork, then the inferred triples the command sends once reasoned (N-Triples,
+    blank node labels kept: they are the store's own), as one on-disk store; the entry's record."""
+    import pyoxigraph as ox
+
+    def inferred() -> Iterator[Any]:
+        data = told[1]
+        graph = ox.NamedNode(INFERRED_GRAPH)
+        for quad in ox.parse(data, format=ox.RdfFormat.N_TRIPLES):
+            yield ox.Quad(quad.subject, quad.predicate, quad.object, graph)
+
+    told: tuple[dict[str, Any], bytes] = ({}, b"")
+
+    def asserted_then_told() -> Iterator[Iterable[Any]]:
+        nonlocal told
+        yield store
+        told = later()
+        yield inferred()
+
+    _write_disk(folder, asserted_then_told())
+    return told[0]
+
+
+def _write_disk(folder: Path, parts: Iterable[Iterable[Any]]) -> None:
+    """The quads of ``parts`` as an on-disk (RocksDB) store in ``folder``: each part in batches
+    of at most :data:`WRITE_BATCH`, compacted into one sorted run (reads stay fast), and closed
+    before it is published, read in place."""
+    import gc
+    import itertools
+
+    import pyoxigraph as ox
+
     disk = ox.Store(str(folder))
-    if len(store) <= WRITE_BATCH:
-        disk.bulk_extend(store)
-    else:
-        quads = iter(store)
+    for part in parts:
+        if isinstance(part, ox.Store) and len(part) <= WRITE_BATCH:
+            disk.bulk_extend(part)
+            continue
+        quads = iter(part)
         while batch := list(itertools.islice(quads, WRITE_BATCH)):
             disk.bulk_extend(batch)
         del batch
@@ -269,10 +302,62 @@ class KnowledgeGraph(CatalogueRows):
         large = count >= LARGE
         if large:
             say(f"loaded {count:,} triples from {len(files)} files")
+        # A large graph's on-disk entry is written by a forked child from here on, the asserted
+        # triples while this process reasons and answers, the inferred ones once sent.
+        aside = (
+            cache_module.publish_aside(
+                key, lambda folder, later: _write_aside(store, folder, later)
+            )
+            if cache and large
+            else None
+        )
+        try:
+            graph = cls._reasoned(store, files, count, timings, say, reasoning, reasoner)
+            graph.shapes_in_data = shapes_in_data
+            graph.as_written = as_written
+            if cache:
+                meta = {
+                    "asserted": graph.asserted_count,
+                    "inferred": graph.inferred_count,
+                    "inconsistencies": graph.inconsistencies,
+                    "reasoner": graph.reasoner,
+                    "fallback": graph.fallback,
+                    "inputs": [str(p) for p in files if not _is_shipped(p)],
+                    "shapes_in_data": [str(p) for p in shapes_in_data],
+                    "as_written": as_written.ntriples(),
+                }
+                t = time.perf_counter()
+                if aside is not None:
+                    inferred = graph.store.dump(
+                        format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(INFERRED_GRAPH)
+                    )
+                    aside.finish(meta, inferred or b"")
+                    graph.cache_entry = cache_module.path_for(key)
+                else:
+                    graph.cache_entry = cache_module.publish(
+                        key, lambda folder: _write_store(graph.store, folder), meta
+                    )
+                timings["cache write"] = time.perf_counter() - t
+        finally:
+            if aside is not None:
+                aside.close()  # never told the rest (an error): stopped, its temp folder gone
+        return graph
 
+    @classmethod
+    def _reasoned(
+        cls,
+        store: ox.Store,
+        files: list[Path],
+        count: int,
+        timings: dict[str, float],
+        say: Callable[[str], None],
+        reasoning: bool,
+        reasoner: ReasonerName,
+    ) -> KnowledgeGraph:
+        """The graph over the loaded ``store``, reasoned (unless not ``reasoning``) and, when
+        small, copied into a fresh store."""
+        large = count >= LARGE
         graph = cls(store, files, count, 0, timings=timings, _say=say)
-        graph.shapes_in_data = shapes_in_data
-        graph.as_written = as_written
         if reasoning:
             t = time.perf_counter()
             if large:
@@ -289,26 +374,6 @@ class KnowledgeGraph(CatalogueRows):
         if not large:
             graph.store = _copied(store)
         timings["compact"] = time.perf_counter() - t
-        if cache:
-            meta = {
-                "asserted": graph.asserted_count,
-                "inferred": graph.inferred_count,
-                "inconsistencies": graph.inconsistencies,
-                "reasoner": graph.reasoner,
-                "fallback": graph.fallback,
-                "inputs": [str(p) for p in files if not _is_shipped(p)],
-                "shapes_in_data": [str(p) for p in shapes_in_data],
-                "as_written": as_written.ntriples(),
-            }
-            t = time.perf_counter()
-
-            def fill(folder: Path) -> None:
-                _write_store(graph.store, folder)
-
-            graph.cache_entry = cache_module.publish_aside(key, fill, meta)
-            if graph.cache_entry is None:
-                graph.cache_entry = cache_module.publish(key, fill, meta)
-                timings["cache write"] = time.perf_counter() - t
         return graph
 
     @classmethod
@@ -350,7 +415,6 @@ class KnowledgeGraph(CatalogueRows):
     def _reason(self, reasoner: ReasonerName, say: Callable[[str], None]) -> None:
         import pyoxigraph as ox
 
-        inferred_graph = ox.NamedNode(INFERRED_GRAPH)
         if reasoner in ("auto", "fast"):
             asserted = (
                 (q.subject, q.predicate, q.object)
@@ -366,9 +430,7 @@ class KnowledgeGraph(CatalogueRows):
                 self.fallback = str(exc)
                 say(f"using owlrl (the reference reasoner): the input uses {exc}")
             else:
-                self.store.load(
-                    closure.ntriples(), format=ox.RdfFormat.N_TRIPLES, to_graph=inferred_graph
-                )
+                self._add_inferred(closure.ntriples())
                 self.inferred_count = len(closure)
                 self.inconsistencies = sorted(closure.inconsistencies)
                 self.reasoner = "fast"
@@ -376,13 +438,28 @@ class KnowledgeGraph(CatalogueRows):
         from ppo_graph.backends import reference_backend
 
         result = reference_backend().reason(self.rdflib_graph("asserted"))
-        data = result.inferred.serialize(format="nt", encoding="utf-8")
-        self.store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=inferred_graph)
+        self._add_inferred(result.inferred.serialize(format="nt", encoding="utf-8"))
         self.inferred_count = len(result.inferred)
         self.inconsistencies = list(result.inconsistencies)
         self.reasoner = "owlrl"
         self._rdflib.pop("union", None)
         self._rdflib.pop("inferred", None)
+
+    def _add_inferred(self, data: bytes) -> None:
+        """Inferred triples, N-Triples naming the store's blank nodes by their labels, into the
+        inferred graph. A store load names every blank node afresh (pyoxigraph renames them),
+        which would put what is inferred about a blank node on another node: such triples go
+        through the parser, which keeps the labels, into the store."""
+        import pyoxigraph as ox
+
+        graph = ox.NamedNode(INFERRED_GRAPH)
+        if b"_:" not in data:
+            self.store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+            return
+        self.store.extend(
+            ox.Quad(q.subject, q.predicate, q.object, graph)
+            for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
+        )
 
     # -- reading -------------------------------------------------------------------------------
 

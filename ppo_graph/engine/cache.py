@@ -12,7 +12,9 @@ user's. An entry is a folder named by its key::
                        size and CRC-32 of every file of the store, written last
 
 It is built in a temp folder beside the others and renamed into place, so a reader sees a whole
-entry or none; a published entry is never written again. Anything wrong with an entry (a file
+entry or none; a published entry is never written again. A ``ppo`` command builds a large one in a
+forked child while it goes on (:func:`writing_aside`, :func:`publish_aside`) and waits for it at
+its end. Anything wrong with an entry (a file
 missing, cut short or changed by one bit, another version's, a store RocksDB cannot open) makes it
 a miss: it is removed and the graph rebuilt, never answered from a bad entry.
 
@@ -219,8 +221,15 @@ def read(key: str) -> Entry | None:
     return Entry(key, meta, path)
 
 
-def publish(key: str, fill: Callable[[Path], None], meta: dict[str, Any]) -> Path | None:
-    """Build an entry with ``fill(store_folder)`` in a temp folder and rename it into place.
+def publish(
+    key: str,
+    fill: Callable[[Path], None],
+    meta: dict[str, Any] | Callable[[], dict[str, Any]],
+    *,
+    tmp: Path | None = None,
+) -> Path | None:
+    """Build an entry with ``fill(store_folder)`` in a temp folder (``tmp``, else a new one) and
+    rename it into place; ``meta``, the entry's record, may be a function called after ``fill``.
 
     A cache that cannot be written is skipped, not an error; when another process published the
     same key first, its entry is kept and this one dropped (both hold the same graph)."""
@@ -228,13 +237,17 @@ def publish(key: str, fill: Callable[[Path], None], meta: dict[str, Any]) -> Pat
     final = path_for(key)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{key[:16]}-", dir=folder))
+        if tmp is None:
+            tmp = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{key[:16]}-", dir=folder))
+        else:
+            tmp.mkdir()
     except OSError:
         return None
     try:
         fill(tmp / STORE)
+        record = meta() if callable(meta) else meta
         header = dict(
-            meta, format=FORMAT, key=key, version=__version__, files=_store_files(tmp / STORE)
+            record, format=FORMAT, key=key, version=__version__, files=_store_files(tmp / STORE)
         )
         (tmp / META).write_text(json.dumps(header, sort_keys=True), encoding="utf-8")
         try:
@@ -252,9 +265,12 @@ def publish(key: str, fill: Callable[[Path], None], meta: dict[str, Any]) -> Pat
     return final
 
 
-#: The cache writers this process forked and has not waited for (see :func:`writing_aside`).
-_WRITERS: list[int] = []
+#: The cache writers this process forked and has not waited for: pid -> its temp folder.
+_WRITERS: dict[int, Path] = {}
 _ASIDE: list[bool] = []
+
+#: What a forked writer is told once the caller knows it: the entry's record and a payload.
+Later = Callable[[], tuple[dict[str, Any], bytes]]
 
 
 @contextlib.contextmanager
@@ -262,7 +278,7 @@ def writing_aside() -> Iterator[None]:
     """While one command runs (``ppo`` sets it; a library caller does not): an entry may be
     written by a forked child (:func:`publish_aside`) while the command goes on with the graph,
     and every such child is waited for when the command ends, so the next command finds the
-    entry (interrupted, the children are interrupted too and remove their temp folders)."""
+    entry; an interrupted command stops its writers and removes their temp folders."""
     _ASIDE.append(True)
     interrupted = False
     try:
@@ -272,30 +288,63 @@ def writing_aside() -> Iterator[None]:
         raise
     finally:
         _ASIDE.pop()
-        wait_for_writers(interrupt=interrupted)
+        for pid in list(_WRITERS):
+            _reap(pid, stop=interrupted)
 
 
-def wait_for_writers(*, interrupt: bool = False) -> None:
-    """Wait for the cache writers this process forked (``interrupt``: stop them first)."""
+def _reap(pid: int, *, stop: bool) -> None:
+    """Wait for one writer (``stop``: end it first; its temp folder goes with it)."""
     import signal
 
-    while _WRITERS:
-        pid = _WRITERS.pop()
-        with contextlib.suppress(ChildProcessError, ProcessLookupError):
-            if interrupt:
-                os.kill(pid, signal.SIGINT)
-            os.waitpid(pid, 0)
+    tmp = _WRITERS.pop(pid)
+    with contextlib.suppress(ChildProcessError, ProcessLookupError):
+        if stop:  # SIGTERM: the bulk loader does not return to Python to see an interrupt
+            os.kill(pid, signal.SIGTERM)
+        os.waitpid(pid, 0)
+    if stop:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
-def publish_aside(key: str, fill: Callable[[Path], None], meta: dict[str, Any]) -> Path | None:
-    """:func:`publish` in a forked child, the caller going on at once: where the entry will be,
-    or None when it is not done that way (then publish it now). Only inside
-    :func:`writing_aside` and in a process with no other thread (a fork copies one thread: a
-    lock another held stays held in the child). Writing the store is one core's work for
-    seconds (RocksDB's bulk loader: 2.1 s at 310k quads, wall = CPU) that the command's own
-    work, on the other core, no longer waits for; the child shares the graph's memory with the
-    parent (copy on write) and leaves with ``os._exit`` (no exit handlers, no buffers flushed
-    twice)."""
+@dataclass
+class Aside:
+    """An entry a forked child is writing with what was known at the fork, waiting for the
+    rest: :meth:`finish` sends it, :meth:`close` (always called) stops a child never told."""
+
+    pid: int
+    pipe: int  # the write end; the child reads the name of the file holding the rest
+
+    def finish(self, meta: dict[str, Any], payload: bytes) -> None:
+        """The entry's record and a payload for the child (written to a file beside the
+        entries, its name sent down the pipe: a large payload written into the pipe would wait
+        for the child to finish what it is doing)."""
+        import pickle
+
+        fd, name = tempfile.mkstemp(prefix=f"{_TMP_PREFIX}later-", dir=cache_dir())
+        with os.fdopen(fd, "wb") as out:
+            pickle.dump((meta, payload), out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.write(self.pipe, name.encode())
+        os.close(self.pipe)
+        self.pipe = -1
+
+    def close(self) -> None:
+        if self.pipe >= 0:
+            os.close(self.pipe)
+            self.pipe = -1
+            if self.pid in _WRITERS:
+                _reap(self.pid, stop=True)
+
+
+def publish_aside(key: str, fill: Callable[[Path, Later], dict[str, Any]]) -> Aside | None:
+    """:func:`publish` in a forked child, the caller going on at once: the child runs
+    ``fill(store_folder, later)``, which writes what the graph held at the fork, calls
+    ``later()`` for what the caller sends with :meth:`Aside.finish` (the entry's record and a
+    payload) and returns the record. None when it is not done that way (then publish in place):
+    outside :func:`writing_aside`, or in a process running another thread (a fork copies one
+    thread: a lock another held stays held in the child). Writing an on-disk store is one
+    core's work for seconds (RocksDB's bulk loader: 2.1 s for 310k quads, wall = CPU) that the
+    caller, reasoning and checking on the other core, no longer waits for; the child shares the
+    graph's memory with the caller (copy on write) and leaves with ``os._exit`` (no exit
+    handlers, no buffers flushed twice)."""
     import gc
     import sys
     import threading
@@ -305,6 +354,9 @@ def publish_aside(key: str, fill: Callable[[Path], None], meta: dict[str, Any]) 
     sys.stdout.flush()
     sys.stderr.flush()
     try:
+        folder = cache_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        read_end, write_end = os.pipe()
         pid = os.fork()
     except OSError:
         return None
@@ -312,11 +364,45 @@ def publish_aside(key: str, fill: Callable[[Path], None], meta: dict[str, Any]) 
         code = 1
         try:
             gc.freeze()  # a collection here would walk, and so copy, all of the parent's heap
-            code = 0 if publish(key, fill, meta) is not None else 1
+            os.close(write_end)
+            record: list[dict[str, Any]] = []
+
+            def later() -> tuple[dict[str, Any], bytes]:
+                return _told(read_end)
+
+            def write(store: Path) -> None:
+                record.append(fill(store, later))
+
+            tmp = _tmp_for(key, os.getpid())
+            code = 0 if publish(key, write, lambda: record[0], tmp=tmp) is not None else 1
         finally:
             os._exit(code)
-    _WRITERS.append(pid)
-    return path_for(key)
+    os.close(read_end)
+    _WRITERS[pid] = _tmp_for(key, pid)
+    return Aside(pid, write_end)
+
+
+def _tmp_for(key: str, pid: int) -> Path:
+    return cache_dir() / f"{_TMP_PREFIX}{key[:16]}-{pid}"
+
+
+def _told(pipe: int) -> tuple[dict[str, Any], bytes]:
+    """What the caller sent (:meth:`Aside.finish`); OSError when it closed the pipe first."""
+    import pickle
+
+    name = b""
+    while chunk := os.read(pipe, 4096):
+        name += chunk
+    os.close(pipe)
+    if not name:
+        raise OSError("the command stopped before it sent the rest of the graph")
+    path = Path(name.decode())
+    try:
+        with path.open("rb") as source:
+            meta, payload = pickle.load(source)
+    finally:
+        path.unlink(missing_ok=True)
+    return meta, payload
 
 
 def remove(path: Path) -> None:

@@ -25,12 +25,22 @@ FORMATS: dict[str, tuple[str, bool]] = {
 }
 
 
+class _StoreLabels(dict[str, str]):
+    """rdflib's blank node context for N-Triples that one store wrote: each label names the same
+    node in every dump (the asserted and the inferred graph), so it is kept, where rdflib would
+    give every label of every parse a new node."""
+
+    def get(self, key: str, default: str | None = None) -> str:  # type: ignore[override]
+        return key
+
+
 def graph_of(ntriples: str | bytes = "") -> Graph:
-    """A fresh rdflib Graph with the project's prefixes bound, holding the N-Triples given."""
+    """A fresh rdflib Graph with the project's prefixes bound, holding the N-Triples given (a
+    dump of the engine's store: its blank node labels are kept)."""
     graph = Graph()
     bind_prefixes(graph)
     if ntriples:
-        graph.parse(data=ntriples, format="nt")
+        graph.parse(data=ntriples, format="nt", bnode_context=_StoreLabels())
     return graph
 
 
