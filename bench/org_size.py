@@ -4,9 +4,9 @@
                              [--baseline-pythonpath DIR [--repeat N]]
 
 For each size, ``bench/generate_org.py`` writes the people and RACI CSV files, then each step runs
-in a fresh child process (started by ``bench/run.py``'s launcher, wall time and the child's own
-peak RSS from ``os.wait4``; ``timeout`` stops a step after ``--timeout`` seconds), from a
-temporary directory with ``PPO_CACHE_DIR`` inside it (an empty cache for each size):
+in a fresh child process (started by ``bench/run.py``'s launcher: wall time, and the peak memory
+of the child with its own children, such as the cache writer, from ``run.run_process``;
+``timeout`` stops a step after ``--timeout`` seconds), from a temporary directory with ``PPO_CACHE_DIR`` inside it (an empty cache for each size):
 
 * import: ``ppo org import people.csv --raci raci.csv --out org.ttl`` (CSV -> Turtle);
 * validate: ``ppo validate --checks org.ttl``, the first command on the new file (load, reason,
@@ -49,7 +49,7 @@ if str(BENCH) not in sys.path:
     sys.path.insert(0, str(BENCH))
 
 import generate_org  # noqa: E402
-from run import GIB, MIB, Launcher, child_env  # noqa: E402
+from run import GIB, MIB, Launcher, child_env, compiled  # noqa: E402
 
 PPO = Path(sys.executable).parent / "ppo"
 TIMEOUT_BIN = shutil.which("timeout")
@@ -311,6 +311,7 @@ def main(argv: list[str] | None = None) -> int:
     base = args.baseline_pythonpath
     if base is not None:
         say(f"baseline: {check_baseline(base)}")
+    compiled(BENCH.parent / "ppo_graph", *([base / "ppo_graph"] if base is not None else []))
     rows = []
     loads = [os.getloadavg()]
     try:
@@ -334,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
         print(
             "Load average (1 min) at the start and after each size: "
             + ", ".join(f"{load[0]:.1f}" for load in loads)
-            + ". Each cell: wall time / peak RSS of the child; ratio: candidate / baseline."
+            + ". Each cell: wall time / peak RSS of the child with its own children (summed); ratio: candidate / baseline."
         )
         print()
         print(comparison_table(rows))
@@ -347,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"Targets: the 1M-triple organisation validated in <= {VALIDATE_SECONDS:.0f} s and "
         f"<= {VALIDATE_RSS // GIB} GiB; `ppo org gaps` <= {GAPS_SECONDS:.0f} s from the cache (checked on every "
-        "row). Each cell: wall time / peak RSS of the child."
+        "row). Each cell: wall time / peak RSS of the child with its own children (summed)."
     )
     print()
     print(table(rows))

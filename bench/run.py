@@ -146,7 +146,7 @@ def say(message: str) -> None:
 @dataclass
 class Run:
     seconds: float
-    rss: int  # peak RSS of the child, bytes
+    rss: int  # peak RSS of the child (with its own children, summed), bytes
     code: int
     error: str = ""
 
@@ -157,8 +157,30 @@ class Run:
 #: would all report at least its size. The launcher resets its own high-water mark before each
 #: spawn, times the child from ``posix_spawn`` to ``os.wait4`` and reports the child's rusage.
 LAUNCHER = r"""
-import json, os, sys, time
+import json, os, sys, threading, time
 null = os.open(os.devnull, os.O_RDWR)
+PAGE = os.sysconf("SC_PAGE_SIZE")
+def tree(pid):
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        found.append(p)
+        try:
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    todo += [int(c) for c in f.read().split()]
+        except OSError:
+            pass
+    return found
+def resident(p):
+    try:
+        with open(f"/proc/{p}/statm") as f:
+            return int(f.read().split()[1]) * PAGE
+    except OSError:
+        return 0
+def sample(pid, done, peak):
+    while not done.wait(0.05):
+        peak[0] = max(peak[0], sum(resident(p) for p in tree(pid)))
 for line in sys.stdin:
     job = json.loads(line)
     err = os.open(job["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -173,8 +195,14 @@ for line in sys.stdin:
     started = time.perf_counter()
     try:
         pid = os.posix_spawn(job["argv"][0], job["argv"], job["env"], file_actions=actions)
+        done, peak = threading.Event(), [0]
+        sampler = threading.Thread(target=sample, args=(pid, done, peak), daemon=True)
+        sampler.start()
         _, status, usage = os.wait4(pid, 0)
-        result = {"s": time.perf_counter() - started, "rss": usage.ru_maxrss * 1024,
+        seconds = time.perf_counter() - started
+        done.set()
+        sampler.join()
+        result = {"s": seconds, "rss": max(usage.ru_maxrss * 1024, peak[0]),
                   "code": os.waitstatus_to_exitcode(status)}
     except OSError as exc:
         result = {"s": 0.0, "rss": 0, "code": 127, "error": str(exc)}
@@ -222,9 +250,11 @@ class Launcher:
 def run_process(
     argv: Sequence[str], *, cwd: Path, env: dict[str, str], timeout: float | None = None
 ) -> Run:
-    """Run a child to completion: wall time, and its own peak RSS from ``os.wait4`` (through
-    ``timeout(1)`` when ``timeout`` is given and it is installed: its peak includes the child's,
-    which it waits for)."""
+    """Run a child to completion: wall time, and its peak memory: the larger of its own peak RSS
+    from ``os.wait4`` and the peak of the RSS summed over it and its descendants, sampled every
+    50 ms (a ``ppo`` command's cache writer is a forked child that lives beside it: counted with
+    it, the pages they share counted twice, so the figure errs high). Through ``timeout(1)`` when
+    ``timeout`` is given and it is installed (its peak includes the child's, which it waits for)."""
     wrapper = shutil.which("timeout") if timeout else None
     if wrapper:
         argv = [wrapper, "-k", "5", str(int(timeout or 0)), *argv]
@@ -322,6 +352,7 @@ def cold_runs(
     ]
     if only is not None:
         cases = [c for c in cases if c.key in only]
+    compiled(Path(__file__).resolve().parent.parent / "ppo_graph")
     say(f"cold runs: PPO_CACHE_DIR={env['PPO_CACHE_DIR']}, warming the cache")
     for argv in ([ppo, "validate"], [ppo, "query", name]):
         warm = run_process(argv, cwd=work, env=env)
@@ -348,8 +379,21 @@ def cold_runs(
     return cases
 
 
+def compiled(*packages: Path) -> None:
+    """Byte-compile ``packages`` (folders of Python source) as installing them does (pip compiles
+    what it installs): the children run with bytecode written (:func:`child_env`), so no timed
+    run pays for compiling the modules it imports, which a session with
+    ``PYTHONDONTWRITEBYTECODE`` would otherwise do on every run (0.1-0.2 s of a ``ppo`` command,
+    more for the larger of two versions compared)."""
+    import compileall
+
+    for package in packages:
+        compileall.compile_dir(str(package), quiet=1)
+
+
 def child_env(work: Path, cache: str = "ppo-cache") -> dict[str, str]:
     env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # bytecode as installed: see compiled()
     env.pop("PPO_NO_CACHE", None)
     env["PPO_CACHE_DIR"] = str(work / cache)
     env["PPO_QUIET"] = "1"
@@ -1447,8 +1491,8 @@ def whole_process_section(
     text = [
         "## Whole processes at the top size and on the organisation",
         "",
-        "Each a new process started by the launcher (wall time; peak RSS of the child from "
-        "`os.wait4`; for `ppo serve`, the server's VmHWM when ready), each part with a cache "
+        "Each a new process started by the launcher (wall time; peak RSS of the child, its own "
+        "children's summed with it (`run_process`); for `ppo serve`, the server's VmHWM when ready), each part with a cache "
         "folder of its own, empty at first. "
         + (
             f"BIG.nt: the shipped graph + the +{generate.size_label(args.size_list[-1])} "

@@ -95,3 +95,7 @@ class QuizFormat(enum.StrEnum):
 def choices(*formats: enum.StrEnum) -> list[str]:
     """The values of ``formats`` for an argparse ``choices`` list, in order."""
     return [f.value for f in formats]
+
+
+#: Formats of a role's description (``ppo role ROLE --format``, :mod:`ppo_graph.role_document`).
+ROLE_FORMATS = ("md", "html", "docx", "pdf")

@@ -20,13 +20,14 @@ from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from ppo_graph.errors import UsageError
+from ppo_graph.formats import ROLE_FORMATS
 from ppo_graph.namespaces import compact
 
 if TYPE_CHECKING:
     from ppo_graph.serve.workbench.roles import RoleData
 
 #: The formats of a role's document, in the order ``ppo role --format`` lists them.
-FORMATS = ("md", "html", "docx", "pdf")
+FORMATS = ROLE_FORMATS
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from ppo_graph.cli.common import (
     write_output,
 )
 from ppo_graph.errors import EXIT_OK, UsageError
-from ppo_graph.role_document import FORMATS
+from ppo_graph.formats import ROLE_FORMATS as FORMATS
 
 
 def register(subparsers: Any) -> None:

@@ -198,9 +198,10 @@ def load_into(
 ) -> bool:
     """Load one RDF file into ``graph`` of ``store``; whether the file declares SHACL shapes.
 
-    A graph format with no blank node labels goes straight into the store (pyoxigraph's parser
-    and store, no Python objects per triple); anything else goes through :func:`triples`, which
-    merges named graphs and keeps each file's blank nodes apart. With ``as_written``, a file that
+    A graph format goes straight into the store (pyoxigraph's parser and store, no Python objects
+    per triple; a store load names every blank node afresh, so each file's stay apart: tested);
+    anything else, and a file that mentions SHACL, goes through :func:`triples`, which merges
+    named graphs and renames blank nodes apart too. With ``as_written``, a file that
     may hold literals the store rewrites (:func:`may_rewrite`) is read through :func:`triples`
     too, and those literals are noted there as the file wrote them.
     """
@@ -210,7 +211,7 @@ def load_into(
     fmt, data = _read(path)
     mentions_shacl = _SHACL in data
     scan = as_written is not None and (bool(as_written) or may_rewrite(fmt, data))
-    direct = fmt in ("turtle", "nt", "n3", "xml") and b"_:" not in data and not mentions_shacl
+    direct = fmt in ("turtle", "nt", "n3", "xml") and not mentions_shacl
     if direct and not scan:
         _load(store, path, fmt, data, graph)
         return False
