@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import zlib
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -380,6 +381,7 @@ import pyoxigraph as ox
 from ppo_graph import engine
 from ppo_graph.cli import main
 engine.LARGE = 1000
+engine.ASIDE_BATCH = 2000  # the shipped graph in some ten batches, the inferred in one more
 with contextlib.redirect_stdout(io.StringIO()):
     code = main(["validate", sys.argv[1]])
 cached = engine.KnowledgeGraph.open([sys.argv[1]])
@@ -417,6 +419,31 @@ def test_a_large_entry_written_aside_holds_the_graph(cache_dir: Path, tmp_path: 
     assert joined[0] == joined[1] > 0  # _:lead's inferred type and inverse meet its label
     assert done["counts"][0] == done["counts"][1]
     assert not list(cache_dir.glob(".tmp-*"))
+
+
+def test_a_large_entry_written_in_place_in_batches_holds_the_graph(
+    cache_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writer in place (a library caller, a process with threads), in batches that stream
+    from the store: read back, the same quads as a fresh build."""
+    from ppo_graph import engine
+
+    monkeypatch.setattr(engine, "LARGE", 1000)
+    monkeypatch.setattr(engine, "WRITE_BATCH", 2000)
+    extension = tmp_path / "acme.ttl"
+    extension.write_text(BLANK_ROLE, encoding="utf-8")
+    written = KnowledgeGraph.open([extension])
+    assert not written.from_cache and "cache write" in written.timings
+    cached = KnowledgeGraph.open([extension])
+    assert cached.from_cache and cached.store_path is not None
+
+    def quads(kg: KnowledgeGraph) -> Counter[tuple[str, ...]]:
+        return Counter(
+            tuple("_" if type(t).__name__ == "BlankNode" else str(t) for t in q) for q in kg.store
+        )
+
+    assert quads(cached) == quads(KnowledgeGraph.open([extension], cache=False))
+    assert len(cached.store) > 10 * 2000  # ten batches and more
 
 
 def test_cache_info_and_clear(cache_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
