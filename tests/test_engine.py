@@ -66,7 +66,10 @@ def test_inferred_triples_about_a_blank_node_stay_on_it(tmp_path: Path, reasoner
     extension.write_text(BLANK_ROLE, encoding="utf-8")
     tbox = [p for p in sorted(ontology_dir().glob("*.ttl")) if p.name != "shapes.ttl"]
     kg = KnowledgeGraph.open(  # the ontology alone beside it: owlrl over the whole graph takes 10 s
-        [*tbox, extension], shipped=False, cache=False, reasoner=reasoner  # type: ignore[arg-type]
+        [*tbox, extension],
+        shipped=False,
+        cache=False,
+        reasoner=reasoner,  # type: ignore[arg-type]
     )
     assert kg.reasoner == reasoner
     assert len(list(kg.store.query(BLANK_ROLE_ASK, use_default_graph_as_union=True))) == 1
