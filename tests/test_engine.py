@@ -304,7 +304,7 @@ mode = sys.argv[1]
 def fill(folder, later):
     folder.mkdir(parents=True)
     (folder / "by").write_text(str(os.getpid()))
-    if mode == "abandon":
+    if mode in ("abandon", "vanish"):
         time.sleep(60)  # a long bulk load, before the command sends the rest
     meta, payload = later()
     (folder / "rest").write_bytes(payload)
@@ -320,6 +320,15 @@ try:
         try:
             if mode == "abandon":
                 raise KeyboardInterrupt  # before the rest is sent
+            if mode == "vanish":  # the cache folder replaced by a file under the command
+                import shutil
+                while not (cache._tmp_for(KEY, aside.pid) / "store" / "by").exists():
+                    time.sleep(0.01)  # the writer has made its folder and is writing
+                shutil.rmtree(cache.cache_dir())
+                cache.cache_dir().write_text("not a folder")
+                print(json.dumps({"finished": aside.finish({"told": 1}, b"the rest"),
+                                  "seconds": round(time.monotonic() - started)}))
+                sys.exit(0)
             if aside is not None:
                 aside.finish({"told": 1}, b"the rest")
             else:  # as the engine does: written in place, before going on
@@ -378,6 +387,13 @@ def test_a_stopped_command_stops_its_writer_and_leaves_nothing_half_written(
     done = _aside(cache_dir, mode)
     assert (done["aside"], done["rest"], done["temp"]) == (True, None, [])
     assert isinstance(done["seconds"], int) and done["seconds"] < 30
+
+
+def test_a_cache_folder_gone_under_the_command_stops_its_writer(cache_dir: Path) -> None:
+    """The rest cannot be handed over (the folder is now a file): the command is told so at
+    once, goes on without an entry, and its writer (sleeping 60 s) is stopped."""
+    done = _aside(cache_dir, "vanish")
+    assert done == {"finished": False, "seconds": 0}
 
 
 #: ``ppo validate`` as a user runs it, every graph taken as large (an on-disk entry written

@@ -337,8 +337,8 @@ class KnowledgeGraph(CatalogueRows):
                     inferred = graph.store.dump(
                         format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(INFERRED_GRAPH)
                     )
-                    aside.finish(meta, inferred or b"")
-                    graph.cache_entry = cache_module.path_for(key)
+                    if aside.finish(meta, inferred or b""):
+                        graph.cache_entry = cache_module.path_for(key)
                 else:
                     graph.cache_entry = cache_module.publish(
                         key, lambda folder: _write_store(graph.store, folder), meta

@@ -313,18 +313,29 @@ class Aside:
     pid: int
     pipe: int  # the write end; the child reads the name of the file holding the rest
 
-    def finish(self, meta: dict[str, Any], payload: bytes) -> None:
+    def finish(self, meta: dict[str, Any], payload: bytes) -> bool:
         """The entry's record and a payload for the child (written to a file beside the
         entries, its name sent down the pipe: a large payload written into the pipe would wait
-        for the child to finish what it is doing)."""
+        for the child to finish what it is doing). False when that cannot be done (the cache
+        folder gone or full, the child dead): the child is stopped and the command goes on
+        without an entry, as when a cache cannot be written in place."""
         import pickle
 
-        fd, name = tempfile.mkstemp(prefix=f"{_TMP_PREFIX}later-", dir=cache_dir())
-        with os.fdopen(fd, "wb") as out:
-            pickle.dump((meta, payload), out, protocol=pickle.HIGHEST_PROTOCOL)
-        os.write(self.pipe, name.encode())
+        name = ""
+        try:
+            fd, name = tempfile.mkstemp(prefix=f"{_TMP_PREFIX}later-", dir=cache_dir())
+            with os.fdopen(fd, "wb") as out:
+                pickle.dump((meta, payload), out, protocol=pickle.HIGHEST_PROTOCOL)
+            os.write(self.pipe, name.encode())
+        except OSError:
+            if name:
+                with contextlib.suppress(OSError):
+                    os.unlink(name)
+            self.close()
+            return False
         os.close(self.pipe)
         self.pipe = -1
+        return True
 
     def close(self) -> None:
         if self.pipe >= 0:
